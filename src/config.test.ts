@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from './config.js';
+import { ConfigError } from './errors.js';
+
+const workerEnv = {
+  DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/costbot',
+  REDIS_URL: 'redis://127.0.0.1:6379',
+  AWS_REGION: 'us-east-1',
+};
+
+function problemsOf(fn: () => unknown): string[] {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as ConfigError).problems;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('names every missing setting of a role at once, with how to set it', () => {
+    const problems = problemsOf(() => loadConfig('all', {}));
+    expect(problems.map((p) => p.split(' ')[0])).toEqual([
+      'DATABASE_URL',
+      'SLACK_BOT_TOKEN',
+      'SLACK_SIGNING_SECRET',
+      'REDIS_URL',
+      'AWS_REGION',
+    ]);
+    expect(problems[1]).toContain('xoxb-');
+  });
+
+  it('reports malformed values together with missing ones', () => {
+    const problems = problemsOf(() =>
+      loadConfig('worker', { ...workerEnv, AWS_REGION: 'mars', METRICS_LOOKBACK_DAYS: '120', ATHENA_TABLE: 'cur; drop' }),
+    );
+    expect(problems).toHaveLength(3);
+    expect(problems.join('\n')).toMatch(/AWS_REGION is invalid/);
+    expect(problems.join('\n')).toMatch(/METRICS_LOOKBACK_DAYS is invalid/);
+    expect(problems.join('\n')).toMatch(/ATHENA_TABLE is invalid: expected letters, digits and _ only/);
+  });
+
+  it('applies documented defaults and derives the region list', () => {
+    const config = loadConfig('worker', { ...workerEnv, AWS_REGIONS: 'us-east-1, eu-west-1' });
+    expect(config.METRICS_LOOKBACK_DAYS).toBe(14);
+    expect(config.RIGHTSIZE_PERCENTILE).toBe('p99');
+    expect(config.awsRegions).toEqual(['us-east-1', 'eu-west-1']);
+    expect(config.APPROVAL_TTL_HOURS).toBe(24);
+    expect(config.socketMode).toBe(false);
+  });
+
+  it('treats empty strings as unset', () => {
+    const config = loadConfig('worker', { ...workerEnv, ATHENA_DATABASE: '', SLACK_APP_TOKEN: '' });
+    expect(config.ATHENA_DATABASE).toBeUndefined();
+    expect(config.socketMode).toBe(false);
+  });
+
+  it('parses alert routes as JSON and rejects bad ones clearly', () => {
+    const ok = loadConfig('worker', { ...workerEnv, ALERT_ROUTES: '{"service:AmazonEC2":"C0123ABCD"}' });
+    expect(ok.ALERT_ROUTES).toEqual({ 'service:AmazonEC2': 'C0123ABCD' });
+    const problems = problemsOf(() => loadConfig('worker', { ...workerEnv, ALERT_ROUTES: '{nope' }));
+    expect(problems[0]).toMatch(/ALERT_ROUTES is invalid/);
+  });
+});

@@ -1,0 +1,144 @@
+import { z } from 'zod';
+import { ConfigError } from './errors.js';
+
+/**
+ * Every setting, parsed once. This is the only module that reads process.env.
+ * Each process asks for the settings its role requires (`loadConfig('bot')`); the rest stay optional
+ * so that, for example, a worker without Athena settings runs and skips the cost job with a reason.
+ */
+
+const csv = z
+  .string()
+  .transform((s) => s.split(',').map((x) => x.trim()).filter((x) => x !== ''));
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const num = (min: number, max: number) => z.coerce.number().min(min).max(max);
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const cron = z.string().regex(/^(\S+\s+){4,5}\S+$/, 'a cron expression with 5 or 6 fields, e.g. "0 * * * *"');
+const sqlIdentifier = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, 'letters, digits and _ only');
+const roleArn = z.string().regex(/^arn:aws[\w-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'an IAM role ARN');
+const slackUserId = z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'Slack user ids such as U0123ABCD');
+
+const severity = z.enum(['low', 'medium', 'high', 'critical']);
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'a postgres:// URL').optional(),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'a redis:// URL').optional(),
+
+  SLACK_BOT_TOKEN: z.string().regex(/^xoxb-/, 'a bot token starting with xoxb-').optional(),
+  SLACK_SIGNING_SECRET: z.string().min(8).optional(),
+  SLACK_APP_TOKEN: z.string().regex(/^xapp-/, 'an app-level token starting with xapp-').optional(),
+  SLACK_API_URL: z.url().optional(),
+  PORT: int(1, 65535).default(3000),
+  API_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
+  HEALTH_PORT: int(1, 65535).default(8080),
+
+  AWS_REGION: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as us-east-1').optional(),
+  AWS_REGIONS: csv.pipe(z.array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'AWS regions'))).optional(),
+  AWS_ACCOUNT_ROLE_ARNS: csv.pipe(z.array(roleArn)).default([]),
+  AWS_ROLE_EXTERNAL_ID: z.string().min(2).optional(),
+  AWS_PRICING_REGION: z.enum(['us-east-1', 'eu-central-1', 'ap-south-1']).default('us-east-1'),
+
+  ATHENA_DATABASE: sqlIdentifier.optional(),
+  ATHENA_TABLE: sqlIdentifier.optional(),
+  ATHENA_WORKGROUP: z.string().regex(/^[\w.-]{1,128}$/).default('primary'),
+  ATHENA_OUTPUT_LOCATION: z.string().regex(/^s3:\/\/[^/]+/, 'an s3://bucket/prefix/ URL').optional(),
+  ATHENA_REGION: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/).optional(),
+  CUR_FORMAT: z.enum(['auto', 'legacy', 'cur2']).default('auto'),
+
+  METRICS_LOOKBACK_DAYS: int(1, 93).default(14),
+  COST_WINDOW_DAYS: int(7, 400).default(90),
+  COST_BACKFILL_MONTHS: int(1, 36).default(13),
+  PRICE_TTL_HOURS: int(1, 24 * 30).default(24),
+
+  SCHEDULE_INVENTORY: cron.default('5 * * * *'),
+  SCHEDULE_METRICS: cron.default('15 * * * *'),
+  SCHEDULE_COSTS: cron.default('30 6 * * *'),
+  SCHEDULE_PRICES: cron.default('0 5 * * *'),
+  SCHEDULE_TRAINING: cron.default('0 7 * * *'),
+  SCHEDULE_RIGHTSIZING: cron.default('30 7 * * *'),
+  SCHEDULE_FORECASTS: cron.default('0 8 * * *'),
+
+  ANOMALY_MIN_HISTORY_DAYS: int(14, 1000).default(90),
+  ANOMALY_NEW_SERVICE_DAYS: int(1, 90).default(10),
+  ANOMALY_MIN_IMPACT_USD: num(0, 1e9).default(10),
+  ANOMALY_MIN_IMPACT_PERCENT: num(0, 10_000).default(10),
+  ANOMALY_SCOPES: csv
+    .pipe(z.array(z.enum(['total', 'account', 'service', 'account-service', 'region', 'usage-type'])))
+    .default(['total', 'account', 'service', 'account-service']),
+  MODEL_DIR: z.string().optional(),
+
+  RIGHTSIZE_PERCENTILE: z.enum(['p90', 'p95', 'p99', 'p99.5']).default('p99'),
+  RIGHTSIZE_HEADROOM_PERCENT: num(0, 200).default(20),
+  RIGHTSIZE_LOOKBACK_DAYS: int(2, 93).default(14),
+
+  ALERT_CHANNEL: z.string().regex(/^[CG][A-Z0-9]{2,}$/, 'a channel id such as C0123ABCD').optional(),
+  ALERT_MIN_SEVERITY: severity.default('medium'),
+  ALERT_ROUTES: z
+    .string()
+    .transform((s, ctx) => {
+      try {
+        return JSON.parse(s) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'JSON such as {"service:AmazonEC2":"C0123ABCD"}' });
+        return z.NEVER;
+      }
+    })
+    .pipe(z.record(z.string().regex(/^(account|service):.+$/), z.string().regex(/^[CG][A-Z0-9]{2,}$/)))
+    .default({}),
+  APPROVERS: csv.pipe(z.array(slackUserId)).default([]),
+  APPROVER_USERGROUP: z.string().regex(/^S[A-Z0-9]{2,}$/, 'a user group id such as S0123ABCD').optional(),
+  ALLOW_SELF_APPROVAL: bool.default(false),
+  APPROVAL_TTL_HOURS: int(1, 24 * 14).default(24),
+});
+
+export type Env = z.infer<typeof schema>;
+export type Role = 'bot' | 'worker' | 'all' | 'migrate';
+
+const required: Record<Role, { key: keyof Env; hint: string }[]> = {
+  migrate: [{ key: 'DATABASE_URL', hint: 'the PostgreSQL URL, e.g. postgres://postgres@127.0.0.1:5432/costbot' }],
+  bot: [
+    { key: 'DATABASE_URL', hint: 'the PostgreSQL URL, e.g. postgres://postgres@127.0.0.1:5432/costbot' },
+    { key: 'SLACK_BOT_TOKEN', hint: 'the Bot User OAuth Token (xoxb-...) from OAuth & Permissions' },
+    { key: 'SLACK_SIGNING_SECRET', hint: 'the Signing Secret from Basic Information' },
+  ],
+  worker: [
+    { key: 'DATABASE_URL', hint: 'the PostgreSQL URL, e.g. postgres://postgres@127.0.0.1:5432/costbot' },
+    { key: 'REDIS_URL', hint: 'the Redis URL, e.g. redis://127.0.0.1:6379' },
+    { key: 'AWS_REGION', hint: 'the home AWS region, e.g. us-east-1' },
+  ],
+  all: [],
+};
+required.all = [...new Map([...required.bot, ...required.worker].map((r) => [r.key, r])).values()];
+
+/** The parsed settings: env names turned into a typed object used everywhere else. */
+export type Config = ReturnType<typeof toConfig>;
+
+function toConfig(env: Env) {
+  return {
+    ...env,
+    awsRegions: env.AWS_REGIONS ?? (env.AWS_REGION ? [env.AWS_REGION] : []),
+    athenaRegion: env.ATHENA_REGION ?? env.AWS_REGION,
+    socketMode: env.SLACK_APP_TOKEN !== undefined,
+  };
+}
+
+function formatIssue(issue: z.core.$ZodIssue): string {
+  const key = issue.path.join('.');
+  return `${key} is invalid: expected ${issue.message}`;
+}
+
+/** Parses `source` (process.env by default) for `role`; throws ConfigError naming every problem. */
+export function loadConfig(role: Role, source: Record<string, string | undefined> = process.env): Config {
+  // Empty strings mean "unset": .env files and compose often leave `KEY=`.
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(cleaned);
+  const problems = parsed.success ? [] : parsed.error.issues.map(formatIssue);
+  for (const { key, hint } of required[role]) {
+    if (cleaned[key] === undefined) problems.push(`${key} is required: set it to ${hint}`);
+  }
+  if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
+  return toConfig(parsed.data);
+}
