@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from './config.js';
+import { loadConfig, settingNames } from './config.js';
 import { ConfigError } from './errors.js';
 
 const workerEnv = {
@@ -61,5 +62,18 @@ describe('loadConfig', () => {
     expect(ok.ALERT_ROUTES).toEqual({ 'service:AmazonEC2': 'C0123ABCD' });
     const problems = problemsOf(() => loadConfig('worker', { ...workerEnv, ALERT_ROUTES: '{nope' }));
     expect(problems[0]).toMatch(/ALERT_ROUTES is invalid/);
+  });
+});
+
+describe('.env.example', () => {
+  it('documents every setting, and only real ones, with a value that parses', () => {
+    const text = readFileSync(new URL('../.env.example', import.meta.url), 'utf8');
+    const entries = text
+      .split('\n')
+      .filter((line) => /^[A-Z_]+=/.test(line))
+      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)] as const);
+    expect(entries.map(([k]) => k).sort()).toEqual([...settingNames].sort());
+    const env = Object.fromEntries(entries);
+    expect(() => loadConfig('worker', env)).not.toThrow();
   });
 });

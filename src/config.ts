@@ -21,7 +21,6 @@ const slackUserId = z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'Slack user ids such 
 const severity = z.enum(['low', 'medium', 'high', 'critical']);
 
 const schema = z.object({
-  NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'a postgres:// URL').optional(),
@@ -95,6 +94,9 @@ const schema = z.object({
 });
 
 export type Env = z.infer<typeof schema>;
+
+/** Every setting name, for the .env.example check. */
+export const settingNames = Object.keys(schema.shape) as (keyof Env)[];
 export type Role = 'bot' | 'worker' | 'all' | 'migrate';
 
 const required: Record<Role, { key: keyof Env; hint: string }[]> = {
