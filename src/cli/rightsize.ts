@@ -1,0 +1,98 @@
+import { writeFile } from 'node:fs/promises';
+import { readCatalogCsv, type Catalog } from '../catalog/read-catalog-csv.js';
+import { InputError } from '../errors.js';
+import { recommendRightSize } from '../ml/right-sizing.js';
+import { CPU_PERCENTILES } from '../ml/right-sizing-options.js';
+import type { CpuPercentile, Recommendation, RightSizeOptions } from '../ml/right-sizing-types.js';
+import { parseFlags, parseIntFlag, requireFlag, type CliCommand } from './command.js';
+import { readUtilizationCsv, type UtilizationSeries } from './utilization-csv.js';
+
+const usage =
+  'npm run costbot -- rightsize --metrics IN.csv --instance-type T --catalog CATALOG.csv [--output OUT.json] ' +
+  '[--region R] [--percentile 90|95|99|99.5] [--headroom PCT] [--lookback-days N]';
+
+/** The catalog's region when it has one; otherwise --region must pick one of them. */
+function pickRegion(catalog: Catalog, flag: string | undefined): string {
+  if (flag !== undefined) {
+    if (!catalog.regions.includes(flag)) {
+      throw new InputError(`--region ${flag}: the catalog has prices for ${catalog.regions.join(', ')} only`);
+    }
+    return flag;
+  }
+  if (catalog.regions.length > 1) {
+    throw new InputError(`the catalog has prices for ${catalog.regions.join(', ')}; choose one with --region`);
+  }
+  return catalog.regions[0]!;
+}
+
+function parsePercentile(value: string | undefined): CpuPercentile | undefined {
+  if (value === undefined) return undefined;
+  const p = CPU_PERCENTILES.find((c) => String(c) === value);
+  if (p === undefined) throw new InputError(`--percentile must be one of ${CPU_PERCENTILES.join(', ')}, got "${value}"`);
+  return p;
+}
+
+/**
+ * One recommendation for a utilization series on a catalog: what the CLI prints, and what the
+ * backtest measures. The lookback ends where the series ends.
+ */
+export function rightsizeSeries(
+  series: UtilizationSeries,
+  currentType: string,
+  catalog: Catalog,
+  region: string,
+  options: Partial<RightSizeOptions> = {},
+): Recommendation {
+  if (catalog.incompleteTypes.includes(currentType)) {
+    throw new InputError(`the catalog lists ${currentType} without vCPU, memory or architecture, so it cannot be sized`);
+  }
+  return recommendRightSize(
+    {
+      currentType,
+      region,
+      samples: series.samples,
+      periodSeconds: series.periodSeconds,
+      catalog: catalog.instanceTypes,
+      prices: catalog.prices,
+      now: series.end,
+    },
+    options,
+  );
+}
+
+export const rightsizeCommand: CliCommand = {
+  name: 'rightsize',
+  summary: 'Recommend an EC2 instance type from a utilization CSV and a price catalog; prints JSON.',
+  usage,
+  async run(argv) {
+    const flags = parseFlags(
+      argv,
+      {
+        metrics: { type: 'string' },
+        'instance-type': { type: 'string' },
+        catalog: { type: 'string' },
+        output: { type: 'string' },
+        region: { type: 'string' },
+        percentile: { type: 'string' },
+        headroom: { type: 'string' },
+        'lookback-days': { type: 'string' },
+      },
+      usage,
+    );
+    const metricsPath = requireFlag(flags.metrics, 'metrics', usage);
+    const instanceType = requireFlag(flags['instance-type'], 'instance-type', usage);
+    const catalogPath = requireFlag(flags.catalog, 'catalog', usage);
+    const options: Partial<RightSizeOptions> = {};
+    const percentile = parsePercentile(flags.percentile);
+    const headroom = parseIntFlag(flags.headroom, 'headroom', 0, 200);
+    const lookbackDays = parseIntFlag(flags['lookback-days'], 'lookback-days', 1, 93);
+    if (percentile !== undefined) options.percentile = percentile;
+    if (headroom !== undefined) options.headroomPercent = headroom;
+    if (lookbackDays !== undefined) options.lookbackDays = lookbackDays;
+    const [series, catalog] = await Promise.all([readUtilizationCsv(metricsPath), readCatalogCsv(catalogPath)]);
+    const recommendation = rightsizeSeries(series, instanceType, catalog, pickRegion(catalog, flags.region), options);
+    const json = `${JSON.stringify(recommendation, null, 2)}\n`;
+    if (flags.output === undefined) process.stdout.write(json);
+    else await writeFile(flags.output, json, 'utf8');
+  },
+};
