@@ -1,0 +1,86 @@
+import { describeCurTable, fetchDailyCosts, fetchResourceCosts, type CostWindow, type CurTable } from '../../aws/athena-cur.js';
+import type { PollOptions } from '../../aws/athena-query.js';
+import type { Config } from '../../config.js';
+import { costDailyExtent, replaceCostDays, replaceResourceCostDays } from '../../db/queries/cost-daily.js';
+import type { JobContext, JobOutcome } from '../job-types.js';
+import type { CollectCostsPayload } from '../schemas/collect.js';
+import type { AwsDeps } from './aws-deps.js';
+
+const DAY_MS = 86_400_000;
+
+const dayOf = (t: Date) => t.toISOString().slice(0, 10);
+const utcMidnight = (t: Date) => new Date(Date.UTC(t.getUTCFullYear(), t.getUTCMonth(), t.getUTCDate()));
+
+/** The days to (re)load, ending with today (the CUR fills today as the day goes). */
+async function windowFor(ctx: JobContext, payload: CollectCostsPayload): Promise<CostWindow & { mode: string }> {
+  if (payload.fromDay && payload.toDay) {
+    return { from: new Date(`${payload.fromDay}T00:00:00Z`), to: new Date(`${payload.toDay}T00:00:00Z`), mode: 'range' };
+  }
+  const now = ctx.now();
+  const to = new Date(utcMidnight(now).getTime() + DAY_MS);
+  const backfill = payload.mode === 'backfill' || (payload.mode === 'auto' && (await costDailyExtent(ctx.db)).rows === 0);
+  if (backfill) {
+    // Whole billing months, so a forecast sees complete months from the first one on.
+    const from = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - ctx.config.COST_BACKFILL_MONTHS, 1));
+    return { from, to, mode: 'backfill' };
+  }
+  return { from: new Date(to.getTime() - (ctx.config.COST_WINDOW_DAYS + 1) * DAY_MS), to, mode: 'window' };
+}
+
+function missingSetting(config: Config): string | null {
+  if (!config.ATHENA_DATABASE) return 'ATHENA_DATABASE is not set (the Glue database of the CUR table)';
+  if (!config.ATHENA_TABLE) return 'ATHENA_TABLE is not set (the CUR table)';
+  if (!config.athenaRegion) return 'ATHENA_REGION or AWS_REGION is not set';
+  return null;
+}
+
+/** Options the worker leaves at their defaults; tests shorten the Athena polling. */
+export interface CollectCostsOptions {
+  poll?: PollOptions;
+}
+
+/**
+ * Loads CUR costs through Athena: daily cost by day, account, service, region and usage type
+ * into cost_daily, and per-resource EC2 cost into cost_resource_daily, each replacing the days
+ * its query covered. Without Athena settings the job is skipped with the reason.
+ */
+export async function collectCosts(ctx: JobContext & AwsDeps, payload: CollectCostsPayload, options: CollectCostsOptions = {}): Promise<JobOutcome> {
+  const missing = missingSetting(ctx.config);
+  if (missing) return { counts: {}, skipped: missing };
+  const table: CurTable = {
+    database: ctx.config.ATHENA_DATABASE!,
+    table: ctx.config.ATHENA_TABLE!,
+    workgroup: ctx.config.ATHENA_WORKGROUP,
+    ...(ctx.config.ATHENA_OUTPUT_LOCATION ? { outputLocation: ctx.config.ATHENA_OUTPUT_LOCATION } : {}),
+  };
+  const client = ctx.aws.athena();
+  const window = await windowFor(ctx, payload);
+  const schema = await describeCurTable(client, table, ctx.config.CUR_FORMAT);
+  const range = { fromDay: dayOf(window.from), toDay: dayOf(window.to), loadedAt: ctx.now() };
+  ctx.log.info({ ...range, mode: window.mode, format: schema.format }, 'querying the CUR');
+
+  const daily = await fetchDailyCosts(client, table, schema, window, options.poll);
+  const dailyWrite = await replaceCostDays(ctx.db, { ...range, rows: daily.rows });
+  await ctx.progress?.({ step: 'daily', rows: daily.rows.length });
+  const resources = await fetchResourceCosts(client, table, schema, window, options.poll);
+  const resourceWrite = await replaceResourceCostDays(ctx.db, { ...range, rows: resources.rows });
+
+  return {
+    counts: {
+      dailyRows: dailyWrite.inserted,
+      dailyRowsReplaced: dailyWrite.deleted,
+      resourceRows: resourceWrite.inserted,
+      resourceRowsReplaced: resourceWrite.deleted,
+      days: new Set(daily.rows.map((r) => r.day)).size,
+    },
+    details: {
+      mode: window.mode,
+      format: schema.format,
+      fromDay: range.fromDay,
+      toDay: range.toDay,
+      athenaQueryId: daily.queryExecutionId,
+      athenaResourceQueryId: resources.queryExecutionId,
+      bytesScanned: daily.bytesScanned + resources.bytesScanned,
+    },
+  };
+}

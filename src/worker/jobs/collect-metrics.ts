@@ -1,0 +1,110 @@
+import type { Dimension } from '@aws-sdk/client-cloudwatch';
+import { fetchHourlyMetrics, floorToHour, listMemoryMetrics, type MetricRequest } from '../../aws/cloudwatch-metrics.js';
+import { listInstances, setMemoryMetricFlags } from '../../db/queries/instances.js';
+import { latestMetricTimes, upsertMetricPoints } from '../../db/queries/metric-points.js';
+import type { Instance, MetricName } from '../../db/schema/index.js';
+import type { JobContext, JobOutcome } from '../job-types.js';
+import type { CollectMetricsPayload } from '../schemas/collect.js';
+import { forEachScope, scopeName, type AccountRegion, type AwsDeps } from './aws-deps.js';
+
+const HOUR_MS = 3600_000;
+/**
+ * Hours newer than this are left for the next run: EC2 publishes basic-monitoring samples a few
+ * minutes late, and a stored hour is never fetched again (the next run starts after it).
+ */
+const SETTLE_MS = 15 * 60_000;
+
+const EC2_METRICS: MetricName[] = ['cpu', 'network_in', 'network_out'];
+
+interface Plan extends AccountRegion {
+  instances: Instance[];
+}
+
+function plansOf(ctx: JobContext & AwsDeps, instances: Instance[]): Plan[] {
+  const plans = new Map<string, Plan>();
+  for (const instance of instances) {
+    const account = ctx.aws.accountFor(instance.accountId);
+    const key = `${account.key}|${instance.region}`;
+    const plan = plans.get(key) ?? { account, region: instance.region, instances: [] };
+    plan.instances.push(instance);
+    plans.set(key, plan);
+  }
+  return [...plans.values()];
+}
+
+function requestsFor(instances: Instance[], memory: Map<string, Dimension[]>, startOf: (id: string, m: MetricName) => Date): MetricRequest[] {
+  const requests: MetricRequest[] = [];
+  for (const { instanceId } of instances) {
+    const ec2Dims = [{ Name: 'InstanceId', Value: instanceId }];
+    for (const metric of EC2_METRICS) requests.push({ instanceId, metric, start: startOf(instanceId, metric), dimensions: ec2Dims });
+    const memDims = memory.get(instanceId);
+    if (memDims) requests.push({ instanceId, metric: 'mem', start: startOf(instanceId, 'mem'), dimensions: memDims });
+  }
+  return requests;
+}
+
+interface MetricCounts {
+  instances: number;
+  withMemory: number;
+  withoutMemory: number;
+  metricsRequested: number;
+  getMetricDataCalls: number;
+  datapoints: number;
+  pointsStored: number;
+}
+
+/** One account and region: memory discovery, then the batched fetch, committing each batch. */
+async function collectScope(
+  ctx: JobContext & AwsDeps,
+  plan: Plan,
+  window: { end: Date; startOf: (id: string, m: MetricName) => Date },
+  counts: MetricCounts,
+): Promise<void> {
+  const client = ctx.aws.cloudwatch(plan.account, plan.region);
+  const memory = await listMemoryMetrics(client);
+  const withMemory = plan.instances.filter((i) => memory.has(i.instanceId)).map((i) => i.instanceId);
+  const withoutMemory = plan.instances.filter((i) => !memory.has(i.instanceId)).map((i) => i.instanceId);
+  await setMemoryMetricFlags(ctx.db, { withMemory, withoutMemory });
+  counts.withMemory += withMemory.length;
+  counts.withoutMemory += withoutMemory.length;
+
+  const stats = await fetchHourlyMetrics(client, requestsFor(plan.instances, memory, window.startOf), {
+    end: window.end,
+    onBatch: async (points) => {
+      counts.pointsStored += await upsertMetricPoints(ctx.db, { points });
+      await ctx.progress?.({ scope: scopeName(plan), pointsStored: counts.pointsStored });
+    },
+  });
+  counts.metricsRequested += stats.metricsRequested;
+  counts.getMetricDataCalls += stats.calls;
+  counts.datapoints += stats.datapoints;
+  ctx.log.info({ scope: scopeName(plan), ...stats }, 'metrics fetched');
+}
+
+/**
+ * Hourly CloudWatch statistics for every running instance of the inventory: GetMetricData in
+ * batches of up to 500 queries, each batch committed as it completes. Incremental: a metric
+ * starts one hour after its newest stored point, or METRICS_LOOKBACK_DAYS back on first sight.
+ * Memory comes from the CloudWatch agent where ListMetrics finds it; elsewhere the instance is
+ * recorded as having none.
+ */
+export async function collectMetrics(ctx: JobContext & AwsDeps, payload: CollectMetricsPayload): Promise<JobOutcome> {
+  if (ctx.aws.regions.length === 0) return { counts: {}, skipped: 'no AWS region is configured (set AWS_REGION or AWS_REGIONS)' };
+  const instances = await listInstances(ctx.db, { states: ['running'], regions: ctx.aws.regions, instanceIds: payload.instanceIds });
+  if (instances.length === 0) return { counts: { instances: 0 }, skipped: 'no running instance in the inventory (collect-inventory stores them)' };
+
+  const now = ctx.now();
+  const end = floorToHour(new Date(now.getTime() - SETTLE_MS));
+  const lookbackDays = payload.lookbackDays ?? ctx.config.METRICS_LOOKBACK_DAYS;
+  const backfillStart = floorToHour(new Date(now.getTime() - lookbackDays * 24 * HOUR_MS)).getTime();
+  const stored = await latestMetricTimes(ctx.db, { instanceIds: instances.map((i) => i.instanceId) });
+  const latest = new Map(stored.map((r) => [`${r.instanceId}|${r.metric}`, r.ts.getTime()]));
+  const startOf = (instanceId: string, metric: MetricName): Date => {
+    const last = latest.get(`${instanceId}|${metric}`);
+    return new Date(Math.max(last === undefined ? 0 : last + HOUR_MS, backfillStart));
+  };
+
+  const counts: MetricCounts = { instances: instances.length, withMemory: 0, withoutMemory: 0, metricsRequested: 0, getMetricDataCalls: 0, datapoints: 0, pointsStored: 0 };
+  await forEachScope(plansOf(ctx, instances), (plan) => collectScope(ctx, plan, { end, startOf }, counts));
+  return { counts: { ...counts }, details: { end: end.toISOString(), lookbackDays } };
+}
