@@ -1,0 +1,126 @@
+import type { Config } from '../../config.js';
+import { dismissedAnomalies, upsertAnomalies, type AnomalyUpsert } from '../../db/queries/anomalies.js';
+import { listResourceCostDaily } from '../../db/queries/cost-daily.js';
+import { activeModels } from '../../db/queries/models.js';
+import type { Anomaly } from '../../db/schema/index.js';
+import { detectCostAnomalies, type CostAnomaly } from '../../ml/cost-anomalies.js';
+import { rowInScope, type CostRow } from '../../ml/cost-scopes.js';
+import { baselineFromHistory, rankRootCauses, type Contributor } from '../../ml/root-cause.js';
+import type { SeverityThresholds } from '../../ml/severity.js';
+import type { JobHandler, JobOutcome } from '../job-types.js';
+import type { ScoreAnomaliesPayload } from '../schemas/analysis.js';
+import { addDays, loadCostHistory, NO_COST_DATA, scopeKindsFrom } from './cost-history.js';
+import { ANOMALY_SEED } from './train-anomaly.js';
+
+const HISTORY_DAYS = 400;
+/** Days before an anomaly whose mean daily cost per dimension value is its root-cause baseline. */
+const BASELINE_DAYS = 28;
+/** Contributors kept per dimension in the stored root cause. */
+const TOP_CONTRIBUTORS = 5;
+
+/**
+ * Severity levels from the configured minimum impact: medium needs the configured USD and
+ * percent; high and critical need 10x / 100x the dollars and 2x / 5x the percent (the ratios
+ * of the detector's defaults), and rarer scores.
+ */
+export function severityThresholds(config: Config): SeverityThresholds {
+  const usd = config.ANOMALY_MIN_IMPACT_USD;
+  const pct = config.ANOMALY_MIN_IMPACT_PERCENT;
+  return {
+    medium: { minScore: 0.375, minImpactUsd: usd, minImpactPercent: pct },
+    high: { minScore: 0.5, minImpactUsd: usd * 10, minImpactPercent: pct * 2 },
+    critical: { minScore: 0.625, minImpactUsd: usd * 100, minImpactPercent: pct * 5 },
+    match: 'all',
+  };
+}
+
+function rootCauseOf(anomaly: CostAnomaly, rows: readonly CostRow[], resourceRows: readonly CostRow[]): Contributor[] {
+  const inScope = (r: CostRow) => rowInScope(r, anomaly.dimensions);
+  const during = (r: CostRow) => r.day >= anomaly.startDay && r.day <= anomaly.endDay;
+  const baselineFrom = addDays(anomaly.startDay, -BASELINE_DAYS);
+  const before = (r: CostRow) => r.day >= baselineFrom && r.day < anomaly.startDay;
+  const rank = (source: readonly CostRow[]) => {
+    const scoped = source.filter(inScope);
+    const baseline = baselineFromHistory(scoped.filter(before), BASELINE_DAYS, anomaly.durationDays);
+    return rankRootCauses(scoped.filter(during), baseline, anomaly.expectedUsd).contributors;
+  };
+  const byDimension = rank(rows);
+  const resources = resourceRows.length > 0 ? rank(resourceRows).resource : [];
+  const dims = [byDimension.account, byDimension.service, byDimension.region, byDimension.usage_type, resources];
+  // Ranked by dollar contribution to the deviation, biggest movers of every dimension together.
+  return dims
+    .flatMap((list) => list.slice(0, TOP_CONTRIBUTORS))
+    .filter((c) => c.deltaUsd !== 0)
+    .sort((a, b) => Math.abs(b.deltaUsd) - Math.abs(a.deltaUsd));
+}
+
+/** A dismissed anomaly of the same scope whose impact was within a factor of two: the same pattern. */
+function repeatsDismissed(anomaly: CostAnomaly, dismissed: readonly Anomaly[]): Anomaly | undefined {
+  return dismissed.find(
+    (d) => d.scope === anomaly.scopeKey && d.startDay !== anomaly.startDay && Math.sign(d.impactUsd) === Math.sign(anomaly.impactUsd) &&
+      Math.abs(anomaly.impactUsd) <= 2 * Math.abs(d.impactUsd) && Math.abs(anomaly.impactUsd) >= 0.5 * Math.abs(d.impactUsd),
+  );
+}
+
+/**
+ * Scores every configured cost scope causally over its history and stores the anomalies of the
+ * last COST_WINDOW_DAYS: re-scoring updates an anomaly (keyed by scope and start day), an anomaly
+ * still going on the newest day stays open, and its root cause ranks the accounts, services,
+ * regions, usage types and resources by their dollar contribution.
+ */
+export const scoreAnomalies: JobHandler<object, ScoreAnomaliesPayload> = async (ctx, payload): Promise<JobOutcome> => {
+  const { db, config, log } = ctx;
+  const history = await loadCostHistory(db, { kinds: scopeKindsFrom(config), days: HISTORY_DAYS });
+  if (!history) return { counts: { scopes: 0 }, skipped: NO_COST_DATA };
+  const fromDay = payload.fromDay ?? addDays(history.lastDay, -(config.COST_WINDOW_DAYS - 1));
+  const models = await activeModels(db, { kind: 'isolation-forest' });
+  const resourceRows: CostRow[] = (await listResourceCostDaily(db, { fromDay: addDays(fromDay, -BASELINE_DAYS), toDay: addDays(history.lastDay, 1) }))
+    .map((r) => ({ day: r.day, accountId: r.accountId, service: r.service, region: r.region, usageType: '', unblendedUsd: r.unblendedUsd, resourceId: r.resourceId }));
+  const dismissed = await dismissedAnomalies(db, { sinceDay: addDays(history.lastDay, -90) });
+  const options = {
+    minHistoryDays: config.ANOMALY_MIN_HISTORY_DAYS,
+    newScopeDays: config.ANOMALY_NEW_SERVICE_DAYS,
+    detector: { seed: ANOMALY_SEED },
+    severity: severityThresholds(config),
+  };
+  const rows: AnomalyUpsert[] = [];
+  const notScored: string[] = [];
+  let repeats = 0;
+  for (const series of history.series.values()) {
+    const detection = detectCostAnomalies(series, options);
+    if (detection.status !== 'scored') notScored.push(`${series.key}: ${detection.note}`);
+    for (const a of detection.anomalies.filter((x) => x.endDay >= fromDay)) {
+      const repeat = repeatsDismissed(a, dismissed);
+      if (repeat) repeats++;
+      rows.push({
+        scope: a.scopeKey,
+        accountId: a.dimensions.accountId ?? null,
+        service: a.dimensions.service ?? null,
+        region: a.dimensions.region ?? null,
+        startDay: a.startDay,
+        endDay: a.endDay,
+        durationDays: a.durationDays,
+        status: a.endDay === history.lastDay ? 'open' : 'closed',
+        score: a.peakScore,
+        // A repeat of a pattern users dismissed is kept for the record but never alerted on.
+        severity: repeat ? 'low' : a.severity,
+        actualUsd: a.actualUsd,
+        expectedUsd: a.expectedUsd,
+        impactUsd: a.impactUsd,
+        impactPercent: Number.isFinite(a.impactPercent) ? a.impactPercent : null,
+        rootCause: [
+          ...rootCauseOf(a, history.rows, resourceRows),
+          ...(repeat ? [{ dimension: 'feedback', value: `repeats anomaly #${repeat.id}, marked ${repeat.feedback}` }] : []),
+        ],
+        modelId: models.get(a.scopeKey)?.id ?? null,
+      });
+    }
+  }
+  const stored = await upsertAnomalies(db, { rows, at: ctx.now() });
+  const created = stored.filter((s) => s.inserted).length;
+  log.info({ scopes: history.series.size, anomalies: rows.length, created, window: `${fromDay}..${history.lastDay}` }, 'anomalies scored');
+  return {
+    counts: { scopes: history.series.size, anomalies: rows.length, created, updated: rows.length - created, repeatsOfDismissed: repeats, notScored: notScored.length },
+    details: { window: `${fromDay}..${history.lastDay}`, notScored: notScored.slice(0, 50), newAnomalyIds: stored.filter((s) => s.inserted).map((s) => s.id) },
+  };
+};

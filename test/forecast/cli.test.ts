@@ -1,0 +1,79 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { forecastCommand } from '../../src/cli/forecast.js';
+import { parseCsv } from '../../src/csv.js';
+import { InputError, InsufficientDataError } from '../../src/errors.js';
+import { fixturePath } from './fixtures.js';
+
+let dir: string;
+let curText: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'costbot-forecast-'));
+  curText = await readFile(fixturePath('cur-2018-daily-total.csv'), 'utf8');
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function run(args: string[]) {
+  await forecastCommand.run(args);
+}
+
+/** The fixture with its data lines changed by `edit` (header kept). */
+async function variant(name: string, edit: (lines: string[]) => string[]): Promise<string> {
+  const [header, ...lines] = curText.trimEnd().split('\n');
+  const path = join(dir, name);
+  await writeFile(path, [header, ...edit(lines)].join('\n') + '\n');
+  return path;
+}
+
+describe('costbot forecast', () => {
+  it('writes timestamp,yhat,lower,upper for the N days after the last CUR day, in the input style', async () => {
+    const out = join(dir, 'cur-out.csv');
+    await run(['--input', fixturePath('cur-2018-daily-total.csv'), '--horizon', '10', '--output', out]);
+    const table = parseCsv(await readFile(out, 'utf8'), out);
+    expect(table.header).toEqual(['timestamp', 'yhat', 'lower', 'upper']);
+    expect(table.rows.map((r) => r[0])).toEqual(Array.from({ length: 10 }, (_, i) => `2019-01-${String(i + 1).padStart(2, '0')}`));
+    for (const [, yhat, lower, upper] of table.rows.map((r) => r.map(Number))) {
+      expect(lower!).toBeLessThanOrEqual(yhat!);
+      expect(yhat!).toBeLessThanOrEqual(upper!);
+    }
+  });
+
+  it('honours --level on a real five-minute CloudWatch series', async () => {
+    const input = fixturePath('nab-elb_request_count_8c0756-rows1-1000.csv');
+    const out80 = join(dir, 'nab80.csv');
+    const out95 = join(dir, 'nab95.csv');
+    await run(['--input', input, '--horizon', '6', '--output', out80]);
+    await run(['--input', input, '--horizon', '6', '--output', out95, '--level', '95']);
+    const t80 = parseCsv(await readFile(out80, 'utf8'), out80).rows;
+    const t95 = parseCsv(await readFile(out95, 'utf8'), out95).rows;
+    expect(t80[0]![0]).toBe('2014-04-13 11:34:00'); // the input's last row is 2014-04-13 11:29:00
+    t80.forEach((r, i) => {
+      expect(t95[i]![1]).toBe(r[1]);
+      expect(Number(t95[i]![2])).toBeLessThanOrEqual(Number(r[2]));
+      expect(Number(t95[i]![3])).toBeGreaterThanOrEqual(Number(r[3]));
+    });
+  });
+
+  const bad: [string, () => Promise<string[]>, RegExp, typeof InputError | typeof InsufficientDataError][] = [
+    ['a non-numeric value', async () => ['--input', await variant('nan.csv', (l) => l.map((x, i) => (i === 20 ? x.replace(/,.*/, ',n/a') : x))), '--horizon', '5'], /line 22: value "n\/a" is not a number/, InputError],
+    ['an irregular step', async () => ['--input', await variant('irregular.csv', (l) => l.map((x, i) => (i === 30 ? x.replace(/^(\S{10})/, '$1 06:00:00') : x))), '--horizon', '5'], /irregular time step/, InputError],
+    ['too short a history', async () => ['--input', await variant('short.csv', (l) => l.slice(0, 20)), '--horizon', '5'], /billing cycle/, InsufficientDataError],
+    ['all zeros', async () => ['--input', await variant('zeros.csv', (l) => l.map((x) => x.replace(/,.*/, ',0'))), '--horizon', '5'], /every value is zero/, InputError],
+    ['a horizon of 0', async () => ['--input', fixturePath('cur-2018-daily-total.csv'), '--horizon', '0'], /--horizon must be a whole number/, InputError],
+    ['a fractional horizon', async () => ['--input', fixturePath('cur-2018-daily-total.csv'), '--horizon', '2.5'], /--horizon must be a whole number/, InputError],
+    ['a level out of range', async () => ['--input', fixturePath('cur-2018-daily-total.csv'), '--horizon', '5', '--level', '100'], /--level must be/, InputError],
+  ];
+  it.each(bad)('rejects %s with a clear error and writes nothing', async (name, args, message, kind) => {
+    const out = join(dir, `bad-${name.replace(/\W+/g, '-')}.csv`);
+    const argv = [...(await args()), '--output', out];
+    await expect(run(argv)).rejects.toThrow(message);
+    await expect(run(argv)).rejects.toBeInstanceOf(kind);
+    expect(existsSync(out)).toBe(false);
+  });
+});

@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { asc, eq } from 'drizzle-orm';
+import { loadConfig } from '../../src/config.js';
+import { setAnomalyFeedback } from '../../src/db/queries/anomalies.js';
+import { replaceCostDays } from '../../src/db/queries/cost-daily.js';
+import { anomalies, mlModels } from '../../src/db/schema/index.js';
+import { logger } from '../../src/logger.js';
+import { scoreAnomalies } from '../../src/worker/jobs/score-anomalies.js';
+import { trainAnomaly } from '../../src/worker/jobs/train-anomaly.js';
+import { curCostDailyRows } from '../helpers/cur-fixture.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+
+// The sample CUR holds 92 days, so the minimum history is lowered to 30 days for these tests.
+const config = loadConfig('worker', {
+  DATABASE_URL: 'postgres://unused',
+  REDIS_URL: 'redis://unused',
+  AWS_REGION: 'us-east-1',
+  ANOMALY_MIN_HISTORY_DAYS: '30',
+  ANOMALY_MIN_IMPACT_USD: '5',
+  ANOMALY_SCOPES: 'total,service,account',
+});
+
+describe('anomaly training and scoring jobs on the real CUR', () => {
+  let database: TestDatabase;
+  const now = new Date('2019-01-01T08:00:00Z');
+  const ctx = () => ({ db: database.db, config, log: logger.child({ module: 'test' }), now: () => now });
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(() => database?.drop());
+
+  it('skips with the reason when no cost data has been collected', async () => {
+    expect((await trainAnomaly(ctx(), {})).skipped).toMatch(/no CUR data collected yet.*ATHENA_/);
+    expect((await scoreAnomalies(ctx(), {})).skipped).toMatch(/no CUR data collected yet/);
+  });
+
+  it('trains a versioned, reproducible model per scope with enough history', async () => {
+    await replaceCostDays(database.db, { fromDay: '2018-10-01', toDay: '2019-01-01', rows: curCostDailyRows(), loadedAt: now });
+    const first = await trainAnomaly(ctx(), {});
+    expect(first.counts['trained']).toBeGreaterThan(0);
+    // Total, 2 accounts and 4 services; services used on fewer than 30 days are reported, not trained.
+    expect(first.counts['scopes']).toBe(7);
+    expect(first.counts['trained']! + first.counts['tooShort']!).toBe(7);
+    const second = await trainAnomaly(ctx(), {});
+    expect(second.counts['trained']).toBe(first.counts['trained']);
+    const models = await database.db.select().from(mlModels).where(eq(mlModels.scope, 'total')).orderBy(asc(mlModels.version));
+    expect(models.map((m) => [m.version, m.status])).toEqual([[1, 'superseded'], [2, 'active']]);
+    expect(models[1]!.artifact).toEqual(models[0]!.artifact);
+    expect(models[1]!.trainedTo).toBe('2018-12-31');
+    expect(models[1]!.seed).toBe(1);
+    expect(models[1]!.features.length).toBeGreaterThan(3);
+  });
+
+  it('stores anomalies with impact and root cause, and re-scoring updates instead of duplicating', async () => {
+    const first = await scoreAnomalies(ctx(), {});
+    expect(first.counts['anomalies']).toBeGreaterThan(0);
+    const stored = await database.db.select().from(anomalies);
+    expect(stored).toHaveLength(first.counts['anomalies']!);
+    for (const a of stored) {
+      expect(a.impactUsd).toBeCloseTo(a.actualUsd - a.expectedUsd, 6);
+      expect(a.score).toBeGreaterThanOrEqual(0);
+      expect(a.score).toBeLessThanOrEqual(1);
+      expect(a.durationDays).toBeGreaterThanOrEqual(1);
+      const causes = a.rootCause as { deltaUsd: number }[];
+      const deltas = causes.map((c) => Math.abs(c.deltaUsd));
+      expect(deltas).toEqual([...deltas].sort((x, y) => y - x));
+    }
+    const withModel = stored.filter((a) => a.modelId !== null);
+    expect(withModel.length).toBeGreaterThan(0);
+
+    await setAnomalyFeedback(database.db, { id: stored[0]!.id, feedback: 'not-anomaly', by: 'U0TEST', at: now });
+    const again = await scoreAnomalies(ctx(), {});
+    expect(again.counts['created']).toBe(0);
+    expect(again.counts['updated']).toBe(stored.length);
+    const after = await database.db.select().from(anomalies);
+    expect(after).toHaveLength(stored.length);
+    expect(after.find((a) => a.id === stored[0]!.id)!.feedback).toBe('not-anomaly');
+  });
+});
