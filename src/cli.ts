@@ -1,9 +1,13 @@
 import { logger } from './logger.js';
 import { isCostbotError } from './errors.js';
 import type { CliCommand } from './cli/command.js';
+import { detectCommand } from './cli/detect.js';
+import { rightsizeCommand } from './cli/rightsize.js';
+import { loadCatalogCommand } from './cli/load-catalog.js';
+import { forecastCommand } from './cli/forecast.js';
 
 // Each command lives in src/cli/<name>.ts; add it here.
-const commands: CliCommand[] = [];
+const commands: CliCommand[] = [detectCommand, rightsizeCommand, loadCatalogCommand, forecastCommand];
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length), 8);

@@ -104,7 +104,7 @@ const required: Record<Role, { key: keyof Env; hint: string }[]> = {
   bot: [
     { key: 'DATABASE_URL', hint: 'the PostgreSQL URL, e.g. postgres://postgres@127.0.0.1:5432/costbot' },
     { key: 'SLACK_BOT_TOKEN', hint: 'the Bot User OAuth Token (xoxb-...) from OAuth & Permissions' },
-    { key: 'SLACK_SIGNING_SECRET', hint: 'the Signing Secret from Basic Information' },
+    { key: 'SLACK_SIGNING_SECRET', hint: 'the Signing Secret from Basic Information (not needed with SLACK_APP_TOKEN)' },
   ],
   worker: [
     { key: 'DATABASE_URL', hint: 'the PostgreSQL URL, e.g. postgres://postgres@127.0.0.1:5432/costbot' },
@@ -139,6 +139,8 @@ export function loadConfig(role: Role, source: Record<string, string | undefined
   const parsed = schema.safeParse(cleaned);
   const problems = parsed.success ? [] : parsed.error.issues.map(formatIssue);
   for (const { key, hint } of required[role]) {
+    // Socket Mode receives events over a WebSocket that the app token authenticates: no signing secret.
+    if (key === 'SLACK_SIGNING_SECRET' && cleaned['SLACK_APP_TOKEN'] !== undefined) continue;
     if (cleaned[key] === undefined) problems.push(`${key} is required: set it to ${hint}`);
   }
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);

@@ -1,6 +1,8 @@
 import { loadConfig } from '../config.js';
 import { runEntry } from '../run-entry.js';
+import { runWorker } from './run-worker.js';
 
+/** `npm run start:worker`: the worker on REDIS_URL, GET /health on HEALTH_PORT, until SIGTERM. */
 await runEntry(async () => {
-  loadConfig('worker');
+  await runWorker(loadConfig('worker'));
 });

@@ -16,7 +16,8 @@ export const alerts = pgTable(
     postedSeverity: text('posted_severity').notNull(),
     postedImpactUsd: doublePrecision('posted_impact_usd').notNull(),
     postedEndDay: text('posted_end_day').notNull(),
-    status: text('status').$type<'pending' | 'posted' | 'updated' | 'failed'>().notNull(),
+    /** 'ended': the anomaly's end was already told in the thread (so it is told once). */
+    status: text('status').$type<'pending' | 'posted' | 'updated' | 'ended' | 'failed'>().notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

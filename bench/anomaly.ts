@@ -1,0 +1,164 @@
+/**
+ * Anomaly benchmark (`npm run bench:anomaly [-- --data DIR] [--seeds N] [--with-as-is]`):
+ * 1. checks the TypeScript NAB scorer against Numenta's published results (73.42 standard);
+ * 2. runs `detect`'s code path (readDetectInput + detectScores) over the 17 NAB realAWSCloudwatch
+ *    files and scores them with the TS scorer, beside the published detectors;
+ * 3. the same with the forest swapped: Liu et al.'s plain scoring, and the `ml-isolation-forest`
+ *    package (subsampled; whole window per tree with --with-as-is, slow);
+ * 4. times 10,000 daily cost series of 400 days through detectCostAnomalies (training included);
+ * and prints peak memory. Single-threaded (DuckDB is opened with one thread); run it with `nice`.
+ */
+import { readFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { readDetectInput, type DetectInput } from '../src/cli/detect-input.js';
+import { detectScores, formatScore } from '../src/cli/detect.js';
+import type { DetectorOptions } from '../src/ml/anomaly-detector.js';
+import { detectCostAnomalies } from '../src/ml/cost-anomalies.js';
+import { msToDay } from '../src/ml/cost-scopes.js';
+import { scoreNabProfiles, type NabFile, type NabProfileName, type NabResult } from '../src/ml/nab-scorer.js';
+import { loadDailyPool, replaySeries } from './anomaly-daily-series.js';
+import { dataDir } from './data-dir.js';
+import { mlIsolationForestAsIs, mlIsolationForestSubsampled } from './ml-isolation-forest-backend.js';
+import { nabFileNames, readNabResults, readNabWindows, type NabWindows } from './nab-corpus.js';
+
+const { values: flags } = parseArgs({
+  options: { data: { type: 'string' }, seeds: { type: 'string', default: '5' }, 'with-as-is': { type: 'boolean', default: false } },
+});
+const dir = dataDir();
+const PROFILES: NabProfileName[] = ['standard', 'reward_low_FP_rate', 'reward_low_FN_rate'];
+const PUBLISHED: [string, number][] = [
+  ['Numenta HTM', 73.4],
+  ['contextOSE', 71.5],
+  ['ARTime', 69.5],
+  ['Random Cut Forest', 57.6],
+  ['Twitter ADVec', 38.5],
+  ['windowed Gaussian', 31.2],
+];
+
+let peakRss = 0;
+function sampleMemory(): void {
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+}
+
+function row(label: string, r: Record<NabProfileName, NabResult>, extra = ''): string {
+  return `  ${label.padEnd(58)} ${PROFILES.map((p) => r[p].score.toFixed(2).padStart(7)).join(' ')}  ${extra}`;
+}
+
+function checkScorer(windows: NabWindows): Promise<void> {
+  return readNabResults(join(dir, 'nab-aws', 'numenta-reference'), windows).then((files) => {
+    const r = scoreNabProfiles(files);
+    console.log('NAB scorer check on Numenta HTM\'s published scores (reference nab_score.py: 73.42 / 68.75 / 76.72)');
+    console.log(row('TypeScript scorer', r, `threshold ${r.standard.threshold}`));
+  });
+}
+
+/** Wall and CPU seconds of fn (the machine is shared: CPU time is the fairer figure). */
+class Timer {
+  wall = 0;
+  cpu = 0;
+  time<T>(fn: () => T): T {
+    const t0 = performance.now();
+    const c0 = process.cpuUsage();
+    try {
+      return fn();
+    } finally {
+      const c = process.cpuUsage(c0);
+      this.wall += (performance.now() - t0) / 1000;
+      this.cpu += (c.user + c.system) / 1e6;
+    }
+  }
+  toString(): string {
+    return `${this.wall.toFixed(1)} s wall, ${this.cpu.toFixed(1)} s CPU`;
+  }
+}
+
+/** Speed of this machine right now: ns per element of a plain Float64Array sum (about 1 on an idle modern core). */
+function machineProbe(): string {
+  const a = Float64Array.from({ length: 1_000_000 }, (_, i) => i % 7);
+  const timer = new Timer();
+  const sum = timer.time(() => {
+    let s = 0;
+    for (let k = 0; k < 100; k++) for (let i = 0; i < a.length; i++) s += a[i]!;
+    return s;
+  });
+  return `${(timer.cpu * 10).toFixed(2)} ns/element CPU (sum ${sum})`;
+}
+
+/** detect's code path over the corpus, timing the scoring (reading excluded). */
+function runDetect(inputs: Map<string, DetectInput>, windows: NabWindows, options: DetectorOptions): { files: NabFile[]; timer: Timer } {
+  const files: NabFile[] = [];
+  const timer = new Timer();
+  for (const name of nabFileNames(windows)) {
+    const input = inputs.get(name)!;
+    const { scores } = timer.time(() => detectScores(input, options));
+    files.push({ name, timestamps: input.labels, scores: Array.from(scores, (s) => Number(formatScore(s))), windows: windows[name] ?? [] });
+    sampleMemory();
+  }
+  return { files, timer };
+}
+
+async function nabBenchmark(windows: NabWindows): Promise<void> {
+  const inputs = new Map<string, DetectInput>();
+  for (const name of nabFileNames(windows)) inputs.set(name, await readDetectInput(join(dir, 'nab-aws', 'data', name)));
+  console.log(`\nNAB realAWSCloudwatch, ${inputs.size} files, ${[...inputs.values()].reduce((n, i) => n + i.values.length, 0)} rows (columns: standard, reward_low_FP_rate, reward_low_FN_rate)`);
+  const main = runDetect(inputs, windows, { seed: 1 });
+  console.log(row('costbot detect (seed 1)', scoreNabProfiles(main.files), `${main.timer} (target < 30 s)`));
+  const seeds = Number(flags.seeds);
+  if (seeds > 1) {
+    const runs = [scoreNabProfiles(main.files)];
+    for (let seed = 2; seed <= seeds; seed++) runs.push(scoreNabProfiles(runDetect(inputs, windows, { seed }).files));
+    const stat = (p: NabProfileName) => {
+      const v = runs.map((r) => r[p].score);
+      const mean = v.reduce((a, b) => a + b, 0) / v.length;
+      const sd = Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / (v.length - 1));
+      return `${mean.toFixed(2)}±${sd.toFixed(2)}`.padStart(11);
+    };
+    console.log(`  ${`costbot detect, seeds 1-${seeds} (mean ± sd)`.padEnd(58)} ${PROFILES.map(stat).join(' ')}`);
+    console.log(`    standard per seed: ${runs.map((r) => r.standard.score.toFixed(2)).join(' ')}`);
+  }
+  const variants: [string, DetectorOptions][] = [
+    ['same, Liu et al. plain path scoring (rangeAware off)', { seed: 1, rangeAware: false }],
+    ['same, forest = ml-isolation-forest, 256-row subsample/tree', { seed: 1, backend: mlIsolationForestSubsampled }],
+  ];
+  if (flags['with-as-is']) variants.push(['same, forest = ml-isolation-forest as-is (whole window)', { seed: 1, backend: mlIsolationForestAsIs }]);
+  for (const [label, options] of variants) {
+    const run = runDetect(inputs, windows, options);
+    console.log(row(label, scoreNabProfiles(run.files), `${run.timer}`));
+  }
+  console.log('  published detectors, same 17 files (standard profile):');
+  for (const [name, score] of PUBLISHED) console.log(`    ${name.padEnd(56)} ${score.toFixed(1).padStart(7)}`);
+}
+
+async function dailyBenchmark(count: number, days: number): Promise<void> {
+  const pool = await loadDailyPool(dir);
+  const dayLabels = Array.from({ length: days }, (_, i) => msToDay(Date.UTC(2024, 0, 1) + i * 86_400_000));
+  console.log(`\nDaily cost series: ${count} series x ${days} days replayed from ${pool.length} real series (CUR scopes, Bitbrains VMs, NAB hourly)`);
+  let anomalies = 0;
+  let scored = 0;
+  const timer = new Timer();
+  for (let k = 0; k < count; k++) {
+    const values = replaySeries(pool, k, days);
+    const gaps = dayLabels.filter((_, i) => Number.isNaN(values[i]!));
+    const result = timer.time(() => detectCostAnomalies({ key: `bench:${k}`, kind: 'total', dimensions: {}, days: dayLabels, values, gaps }));
+    anomalies += result.anomalies.length;
+    if (result.status === 'scored') scored++;
+    if (k % 500 === 0) sampleMemory();
+  }
+  console.log(`  scored ${scored} series (training included), ${anomalies} anomalies: ${timer} (target < 60 s)`);
+}
+
+function vmHwm(): string {
+  const line = readFileSync('/proc/self/status', 'utf8').split('\n').find((l) => l.startsWith('VmHWM'));
+  return line ? line.replace(/\s+/g, ' ') : 'VmHWM unavailable';
+}
+
+const load = loadavg().map((l) => l.toFixed(1)).join(' ');
+console.log(`Machine probe: ${machineProbe()}; load average ${load} on ${availableParallelism()} cores\n`);
+const windows = await readNabWindows(join(dir, 'nab-aws', 'windows.json'));
+await checkScorer(windows);
+await nabBenchmark(windows);
+await dailyBenchmark(10_000, 400);
+sampleMemory();
+console.log(`\nPeak memory: rss ${(peakRss / 2 ** 20).toFixed(0)} MiB (sampled), ${vmHwm()}`);

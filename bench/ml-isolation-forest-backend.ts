@@ -1,0 +1,70 @@
+/**
+ * The detector's forest swapped for the `ml-isolation-forest` package (the user's choice), to
+ * compare it with our implementation on the same features, schedule and calibration.
+ *
+ * The package draws from Math.random and grows every tree on the whole set it is given. To make a
+ * run repeatable we substitute a seeded generator for Math.random while it trains (its training is
+ * synchronous, so nothing else runs meanwhile). Two variants:
+ * - `subsampled`: Liu et al.'s recipe through the package: 100 one-tree forests, each trained on
+ *   its own 256-row sample; score = 2^(-mean path / c(256)) over the trees.
+ * - `as-is`: one 100-tree forest trained on the whole training window, scored by its `predict`.
+ */
+import { IsolationForest } from 'ml-isolation-forest';
+import type { ForestBackend } from '../src/ml/anomaly-detector.js';
+import { averagePathLength } from '../src/ml/isolation-forest.js';
+import { createRandom, type Random } from '../src/ml/prng.js';
+
+function withSeededMathRandom<T>(random: Random, fn: () => T): T {
+  const original = Math.random;
+  Math.random = random;
+  try {
+    return fn();
+  } finally {
+    Math.random = original;
+  }
+}
+
+function rowsOf(data: Float64Array, d: number, start: number, end: number): number[][] {
+  const rows: number[][] = [];
+  for (let i = start; i < end; i++) rows.push(Array.from(data.subarray(i * d, i * d + d)));
+  return rows;
+}
+
+export const mlIsolationForestSubsampled: ForestBackend = {
+  name: 'ml-isolation-forest (seeded, 256-row subsample per tree)',
+  train(data, d, start, end, options) {
+    const random = createRandom(options.seed);
+    const all = rowsOf(data, d, start, end);
+    const psi = Math.min(options.sampleSize ?? 256, all.length);
+    const trees = withSeededMathRandom(random, () =>
+      Array.from({ length: options.trees ?? 100 }, () => {
+        const sample: number[][] = [];
+        const pool = all.slice();
+        for (let i = 0; i < psi; i++) {
+          const j = i + Math.floor(random() * (pool.length - i));
+          [pool[i], pool[j]] = [pool[j]!, pool[i]!];
+          sample.push(pool[i]!);
+        }
+        const forest = new IsolationForest({ nEstimators: 1 });
+        forest.train(sample);
+        return forest.forest[0]!;
+      }),
+    );
+    const cn = averagePathLength(psi);
+    return (from, to) =>
+      Float64Array.from(rowsOf(data, d, from, to), (x) => {
+        let total = 0;
+        for (const tree of trees) total += tree.pathLengthFromRoot(x, 0);
+        return Math.pow(2, -total / trees.length / cn);
+      });
+  },
+};
+
+export const mlIsolationForestAsIs: ForestBackend = {
+  name: 'ml-isolation-forest (seeded, whole window per tree)',
+  train(data, d, start, end, options) {
+    const forest = new IsolationForest({ nEstimators: options.trees ?? 100 });
+    withSeededMathRandom(createRandom(options.seed), () => forest.train(rowsOf(data, d, start, end)));
+    return (from, to) => Float64Array.from(forest.predict(rowsOf(data, d, from, to)));
+  },
+};

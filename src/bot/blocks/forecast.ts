@@ -1,0 +1,82 @@
+import type { Forecast } from '../../db/schema/index.js';
+import { FORECAST_HORIZONS } from '../../db/queries/forecasts.js';
+import { readForecastDrivers, readForecastMonths, readForecastTrend, type ForecastMonth } from '../stored-shapes.js';
+import { money } from './format.js';
+import { actions, button, context, esc, header, section, type Block, type MessageBody } from './kit.js';
+import { TIP } from './tooltips.js';
+
+export const FORECAST_ACTION = 'forecast_horizon';
+
+/**
+ * The horizon's total. Month intervals cannot be added up into the total's interval (their errors
+ * are not independent, see src/ml/forecast-monthly.ts), so the interval is shown per month.
+ */
+export function forecastTotal(months: ForecastMonth[]): number {
+  return months.reduce((s, m) => s + m.yhat, 0);
+}
+
+export function intervalText(t: { lower?: number | null; upper?: number | null }): string {
+  return t.lower === null || t.lower === undefined || t.upper === null || t.upper === undefined ? 'no interval' : `80 %: ${money(t.lower)} – ${money(t.upper)}`;
+}
+
+const TREND_ICON = { up: ':chart_with_upwards_trend:', down: ':chart_with_downwards_trend:', flat: ':left_right_arrow:' } as const;
+
+function trendText(f: Forecast): string {
+  const t = readForecastTrend(f.trend);
+  if (t === undefined) return '_trend stored in a form this version cannot read_';
+  return `${t.direction === null ? '' : `${TREND_ICON[t.direction]} `}${esc(t.description)}`;
+}
+
+function driversText(f: Forecast): string {
+  const { items, unreadable } = readForecastDrivers(f.drivers);
+  if (items.length === 0) return unreadable > 0 ? `_${unreadable} drivers stored in a form this version cannot read._` : '_No drivers stored._';
+  return items
+    .slice(0, 5)
+    .map((d) => {
+      const share = d.sharePercent === null ? '' : ` (${Math.round(d.sharePercent)} % of the total's change)`;
+      return `• ${esc(d.dimension)} *${esc(d.label)}*: ${d.changeUsd >= 0 ? '+' : ''}${money(d.changeUsd)} against its current run rate${share}`;
+    })
+    .join('\n');
+}
+
+function horizonButtons(current: number): Block {
+  return actions(
+    FORECAST_HORIZONS.map((h) => button(`${h} months`, `${FORECAST_ACTION}_${h}`, String(h), h === current ? { style: 'primary' } : {})),
+  );
+}
+
+export function forecastMessage(f: Forecast): MessageBody {
+  const { items: months, unreadable } = readForecastMonths(f.monthly);
+  const total = forecastTotal(months);
+  const monthLines = months
+    .map((m) => `\`${m.month}\`  ${money(m.yhat)}  (${intervalText({ lower: m.lower80, upper: m.upper80 })})${m.complete === false ? ' · part of the month' : ''}`)
+    .join('\n');
+  const blocks: Block[] = [
+    header(`Spend forecast: next ${f.horizonMonths} months`),
+    section(`*Total:* ${money(total)} over ${months.length} months\n*Trend:* ${trendText(f)}`),
+    section(monthLines === '' ? '_No monthly figures stored._' : monthLines),
+    section(`*Key drivers*\n${driversText(f)}`),
+  ];
+  const notes = [`Run ${f.runDay} on history ${f.historyFrom} → ${f.historyTo} · scope ${esc(f.scope)}`];
+  if (f.confidence === 'low') notes.push(':warning: *low confidence*');
+  if (unreadable > 0) notes.push(`${unreadable} months unreadable`);
+  blocks.push(context(...notes));
+  if (f.warnings.length > 0) blocks.push(context(...f.warnings.slice(0, 9).map((w) => `:warning: ${esc(w)}`)));
+  blocks.push(context(TIP.interval), horizonButtons(f.horizonMonths));
+  return { text: `Forecast for the next ${f.horizonMonths} months: ${money(total)}`, blocks };
+}
+
+/** One line per horizon for the dashboard: "3 months: $12,345". */
+export function forecastPreview(rows: Forecast[]): string {
+  if (rows.length === 0) return '_No forecast yet._';
+  return rows
+    .map((f) => {
+      const total = forecastTotal(readForecastMonths(f.monthly).items);
+      return `*${f.horizonMonths} months:* ${money(total)}${f.confidence === 'low' ? ' :warning: low confidence' : ''}`;
+    })
+    .join('\n');
+}
+
+export function forecastEmptyMessage(horizon: number, reason: string): MessageBody {
+  return { text: 'No forecast yet', blocks: [header(`Spend forecast: next ${horizon} months`), section(reason), horizonButtons(horizon)] };
+}

@@ -1,0 +1,65 @@
+import { anomalyCostSeries } from '../db/queries/anomalies.js';
+import { utilisationSeries } from '../db/queries/recommendations.js';
+import type { Anomaly, MetricName, Recommendation } from '../db/schema/index.js';
+import { renderAnomalyTrend } from '../charts/anomaly-trend.js';
+import { renderUtilisation } from '../charts/utilisation.js';
+import type { WebClient } from '../slack/client.js';
+import { uploadPng } from '../slack/upload-file.js';
+import type { ChartSlot } from './blocks/anomaly-detail.js';
+import { addDays } from './days.js';
+import type { PageDeps } from './deps.js';
+import { scopeLabel, usageTypeOfScope } from './scope-label.js';
+
+/** Days of cost shown before an anomaly (its baseline) and after it. */
+const DAYS_BEFORE = 30;
+const DAYS_AFTER = 7;
+
+export type RenderedChart = { png: Buffer; alt: string; filename: string } | { reason: string };
+
+/** The anomaly's trend chart from cost_daily, or why there is none. */
+export async function anomalyChart(deps: Pick<PageDeps, 'db'>, a: Anomaly): Promise<RenderedChart> {
+  const from = addDays(a.startDay, -DAYS_BEFORE);
+  const to = addDays(a.endDay, DAYS_AFTER);
+  const usageType = usageTypeOfScope(a.scope);
+  const days = await anomalyCostSeries(deps.db, { ...a, ...(usageType === undefined ? {} : { usageType }) }, from, to);
+  if (days.length < 2) return { reason: `no daily cost rows are stored for this scope between ${from} and ${to}` };
+  const png = await renderAnomalyTrend({
+    title: `${scopeLabel(a)}: daily cost ${from} → ${days.at(-1)?.day ?? to}`,
+    days,
+    startDay: a.startDay,
+    endDay: a.endDay,
+    expectedPerDayUsd: a.expectedUsd / Math.max(1, a.durationDays),
+  });
+  const alt = `Daily cost of ${scopeLabel(a)} from ${days[0]?.day} to ${days.at(-1)?.day}, anomaly ${a.startDay} to ${a.endDay} marked in red`;
+  return { png, alt, filename: `anomaly-${a.id}.png` };
+}
+
+const METRIC_LABEL: Record<Extract<MetricName, 'cpu' | 'mem'>, string> = { cpu: 'CPU', mem: 'Memory' };
+
+/** CPU and memory percentile charts over the recommendation's lookback, each or why it is missing. */
+export async function utilisationCharts(deps: Pick<PageDeps, 'db'>, r: Recommendation): Promise<RenderedChart[]> {
+  const charts: RenderedChart[] = [];
+  for (const metric of ['cpu', 'mem'] as const) {
+    const points = await utilisationSeries(deps.db, { instanceId: r.instanceId, metric, before: r.createdAt, days: r.lookbackDays });
+    if (points.length < 2) {
+      charts.push({
+        reason:
+          metric === 'mem'
+            ? 'memory is not reported for this instance (no CloudWatch agent mem_used_percent), so it was sized on its current memory'
+            : `no hourly CPU points are stored for ${r.instanceId} in the ${r.lookbackDays}-day lookback`,
+      });
+      continue;
+    }
+    const label = METRIC_LABEL[metric];
+    const png = await renderUtilisation({ title: `${r.instanceId} ${label} utilisation (%), hourly`, points });
+    charts.push({ png, alt: `${label} utilisation of ${r.instanceId}: average, p95, p99 and maximum per hour`, filename: `${r.instanceId}-${metric}.png` });
+  }
+  return charts;
+}
+
+/** Uploads a rendered chart (private file) and returns the slot to show it in, or the reason there is none. */
+export async function uploadChart(client: WebClient, chart: RenderedChart): Promise<ChartSlot> {
+  if ('reason' in chart) return { kind: 'none', reason: chart.reason };
+  const fileId = await uploadPng(client, { png: chart.png, filename: chart.filename, title: chart.alt.slice(0, 200), altText: chart.alt });
+  return { kind: 'file', fileId, alt: chart.alt };
+}

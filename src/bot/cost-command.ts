@@ -1,0 +1,79 @@
+import type { Severity } from '../db/schema/index.js';
+import { FORECAST_HORIZONS, type ForecastHorizon } from '../db/queries/forecasts.js';
+import { RANGES, type Range } from './view-state.js';
+
+/** What `/cost <text>` asks for. */
+export type CostCommand =
+  | { kind: 'anomalies'; range: Range; minSeverity?: Severity; service?: string }
+  | { kind: 'rightsize'; instanceId: string }
+  | { kind: 'rightsize'; top: number }
+  | { kind: 'forecast'; horizon: ForecastHorizon }
+  | { kind: 'status' }
+  | { kind: 'help' }
+  | { kind: 'usage'; problem: string };
+
+const SEVERITY_WORDS: readonly Severity[] = ['low', 'medium', 'high', 'critical'];
+const INSTANCE_ID = /^i-[0-9a-f]{8}([0-9a-f]{9})?$/;
+export const DEFAULT_TOP = 10;
+export const MAX_TOP = 100;
+
+function parseAnomalies(args: string[]): CostCommand {
+  let range: Range = '30d';
+  let minSeverity: Severity | undefined;
+  const rest: string[] = [];
+  for (const arg of args) {
+    const lower = arg.toLowerCase();
+    if ((RANGES as readonly string[]).includes(lower)) range = lower as Range;
+    else if (/^\d+d$/.test(lower)) return { kind: 'usage', problem: `"${arg}" is not an offered range: use 7d, 30d or 90d` };
+    else if ((SEVERITY_WORDS as readonly string[]).includes(lower) && minSeverity === undefined) minSeverity = lower as Severity;
+    else rest.push(arg);
+  }
+  const service = rest.join(' ');
+  if (service.length > 100) return { kind: 'usage', problem: 'the service name is longer than 100 characters' };
+  return { kind: 'anomalies', range, ...(minSeverity ? { minSeverity } : {}), ...(service ? { service } : {}) };
+}
+
+function parseRightsize(args: string[]): CostCommand {
+  if (args.length === 0) return { kind: 'rightsize', top: DEFAULT_TOP };
+  const [first, second, ...extra] = args;
+  if (args.length === 1 && first !== undefined && INSTANCE_ID.test(first.toLowerCase())) {
+    return { kind: 'rightsize', instanceId: first.toLowerCase() };
+  }
+  if (first?.toLowerCase() === 'top' && extra.length === 0) {
+    const n = second === undefined ? DEFAULT_TOP : Number(second);
+    if (Number.isInteger(n) && n >= 1 && n <= MAX_TOP) return { kind: 'rightsize', top: n };
+    return { kind: 'usage', problem: `"top ${second ?? ''}" needs a whole number from 1 to ${MAX_TOP}` };
+  }
+  return { kind: 'usage', problem: `"${args.join(' ')}" is neither an instance id (i-0123456789abcdef0) nor "top N"` };
+}
+
+function parseForecast(args: string[]): CostCommand {
+  if (args.length === 0) return { kind: 'forecast', horizon: 3 };
+  const n = Number(args[0]?.replace(/m(onths?)?$/i, ''));
+  if (args.length === 1 && (FORECAST_HORIZONS as readonly number[]).includes(n)) return { kind: 'forecast', horizon: n as ForecastHorizon };
+  return { kind: 'usage', problem: `"${args.join(' ')}" is not an offered horizon: use 3, 6 or 12 (months)` };
+}
+
+/** Parses the text after `/cost`. Never throws: anything unknown becomes `usage` with the reason. */
+export function parseCostCommand(text: string): CostCommand {
+  const [sub, ...args] = text.trim().split(/\s+/).filter((t) => t !== '');
+  switch (sub?.toLowerCase()) {
+    case 'anomalies':
+    case 'anomaly':
+      return parseAnomalies(args);
+    case 'rightsize':
+    case 'right-size':
+    case 'rightsizing':
+      return parseRightsize(args);
+    case 'forecast':
+      return parseForecast(args);
+    case 'status':
+      return args.length === 0 ? { kind: 'status' } : { kind: 'usage', problem: '`status` takes no arguments' };
+    case 'help':
+      return { kind: 'help' };
+    case undefined:
+      return { kind: 'usage', problem: 'no subcommand given' };
+    default:
+      return { kind: 'usage', problem: `"${sub}" is not a costbot command` };
+  }
+}

@@ -1,0 +1,25 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+import type { Db } from '../db/client.js';
+import type { ApplyRecommendationPayload } from '../worker/schemas/apply.js';
+
+/** What the bot's listeners receive: clients built once by the entry point (CONVENTIONS 2). */
+export interface BotDeps {
+  db: Db;
+  config: Config;
+  log: Logger;
+  /** The clock; tests pin it to the day of the recorded data. */
+  now: () => Date;
+  /**
+   * Queues the apply job for an approved action (the worker runs it). Undefined when the bot has
+   * no queue (REDIS_URL unset): approvals are then refused with that reason.
+   */
+  enqueueApply?: (payload: ApplyRecommendationPayload) => Promise<void>;
+  /**
+   * After this many milliseconds without a result, a view posts "working on it" and replaces it
+   * when ready. @defaultValue 1500
+   */
+  loadingNoticeMs?: number;
+}
+
+export type PageDeps = Pick<BotDeps, 'db' | 'config' | 'now'>;

@@ -1,0 +1,225 @@
+import { and, asc, desc, eq, gte, ilike, inArray, isNotNull, lte, sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../client.js';
+import { anomalies, costDaily, type Anomaly, type AnomalyFeedback, type Severity } from '../schema/index.js';
+import { keysetAfter, keysetOrder, type SortOrder } from './keyset.js';
+
+/** Severities from lowest to highest; a filter on one means "this or worse". */
+export const SEVERITIES: readonly Severity[] = ['low', 'medium', 'high', 'critical'];
+
+export function severitiesAtLeast(min: Severity): Severity[] {
+  return SEVERITIES.slice(SEVERITIES.indexOf(min));
+}
+
+export type AnomalySort = 'impact' | 'date';
+
+/** interface for the bot's anomaly list: filters, sort and an offset page. */
+export interface AnomalyListParams {
+  /** Anomalies still running on or after this day (YYYY-MM-DD). */
+  fromDay: string;
+  /** Only these severities; all when empty or absent. */
+  severities?: readonly Severity[];
+  /** Case-insensitive part of the service name. */
+  service?: string;
+  sort: AnomalySort;
+  limit: number;
+  offset: number;
+}
+
+export interface AnomalyPage {
+  rows: Anomaly[];
+  /** Rows matching the filters, over all pages. */
+  total: number;
+}
+
+function escapeLike(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+function listWhere(p: AnomalyListParams): SQL | undefined {
+  const conditions: SQL[] = [gte(anomalies.endDay, p.fromDay)];
+  if (p.severities !== undefined && p.severities.length > 0) conditions.push(inArray(anomalies.severity, [...p.severities]));
+  if (p.service !== undefined && p.service !== '') conditions.push(ilike(anomalies.service, `%${escapeLike(p.service)}%`));
+  return and(...conditions);
+}
+
+/**
+ * One page of anomalies and the total count. The count is its own query (run in parallel): a
+ * `count(*) over ()` on the page query would make PostgreSQL build every matching row, root-cause
+ * JSON included, before the limit.
+ */
+export async function listAnomalies(db: Db, p: AnomalyListParams): Promise<AnomalyPage> {
+  // Impact is signed (a drop in spend is negative): the largest deviation either way comes first.
+  const size = sql`abs(${anomalies.impactUsd}) desc`;
+  const order = p.sort === 'impact' ? [size, desc(anomalies.startDay), asc(anomalies.id)] : [desc(anomalies.startDay), size, asc(anomalies.id)];
+  const where = listWhere(p);
+  const [rows, [count]] = await Promise.all([
+    db.select().from(anomalies).where(where).orderBy(...order).limit(p.limit).offset(p.offset),
+    db.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(anomalies).where(where),
+  ]);
+  return { rows, total: count?.n ?? 0 };
+}
+
+/** Services with anomalies ending on or after `fromDay`, most anomalies first (for the service filter). */
+export async function anomalyServices(db: Db, p: { fromDay: string; limit: number }): Promise<string[]> {
+  const rows = await db
+    .select({ service: anomalies.service })
+    .from(anomalies)
+    .where(and(gte(anomalies.endDay, p.fromDay), isNotNull(anomalies.service)))
+    .groupBy(anomalies.service)
+    .orderBy(desc(sql`count(*)`), asc(anomalies.service))
+    .limit(p.limit);
+  return rows.flatMap((r) => (r.service === null ? [] : [r.service]));
+}
+
+export async function getAnomaly(db: Db, id: number): Promise<Anomaly | undefined> {
+  const [row] = await db.select().from(anomalies).where(eq(anomalies.id, id));
+  return row;
+}
+
+export interface DailyCost {
+  day: string;
+  usd: number;
+}
+
+/** The dimensions of a cost scope; absent = all. */
+export interface CostScopeFilter {
+  accountId: string | null;
+  service: string | null;
+  region: string | null;
+  usageType?: string;
+}
+
+/** Daily unblended cost of a scope (its account, service, region and usage type when set) between two days. */
+export async function anomalyCostSeries(db: Db, a: CostScopeFilter, fromDay: string, toDay: string): Promise<DailyCost[]> {
+  const conditions: SQL[] = [gte(costDaily.day, fromDay), lte(costDaily.day, toDay)];
+  if (a.accountId !== null) conditions.push(eq(costDaily.accountId, a.accountId));
+  if (a.service !== null) conditions.push(eq(costDaily.service, a.service));
+  if (a.region !== null) conditions.push(eq(costDaily.region, a.region));
+  if (a.usageType !== undefined) conditions.push(eq(costDaily.usageType, a.usageType));
+  const rows = await db
+    .select({ day: sql<string>`${costDaily.day}::text`, usd: sql<number>`sum(${costDaily.unblendedUsd})`.mapWith(Number) })
+    .from(costDaily)
+    .where(and(...conditions))
+    .groupBy(costDaily.day)
+    .orderBy(costDaily.day);
+  return rows;
+}
+
+export interface FeedbackParams {
+  id: number;
+  feedback: AnomalyFeedback;
+  by: string;
+  at: Date;
+}
+
+/** Stores a user's verdict on an anomaly; the latest answer wins. Returns the row, or undefined for an unknown id. */
+export async function setAnomalyFeedback(db: Db, p: FeedbackParams): Promise<Anomaly | undefined> {
+  const [row] = await db
+    .update(anomalies)
+    .set({ feedback: p.feedback, feedbackBy: p.by, feedbackAt: p.at })
+    .where(eq(anomalies.id, p.id))
+    .returning();
+  return row;
+}
+
+// --- JSON API (src/api): keyset-paged list with the API's filters -------------------------------
+
+export type AnomalyKeysetSort = 'impact' | 'date' | 'score';
+
+/** interface for `GET /api/ml/anomalies`: exact-match filters, a sort, and the key to start after. */
+export interface AnomalyKeysetParams {
+  /** Only these severities; all when absent. */
+  severities?: readonly Severity[];
+  /** Anomalies still running on or after this day (YYYY-MM-DD). */
+  fromDay?: string;
+  /** Anomalies that started on or before this day (YYYY-MM-DD). */
+  toDay?: string;
+  accountId?: string;
+  /** Exact service name, e.g. AmazonEC2. */
+  service?: string;
+  /** impact = impact_usd, date = start_day, score = score; ties broken by id. */
+  sort: AnomalyKeysetSort;
+  order: SortOrder;
+  limit: number;
+  /** The sort value and id of the last row of the previous page. */
+  after?: { value: number | string; id: number };
+}
+
+function anomalySortKey(sort: AnomalyKeysetSort) {
+  if (sort === 'impact') return { column: anomalies.impactUsd, cast: 'float8' };
+  if (sort === 'score') return { column: anomalies.score, cast: 'float8' };
+  return { column: anomalies.startDay, cast: 'date' };
+}
+
+/** One page of anomalies after `after`, and whether more follow. */
+export async function listAnomaliesKeyset(db: Db, p: AnomalyKeysetParams): Promise<{ rows: Anomaly[]; hasMore: boolean }> {
+  const key = anomalySortKey(p.sort);
+  const conditions: SQL[] = [];
+  if (p.severities !== undefined) conditions.push(inArray(anomalies.severity, [...p.severities]));
+  if (p.fromDay !== undefined) conditions.push(gte(anomalies.endDay, p.fromDay));
+  if (p.toDay !== undefined) conditions.push(lte(anomalies.startDay, p.toDay));
+  if (p.accountId !== undefined) conditions.push(eq(anomalies.accountId, p.accountId));
+  if (p.service !== undefined) conditions.push(eq(anomalies.service, p.service));
+  if (p.after !== undefined) {
+    const afterKey = sql`${p.after.value}::${sql.raw(key.cast)}`;
+    conditions.push(keysetAfter(key.column, anomalies.id, p.order, afterKey, sql`${p.after.id}::int`));
+  }
+  const rows = await db
+    .select()
+    .from(anomalies)
+    .where(and(...conditions))
+    .orderBy(...keysetOrder(key.column, anomalies.id, p.order))
+    .limit(p.limit + 1);
+  return { rows: rows.slice(0, p.limit), hasMore: rows.length > p.limit };
+}
+
+// --- Scoring job: writes ------------------------------------------------------------------------
+
+export type AnomalyUpsert = Omit<typeof anomalies.$inferInsert, 'id' | 'createdAt' | 'updatedAt' | 'feedback' | 'feedbackBy' | 'feedbackAt'>;
+
+/**
+ * Inserts or updates anomalies by (scope, start day) in one transaction: re-scoring updates the
+ * figures (an anomaly that went on for more days gets its new end and duration) and keeps the
+ * users' feedback. Returns the ids with whether each row was new.
+ */
+export async function upsertAnomalies(db: Db, p: { rows: readonly AnomalyUpsert[]; at: Date }): Promise<{ id: number; inserted: boolean }[]> {
+  if (p.rows.length === 0) return [];
+  const out: { id: number; inserted: boolean }[] = [];
+  await db.transaction(async (tx) => {
+    for (let i = 0; i < p.rows.length; i += 500) {
+      const chunk = p.rows.slice(i, i + 500).map((r) => ({ ...r, updatedAt: p.at }));
+      const rows = await tx
+        .insert(anomalies)
+        .values(chunk)
+        .onConflictDoUpdate({
+          target: [anomalies.scope, anomalies.startDay],
+          set: {
+            endDay: sql`excluded.end_day`,
+            durationDays: sql`excluded.duration_days`,
+            status: sql`excluded.status`,
+            score: sql`excluded.score`,
+            severity: sql`excluded.severity`,
+            actualUsd: sql`excluded.actual_usd`,
+            expectedUsd: sql`excluded.expected_usd`,
+            impactUsd: sql`excluded.impact_usd`,
+            impactPercent: sql`excluded.impact_percent`,
+            rootCause: sql`excluded.root_cause`,
+            modelId: sql`excluded.model_id`,
+            updatedAt: sql`excluded.updated_at`,
+          },
+        })
+        // xmax = 0 only on a freshly inserted row: tells new anomalies from updated ones.
+        .returning({ id: anomalies.id, inserted: sql<boolean>`(xmax = 0)` });
+      out.push(...rows);
+    }
+  });
+  return out;
+}
+
+/** Anomalies of these scopes that users marked "expected" or "not an anomaly" since a day. */
+export async function dismissedAnomalies(db: Db, p: { sinceDay: string }): Promise<Anomaly[]> {
+  return db
+    .select()
+    .from(anomalies)
+    .where(and(inArray(anomalies.feedback, ['expected', 'not-anomaly']), gte(anomalies.endDay, p.sinceDay)));
+}

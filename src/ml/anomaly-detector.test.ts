@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { readNabCut, rowOf } from '../../test/anomaly/fixtures.js';
+import { DEFAULT_ALARM_SCORE, scoreSeries, scoreWithModel, trainDetector } from './anomaly-detector.js';
+
+const FIVE_MINUTES = 300_000;
+
+function max(a: ArrayLike<number>, from: number, to: number): number {
+  let m = -Infinity;
+  for (let i = from; i < to; i++) m = Math.max(m, a[i]!);
+  return m;
+}
+
+// Labelled windows from NAB's combined_windows.json (test/fixtures/anomaly/nab/data-windows.json).
+const CASES = [
+  { file: 'rds_cpu_utilization_e47b3b.csv', window: ['2014-04-12 22:32:00', '2014-04-13 15:12:00'], calm: [200, 800] },
+  { file: 'ec2_cpu_utilization_ac20cd.csv', window: ['2014-04-14 07:49:00', '2014-04-15 17:34:00'], calm: [200, 900] },
+  { file: 'ec2_network_in_257a54.csv', window: ['2014-04-14 23:59:00', '2014-04-16 09:29:00'], calm: [200, 800] },
+] as const;
+
+describe('scoreSeries on real NAB series', () => {
+  for (const c of CASES) {
+    it(`flags the labelled window of ${c.file} and stays quiet on its calm stretch`, async () => {
+      const cut = await readNabCut(c.file);
+      const run = scoreSeries(cut.values, FIVE_MINUTES, { seed: 1 });
+      const [from, to] = [rowOf(cut, c.window[0]), rowOf(cut, c.window[1]) + 1];
+      const peak = max(run.scores, from, to);
+      expect(peak).toBeGreaterThanOrEqual(DEFAULT_ALARM_SCORE);
+      // Quiet: nothing on the calm stretch as strong as the labelled anomaly, and at most one
+      // alarm per day of 5-minute data (a tail probability of 1e-3 is expected ~once in 1000 steps).
+      const calm = Array.from(run.scores.subarray(c.calm[0], c.calm[1]));
+      expect(Math.max(...calm)).toBeLessThan(peak);
+      expect(calm.filter((s) => s >= DEFAULT_ALARM_SCORE).length).toBeLessThanOrEqual(Math.ceil(calm.length / 288));
+      for (const s of run.scores) expect(s >= 0 && s <= 1).toBe(true);
+    });
+  }
+});
+
+describe('scoreSeries guarantees', async () => {
+  const cut = await readNabCut('rds_cpu_utilization_e47b3b.csv');
+
+  it('gives identical scores for a fixed seed, and other scores for another seed', () => {
+    const a = scoreSeries(cut.values, FIVE_MINUTES, { seed: 42 });
+    const b = scoreSeries(cut.values, FIVE_MINUTES, { seed: 42 });
+    expect(b.scores).toEqual(a.scores);
+    expect(scoreSeries(cut.values, FIVE_MINUTES, { seed: 43 }).unsuppressed).not.toEqual(a.unsuppressed);
+  });
+
+  it('is causal: appending future rows does not change earlier scores', () => {
+    const full = scoreSeries(cut.values, FIVE_MINUTES, { seed: 1 });
+    for (const end of [150, 640, 951]) {
+      const prefix = scoreSeries(cut.values.slice(0, end), FIVE_MINUTES, { seed: 1 });
+      expect(prefix.scores).toEqual(full.scores.subarray(0, end));
+    }
+  });
+
+  it('scores 0 until it has enough history, and retrains on schedule', () => {
+    const run = scoreSeries(cut.values, FIVE_MINUTES, { seed: 1, minTrainingRows: 100, retrainEvery: 100 });
+    expect(max(run.scores, 0, 100)).toBe(0);
+    expect(run.retrainedAt).toEqual([100, 200, 300, 400, 500, 600, 700, 800, 900, 1000, 1100, 1200]);
+  });
+});
+
+describe('trainDetector / scoreWithModel', async () => {
+  const cut = await readNabCut('ec2_cpu_utilization_ac20cd.csv');
+  // Train on the calm part (rows 0..1099), then score the rows after with the stored model.
+  const { model, metrics } = trainDetector(cut.values.slice(0, 1100), FIVE_MINUTES, { seed: 3 });
+
+  it('stores a plain-JSON model version with its training window and metrics', () => {
+    expect(JSON.parse(JSON.stringify(model))).toEqual(model);
+    expect(model.features).toEqual(['value', 'mean_3', 'mean_24', 'seasonal_distance_288']);
+    expect(model.training).toEqual({ firstRow: 0, endRow: 1100, rows: 1100 });
+    expect(model.calibration).toHaveLength(1100);
+    expect(metrics).toMatchObject({ rows: 1100, gaps: 0, trainingRows: 1100 });
+    expect(metrics.backtest.retrainings).toBe(10);
+    expect(metrics.scoreDistribution.p50).toBeLessThan(metrics.scoreDistribution.max);
+  });
+
+  it('scores new rows with the stored model: the jump from ~34 % to ~99 % (row 1175) is an alarm', () => {
+    const scores = scoreWithModel(JSON.parse(JSON.stringify(model)), cut.values, 1100);
+    expect(scores).toHaveLength(cut.values.length - 1100);
+    const jump = cut.values.findIndex((v, i) => i >= 1100 && v > 80);
+    expect(jump).toBe(1175);
+    expect(scores[jump - 1100]).toBeGreaterThanOrEqual(DEFAULT_ALARM_SCORE);
+    expect(max(scores, 0, jump - 1100 - 10)).toBeLessThan(DEFAULT_ALARM_SCORE);
+  });
+
+  it('refuses to train on too little history', () => {
+    expect(() => trainDetector(cut.values.slice(0, 50), FIVE_MINUTES)).toThrow(/50 usable steps; the detector needs at least 100/);
+  });
+});

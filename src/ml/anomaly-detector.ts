@@ -1,0 +1,268 @@
+/**
+ * The anomaly detector: Isolation Forest on causal features, retrained on a trailing window,
+ * calibrated against its own training rows, with repeat suppression. Scores are in [0, 1].
+ *
+ * Causal by construction: the score of step t comes from a model trained on steps before t (the
+ * model in force was trained at the last retraining point r <= t on rows [r - trainingWindow, r))
+ * and from features that read steps <= t only. Same code for the worker and the `detect` command.
+ */
+import { InsufficientDataError } from '../errors.js';
+import { detectorFeatures, windowsForStep, DAY_MS, type SeriesWindows } from './features.js';
+import {
+  forestFromJson,
+  forestToJson,
+  isolationScores,
+  trainIsolationForest,
+  type IsolationForestJson,
+  type IsolationForestOptions,
+} from './isolation-forest.js';
+import { deriveSeed } from './prng.js';
+import { fitCalibration, probabilityToScore, suppressRepeats, tailProbability } from './score-calibration.js';
+
+/** Scores at or above this are alarms by default: tail probability 1e-3 or less. */
+export const DEFAULT_ALARM_SCORE = 0.375;
+
+/** Raw scores of rows [from, to) of the matrix a forest was trained on. */
+export type RowScorer = (from: number, to: number) => Float64Array;
+
+/** Trains a forest on rows [start, end) of a row-major matrix (the benchmark swaps it). */
+export interface ForestBackend {
+  name: string;
+  train(data: Float64Array, d: number, start: number, end: number, options: IsolationForestOptions): RowScorer;
+}
+
+export interface DetectorOptions {
+  /** Seed of every forest (each retraining derives its own from it). @defaultValue 1 */
+  seed?: number;
+  /** @defaultValue 100 */
+  trees?: number;
+  /** Rows per tree. @defaultValue 256 */
+  sampleSize?: number;
+  /** Steps of history a model is trained (and calibrated) on. @defaultValue 3000 */
+  trainingWindow?: number;
+  /** Steps between retrainings. @defaultValue 100 */
+  retrainEvery?: number;
+  /** Usable steps needed before the first model; earlier steps score 0. @defaultValue 100 */
+  minTrainingRows?: number;
+  /** Share of top training scores the exponential tail is fitted to. @defaultValue 0.02 */
+  tailFraction?: number;
+  /** Steps a weaker repeat stays muted after a score; default 36 steps, at most 3 days. */
+  cooldown?: number;
+  /** How much a repeat within the cooldown must beat the recent maximum. @defaultValue 0.02 */
+  repeatMargin?: number;
+  /** Out-of-range isolation (see isolation-forest.ts). @defaultValue true */
+  rangeAware?: boolean;
+  /** Forest implementation; the default is ours. */
+  backend?: ForestBackend;
+}
+
+type Settings = Required<Omit<DetectorOptions, 'backend' | 'cooldown'>> & { cooldown: number; backend: ForestBackend };
+
+export const seededIsolationForest: ForestBackend = {
+  name: 'isolation-forest (seeded, range-aware)',
+  train(data, d, start, end, options) {
+    const forest = trainIsolationForest(data, d, start, end, options);
+    return (from, to) => isolationScores(forest, data, from, to, true);
+  },
+};
+
+function settings(windows: SeriesWindows, options: DetectorOptions): Settings {
+  const rangeAware = options.rangeAware ?? true;
+  return {
+    seed: options.seed ?? 1,
+    trees: options.trees ?? 100,
+    sampleSize: options.sampleSize ?? 256,
+    trainingWindow: options.trainingWindow ?? 3000,
+    retrainEvery: options.retrainEvery ?? 100,
+    minTrainingRows: options.minTrainingRows ?? 100,
+    tailFraction: options.tailFraction ?? 0.02,
+    cooldown: options.cooldown ?? Math.min(36, Math.round((3 * DAY_MS) / windows.stepMs)),
+    repeatMargin: options.repeatMargin ?? 0.02,
+    rangeAware,
+    backend: options.backend ?? (rangeAware ? seededIsolationForest : plainBackend),
+  };
+}
+
+const plainBackend: ForestBackend = {
+  name: 'isolation-forest (seeded, Liu et al. scoring)',
+  train(data, d, start, end, options) {
+    const forest = trainIsolationForest(data, d, start, end, options);
+    return (from, to) => isolationScores(forest, data, from, to, false);
+  },
+};
+
+/** The usable rows (no NaN feature) packed together, with their original indices. */
+interface Packed {
+  data: Float64Array;
+  d: number;
+  index: Int32Array;
+  names: string[];
+}
+
+function packFeatures(values: ArrayLike<number>, windows: SeriesWindows): Packed {
+  const fm = detectorFeatures(values, windows);
+  const d = fm.names.length;
+  const keep: number[] = [];
+  for (let t = 0; t < fm.rows; t++) {
+    let ok = true;
+    for (let k = 0; k < d; k++) if (!Number.isFinite(fm.data[t * d + k]!)) ok = false;
+    if (ok) keep.push(t);
+  }
+  if (keep.length === fm.rows) return { data: fm.data, d, index: Int32Array.from(keep), names: fm.names };
+  const data = new Float64Array(keep.length * d);
+  keep.forEach((t, j) => data.set(fm.data.subarray(t * d, t * d + d), j * d));
+  return { data, d, index: Int32Array.from(keep), names: fm.names };
+}
+
+/** Per-step output of a causal run. */
+export interface SeriesScores {
+  /** Final scores in [0, 1] after repeat suppression; NaN on gaps; 0 before the first model. */
+  scores: Float64Array;
+  /** Scores before repeat suppression. */
+  unsuppressed: Float64Array;
+  /** Tail probability of each step under the model in force (1 before the first model, NaN on gaps). */
+  pValues: Float64Array;
+  /** Raw Isolation Forest score (NaN where no model scored the step). */
+  raw: Float64Array;
+  /** Step indices where a model was (re)trained. */
+  retrainedAt: number[];
+  features: string[];
+  windows: SeriesWindows;
+}
+
+/**
+ * Causal anomaly scores of a regular series (NaN marks a missing step), retraining every
+ * `retrainEvery` usable steps on the trailing `trainingWindow` usable steps.
+ */
+export function scoreSeries(values: ArrayLike<number>, stepMs: number, options: DetectorOptions = {}): SeriesScores {
+  const windows = windowsForStep(stepMs);
+  const s = settings(windows, options);
+  const packed = packFeatures(values, windows);
+  const n = values.length;
+  const usable = packed.index.length;
+  const raw = new Float64Array(n).fill(Number.NaN);
+  const pValues = new Float64Array(n).fill(Number.NaN);
+  const unsuppressed = new Float64Array(n).fill(Number.NaN);
+  for (let j = 0; j < Math.min(usable, s.minTrainingRows); j++) {
+    pValues[packed.index[j]!] = 1;
+    unsuppressed[packed.index[j]!] = 0;
+  }
+  const retrainedAt: number[] = [];
+  for (let j = s.minTrainingRows; j < usable; j += s.retrainEvery) {
+    // The model trained on rows [start, j) scores rows j..next-1; its training rows calibrate it.
+    const next = Math.min(usable, j + s.retrainEvery);
+    const start = Math.max(0, j - s.trainingWindow);
+    const seed = deriveSeed(s.seed, retrainedAt.length);
+    const scorer = s.backend.train(packed.data, packed.d, start, j, { trees: s.trees, sampleSize: Math.min(s.sampleSize, Math.max(2, Math.floor((j - start) / 2))), seed });
+    const scored = scorer(start, next);
+    const cal = fitCalibration(scored.subarray(0, j - start), s.tailFraction);
+    for (let i = j; i < next; i++) {
+      const t = packed.index[i]!;
+      raw[t] = scored[i - start]!;
+      pValues[t] = tailProbability(cal, raw[t]!);
+      unsuppressed[t] = probabilityToScore(pValues[t]!);
+    }
+    retrainedAt.push(packed.index[j]!);
+  }
+  const scores = suppressRepeats(unsuppressed, { cooldown: s.cooldown, margin: s.repeatMargin });
+  return { scores, unsuppressed, pValues, raw, retrainedAt, features: packed.names, windows };
+}
+
+/** A trained model version: plain JSON, enough to score new steps without retraining. */
+export interface DetectorModel {
+  format: 'costbot-isolation-forest/1';
+  features: string[];
+  windows: SeriesWindows;
+  options: Omit<Settings, 'backend' | 'retrainEvery' | 'minTrainingRows'>;
+  /** Training rows, as step indices of the series it was trained on: [firstRow, endRow). */
+  training: { firstRow: number; endRow: number; rows: number };
+  forest: IsolationForestJson;
+  /** Raw scores of the training rows, ascending (the calibration set). */
+  calibration: number[];
+}
+
+/** What a training run reports with its model (stored beside the version). */
+export interface DetectorMetrics {
+  rows: number;
+  gaps: number;
+  trainingRows: number;
+  /** Raw training score quantiles. */
+  scoreDistribution: { p50: number; p90: number; p99: number; max: number };
+  /** Causal run of the same settings over the whole series. */
+  backtest: { scoredRows: number; alarms: number; alarmScore: number; maxScore: number; retrainings: number };
+}
+
+function quantile(sorted: ArrayLike<number>, q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+}
+
+/**
+ * Trains one model on the trailing window that ends at the last step (the worker's training job)
+ * and backtests the same settings causally over the whole series.
+ */
+export function trainDetector(
+  values: ArrayLike<number>,
+  stepMs: number,
+  options: DetectorOptions = {},
+): { model: DetectorModel; metrics: DetectorMetrics } {
+  const windows = windowsForStep(stepMs);
+  const s = settings(windows, options);
+  const packed = packFeatures(values, windows);
+  const usable = packed.index.length;
+  if (usable < s.minTrainingRows) {
+    throw new InsufficientDataError(`${usable} usable steps; the detector needs at least ${s.minTrainingRows} to train`);
+  }
+  const start = Math.max(0, usable - s.trainingWindow);
+  const forest = trainIsolationForest(packed.data, packed.d, start, usable, { trees: s.trees, sampleSize: s.sampleSize, seed: s.seed });
+  const cal = fitCalibration(isolationScores(forest, packed.data, start, usable, s.rangeAware), s.tailFraction);
+  const run = scoreSeries(values, stepMs, options);
+  let scored = 0;
+  let alarms = 0;
+  let maxScore = 0;
+  run.scores.forEach((v, t) => {
+    if (Number.isNaN(run.raw[t]!)) return;
+    scored++;
+    if (v >= DEFAULT_ALARM_SCORE) alarms++;
+    maxScore = Math.max(maxScore, v);
+  });
+  const { backend: _backend, retrainEvery: _r, minTrainingRows: _m, ...kept } = s;
+  return {
+    model: {
+      format: 'costbot-isolation-forest/1',
+      features: packed.names,
+      windows,
+      options: kept,
+      training: { firstRow: packed.index[start]!, endRow: packed.index[usable - 1]! + 1, rows: usable - start },
+      forest: forestToJson(forest),
+      calibration: Array.from(cal.sorted),
+    },
+    metrics: {
+      rows: values.length,
+      gaps: values.length - usable,
+      trainingRows: usable - start,
+      scoreDistribution: { p50: quantile(cal.sorted, 0.5), p90: quantile(cal.sorted, 0.9), p99: quantile(cal.sorted, 0.99), max: cal.sorted[cal.sorted.length - 1]! },
+      backtest: { scoredRows: scored, alarms, alarmScore: DEFAULT_ALARM_SCORE, maxScore, retrainings: run.retrainedAt.length },
+    },
+  };
+}
+
+/**
+ * Scores steps [fromIndex, n) of a series with a stored model (no retraining): the scoring job's
+ * path for the newest days. The series must include the history the features need (at least
+ * `windows.long` and one season before fromIndex) and the cooldown before it.
+ */
+export function scoreWithModel(model: DetectorModel, values: ArrayLike<number>, fromIndex: number): Float64Array {
+  const packed = packFeatures(values, model.windows);
+  const forest = forestFromJson(model.forest);
+  const cal = fitCalibration(model.calibration, model.options.tailFraction);
+  const first = Math.max(0, fromIndex - model.options.cooldown);
+  const unsuppressed = new Float64Array(values.length - first).fill(Number.NaN);
+  let j0 = 0;
+  while (j0 < packed.index.length && packed.index[j0]! < first) j0++;
+  const raw = isolationScores(forest, packed.data, j0, packed.index.length, model.options.rangeAware);
+  raw.forEach((r, k) => {
+    unsuppressed[packed.index[j0 + k]! - first] = probabilityToScore(tailProbability(cal, r));
+  });
+  const scores = suppressRepeats(unsuppressed, { cooldown: model.options.cooldown, margin: model.options.repeatMargin });
+  return scores.subarray(fromIndex - first);
+}

@@ -1,0 +1,98 @@
+/**
+ * From a scope's daily cost series to anomaly records: expected cost per day, causal detector
+ * scores, consecutive anomalous days merged into one anomaly, dollar impact and severity.
+ */
+import { mergeAnomalousDays, type AnomalyEpisode, type ScoredDay } from './anomaly-episodes.js';
+import { DEFAULT_ALARM_SCORE, scoreSeries, type DetectorOptions } from './anomaly-detector.js';
+import type { ScopeDimensions, ScopeKind, ScopeSeries } from './cost-scopes.js';
+import { DAY_MS, rollingMean, seasonalEffect } from './features.js';
+import { classifySeverity, DEFAULT_SEVERITY_THRESHOLDS, type Severity, type SeverityThresholds } from './severity.js';
+
+export interface CostAnomalyOptions {
+  /** Days of data needed before a day is scored. @defaultValue 90 */
+  minHistoryDays?: number;
+  /** A scope with fewer days than this is reported as new, not scored. @defaultValue 10 */
+  newScopeDays?: number;
+  /** Score from which a day is anomalous. @defaultValue DEFAULT_ALARM_SCORE */
+  alarmScore?: number;
+  detector?: DetectorOptions;
+  severity?: SeverityThresholds;
+}
+
+export interface CostAnomaly extends AnomalyEpisode {
+  scopeKey: string;
+  kind: ScopeKind;
+  dimensions: ScopeDimensions;
+  severity: Severity;
+}
+
+export type ScopeStatus = 'scored' | 'insufficient-history' | 'new-scope';
+
+export interface ScopeDetection {
+  scopeKey: string;
+  status: ScopeStatus;
+  /** Days with data. */
+  historyDays: number;
+  gaps: string[];
+  /** Why the scope was not (fully) scored, in words for the report. */
+  note?: string;
+  /** Every day with its score (NaN on gaps and before scoring starts) and expected cost. */
+  days: ScoredDay[];
+  anomalies: CostAnomaly[];
+}
+
+/**
+ * Expected cost of each day from earlier days only: the mean of the 28 days before it plus the
+ * day-of-week effect of the 4 weeks before (NaN until 7 earlier days exist).
+ */
+export function expectedDailyCost(values: ArrayLike<number>): Float64Array {
+  const level = rollingMean(values, 28);
+  const weekday = seasonalEffect(values, 7, 28, 4);
+  const out = new Float64Array(values.length);
+  for (let t = 0; t < values.length; t++) {
+    let present = 0;
+    for (let i = Math.max(0, t - 28); i < t; i++) if (!Number.isNaN(values[i]!)) present++;
+    out[t] = present >= 7 ? Math.max(0, level[t - 1]! + weekday[t]!) : Number.NaN;
+  }
+  return out;
+}
+
+/** Scores a scope's daily series causally and returns its anomalies (newest data last). */
+export function detectCostAnomalies(series: ScopeSeries, options: CostAnomalyOptions = {}): ScopeDetection {
+  const minHistory = options.minHistoryDays ?? 90;
+  const historyDays = series.values.reduce((n, v) => n + (Number.isNaN(v) ? 0 : 1), 0);
+  const base = { scopeKey: series.key, historyDays, gaps: series.gaps };
+  const expected = expectedDailyCost(series.values);
+  const unscored = (status: ScopeStatus, note: string): ScopeDetection => ({
+    ...base,
+    status,
+    note,
+    days: series.days.map((day, t) => ({ day, score: Number.NaN, actualUsd: series.values[t]!, expectedUsd: expected[t]! })),
+    anomalies: [],
+  });
+  if (historyDays < (options.newScopeDays ?? 10)) {
+    return unscored('new-scope', `new scope: ${historyDays} day(s) of cost data, too few to judge`);
+  }
+  if (historyDays <= minHistory) {
+    return unscored('insufficient-history', `${historyDays} day(s) of cost data; scoring starts after ${minHistory}`);
+  }
+  const run = scoreSeries(series.values, DAY_MS, { minTrainingRows: minHistory, ...options.detector });
+  // Days after the first model are scored; a continuing anomaly keeps its unsuppressed score so
+  // that it merges into one episode.
+  const days: ScoredDay[] = series.days.map((day, t) => ({
+    day,
+    score: Number.isNaN(run.raw[t]!) ? Number.NaN : run.unsuppressed[t]!,
+    actualUsd: series.values[t]!,
+    expectedUsd: expected[t]!,
+  }));
+  const alarm = options.alarmScore ?? DEFAULT_ALARM_SCORE;
+  const thresholds = options.severity ?? DEFAULT_SEVERITY_THRESHOLDS;
+  const anomalies = mergeAnomalousDays(days, alarm).map((e) => ({
+    ...e,
+    scopeKey: series.key,
+    kind: series.kind,
+    dimensions: series.dimensions,
+    severity: classifySeverity({ score: e.peakScore, actualUsd: e.actualUsd, expectedUsd: e.expectedUsd }, thresholds),
+  }));
+  return { ...base, status: 'scored', days, anomalies };
+}

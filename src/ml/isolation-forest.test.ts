@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { readNabCut } from '../../test/anomaly/fixtures.js';
+import { detectorFeatures, windowsForStep } from './features.js';
+import {
+  averagePathLength,
+  forestFromJson,
+  forestToJson,
+  isolationScore,
+  isolationScores,
+  trainIsolationForest,
+} from './isolation-forest.js';
+
+describe('averagePathLength c(n)', () => {
+  it('matches Liu et al.: c(n) = 2 H(n - 1) - 2 (n - 1) / n with H(i) = ln i + 0.5772156649', () => {
+    expect(averagePathLength(1)).toBe(0);
+    expect(averagePathLength(2)).toBe(1);
+    // 2 * (ln 255 + 0.5772156649) - 2 * 255 / 256 = 2 * 6.118619... - 1.9921875
+    expect(averagePathLength(256)).toBeCloseTo(2 * (Math.log(255) + 0.5772156649015329) - 510 / 256, 12);
+    expect(averagePathLength(256)).toBeCloseTo(10.2448, 4);
+  });
+});
+
+describe('trainIsolationForest on a real series (NAB ec2_cpu_utilization_ac20cd, rows 2400-4031)', async () => {
+  const cut = await readNabCut('ec2_cpu_utilization_ac20cd.csv');
+  const fm = detectorFeatures(cut.values, windowsForStep(300_000));
+  const d = fm.names.length;
+  // Rows 0..1099 are the calm ~34 % level; the jump to ~99 % starts at row 1157 (2014-04-15 03:34 +).
+  const forest = trainIsolationForest(fm.data, d, 0, 1100, { seed: 7 });
+
+  it('uses 100 trees grown on 256-row samples, height limit 8', () => {
+    expect(forest.roots.length).toBe(100);
+    expect(forest.sampleSize).toBe(256);
+    expect(forest.roots[1]! - forest.roots[0]!).toBeLessThanOrEqual(2 ** 9 - 1);
+  });
+
+  it('scores the level-shift rows above every calm training row', () => {
+    const calm = isolationScores(forest, fm.data, 0, 1100);
+    const shifted = isolationScores(forest, fm.data, 1200, 1300);
+    expect(Math.min(...shifted)).toBeGreaterThan(Math.max(...calm));
+    expect(Math.min(...shifted)).toBeGreaterThan(0.7);
+  });
+
+  it('is repeatable: the same seed gives the same forest, another seed another', () => {
+    const again = trainIsolationForest(fm.data, d, 0, 1100, { seed: 7 });
+    expect(forestToJson(again)).toEqual(forestToJson(forest));
+    expect(forestToJson(trainIsolationForest(fm.data, d, 0, 1100, { seed: 8 }))).not.toEqual(forestToJson(forest));
+  });
+
+  it('round-trips through JSON without changing a score', () => {
+    const restored = forestFromJson(JSON.parse(JSON.stringify(forestToJson(forest))));
+    expect(isolationScores(restored, fm.data, 0, fm.rows)).toEqual(isolationScores(forest, fm.data, 0, fm.rows));
+    expect(isolationScore(forest, fm.data, 1250)).toBe(isolationScores(forest, fm.data, 1250, 1251)[0]);
+  });
+
+  it('range-aware scoring ranks a point far beyond the training range above one just beyond it; plain scoring cannot', () => {
+    const row = (value: number) => Float64Array.from([value, value, value, 0]);
+    const max = Math.max(...cut.values.slice(0, 1100));
+    const near = row(max * 1.01);
+    const far = row(max * 3);
+    expect(isolationScore(forest, far, 0)).toBeGreaterThan(isolationScore(forest, near, 0) + 0.05);
+    expect(isolationScore(forest, far, 0, false)).toBe(isolationScore(forest, near, 0, false));
+  });
+});

@@ -1,0 +1,143 @@
+import type { Config } from '../../config.js';
+import { severitiesAtLeast } from '../../db/queries/anomalies.js';
+import { alertCandidates, claimAlert, isEnded, markAlertFailed, markAlertPosted, recordAlertUpdate, type AlertCandidate } from '../../db/queries/alerts.js';
+import type { Alert, Anomaly } from '../../db/schema/index.js';
+import { alertChange, alertMessage, DIGEST_THRESHOLD, digestMessage } from '../../bot/blocks/alert.js';
+import { anomalyChart } from '../../bot/charts.js';
+import { windowStart } from '../../bot/days.js';
+import type { Poster } from '../../slack/poster.js';
+import { uploadPng } from '../../slack/upload-file.js';
+import type { JobContext, JobHandler, JobOutcome } from '../job-types.js';
+import type { PostAlertsPayload } from '../schemas/alerts.js';
+
+/** What the alert job needs beyond the common context. */
+export interface PostAlertsDeps {
+  /** Rate-limited Slack posting; undefined = the job skips, saying why. */
+  slack?: Poster;
+}
+
+type Ctx = JobContext & PostAlertsDeps & { slack: Poster };
+
+/** The channel an anomaly goes to: ALERT_ROUTES by account, then by service, else ALERT_CHANNEL. */
+export function channelFor(a: Pick<Anomaly, 'accountId' | 'service'>, c: Pick<Config, 'ALERT_ROUTES' | 'ALERT_CHANNEL'>): string | undefined {
+  return (
+    (a.accountId !== null ? c.ALERT_ROUTES[`account:${a.accountId}`] : undefined) ??
+    (a.service !== null ? c.ALERT_ROUTES[`service:${a.service}`] : undefined) ??
+    c.ALERT_CHANNEL
+  );
+}
+
+/** Renders and uploads the anomaly's trend chart as a private file; undefined when there is no chart. */
+async function chartFile(ctx: Ctx, a: Anomaly): Promise<string | undefined> {
+  try {
+    const chart = await anomalyChart(ctx, a);
+    if ('reason' in chart) return undefined;
+    return await ctx.slack.call('files.upload', () =>
+      uploadPng(ctx.slack.client, { png: chart.png, filename: chart.filename, title: chart.alt.slice(0, 200), altText: chart.alt }),
+    );
+  } catch (err) {
+    ctx.log.warn({ err, anomalyId: a.id }, 'alert chart could not be rendered or uploaded; posting without it');
+    return undefined;
+  }
+}
+
+async function postSingle(ctx: Ctx, a: Anomaly, alert: Alert, channel: string): Promise<boolean> {
+  const fileId = await chartFile(ctx, a);
+  try {
+    const ts = await ctx.slack.post({ channel, ...alertMessage(a, fileId) });
+    await markAlertPosted(ctx.db, { id: alert.id, messageTs: ts, ended: a.status === 'closed', at: ctx.now() });
+    return true;
+  } catch (err) {
+    ctx.log.error({ err, anomalyId: a.id, channel }, 'alert could not be posted');
+    await markAlertFailed(ctx.db, { id: alert.id, at: ctx.now() });
+    return false;
+  }
+}
+
+async function postDigest(ctx: Ctx, claimed: { a: Anomaly; alert: Alert }[], channel: string): Promise<number> {
+  try {
+    const ts = await ctx.slack.post({ channel, ...digestMessage(claimed.map((c) => c.a)) });
+    for (const c of claimed) await markAlertPosted(ctx.db, { id: c.alert.id, messageTs: ts, digestTs: ts, ended: c.a.status === 'closed', at: ctx.now() });
+    return claimed.length;
+  } catch (err) {
+    ctx.log.error({ err, channel, anomalies: claimed.length }, 'digest could not be posted');
+    for (const c of claimed) await markAlertFailed(ctx.db, { id: c.alert.id, at: ctx.now() });
+    return 0;
+  }
+}
+
+/** New anomalies of one channel: claimed first (so a concurrent run posts nothing twice), then one post each or a digest. */
+async function postNew(ctx: Ctx, channel: string, list: Anomaly[]): Promise<number> {
+  const claimed: { a: Anomaly; alert: Alert }[] = [];
+  for (const a of list) {
+    const alert = await claimAlert(ctx.db, { anomalyId: a.id, channel, severity: a.severity, impactUsd: a.impactUsd, endDay: a.endDay, at: ctx.now() });
+    if (alert !== undefined) claimed.push({ a, alert });
+  }
+  if (claimed.length > DIGEST_THRESHOLD) return postDigest(ctx, claimed, channel);
+  let posted = 0;
+  for (const c of claimed) if (await postSingle(ctx, c.a, c.alert, channel)) posted++;
+  return posted;
+}
+
+/** An alert already posted whose anomaly grew or ended: one thread reply, and the alert itself refreshed. */
+async function postUpdate(ctx: Ctx, a: Anomaly, alert: Alert): Promise<boolean> {
+  if (alert.messageTs === null || isEnded(alert) || (alert.status !== 'posted' && alert.status !== 'updated')) return false;
+  if (a.updatedAt <= alert.updatedAt) return false;
+  const change = alertChange(a, alert);
+  if (change === undefined) return false;
+  const won = await recordAlertUpdate(ctx.db, {
+    id: alert.id,
+    previousUpdatedAt: alert.updatedAt,
+    severity: a.severity,
+    impactUsd: a.impactUsd,
+    endDay: a.endDay,
+    ended: a.status === 'closed',
+    at: ctx.now(),
+  });
+  if (!won) return false;
+  try {
+    await ctx.slack.post({ channel: alert.channel, thread_ts: alert.messageTs, text: change });
+    // A digest lists many anomalies: only a single alert's own message is rewritten.
+    if (alert.digestTs === null) await ctx.slack.update({ channel: alert.channel, ts: alert.messageTs, ...alertMessage(a) });
+  } catch (err) {
+    ctx.log.error({ err, anomalyId: a.id }, 'alert update could not be posted');
+  }
+  return true;
+}
+
+/**
+ * After each scoring run: posts new anomalies at or above ALERT_MIN_SEVERITY (once per anomaly and
+ * channel, deduplicated in `alerts`), a digest when many arrive at once, and a thread reply when an
+ * alerted anomaly grows or ends. Posting is paced per channel and honours 429 Retry-After.
+ */
+export const postAlerts: JobHandler<PostAlertsDeps, PostAlertsPayload> = async (ctx, payload): Promise<JobOutcome> => {
+  const { config } = ctx;
+  if (config.ALERT_CHANNEL === undefined && Object.keys(config.ALERT_ROUTES).length === 0) {
+    return { counts: { posted: 0 }, skipped: 'ALERT_CHANNEL is not set (and no ALERT_ROUTES): no channel to post alerts to' };
+  }
+  if (ctx.slack === undefined) return { counts: { posted: 0 }, skipped: 'SLACK_BOT_TOKEN is not set for the worker: alerts cannot be posted' };
+  const c: Ctx = { ...ctx, slack: ctx.slack };
+  const candidates = await alertCandidates(ctx.db, {
+    severities: severitiesAtLeast(config.ALERT_MIN_SEVERITY),
+    fromDay: windowStart(ctx.now(), payload.lookbackDays ?? 7),
+  });
+  const fresh = new Map<string, Anomaly[]>();
+  let updated = 0;
+  let unrouted = 0;
+  for (const { anomaly: a, alerts } of candidates as AlertCandidate[]) {
+    const channel = channelFor(a, config);
+    if (channel === undefined) {
+      unrouted++;
+      continue;
+    }
+    const existing = alerts.find((x) => x.channel === channel);
+    if (existing === undefined || existing.status === 'failed' || existing.status === 'pending') {
+      fresh.set(channel, [...(fresh.get(channel) ?? []), a]);
+    } else if (await postUpdate(c, a, existing)) {
+      updated++;
+    }
+  }
+  let posted = 0;
+  for (const [channel, list] of fresh) posted += await postNew(c, channel, list);
+  return { counts: { candidates: candidates.length, posted, updated, unrouted } };
+};

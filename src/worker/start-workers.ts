@@ -1,0 +1,75 @@
+import { extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { registeredKinds } from './registry.js';
+import { createJobProcessor, type JobRuntime } from './run-job.js';
+import { DEFAULT_QUEUE_PREFIX, JOB_KIND_SPECS, QUEUE_NAMES, QUEUE_SETTINGS, type QueueName, type QueueWorkerSettings } from './queues.js';
+
+export interface StartWorkersOptions {
+  /** Redis key prefix of the queues. @defaultValue 'costbot' */
+  prefix?: string;
+  /** Overrides of the per-queue settings (tests shorten locks and stalled checks). */
+  settings?: Partial<Record<QueueName, Partial<QueueWorkerSettings>>>;
+  /**
+   * Queues whose jobs run in a child process (BullMQ sandboxed processor) instead of this one,
+   * for a job that computes for long stretches without awaiting: in a child it cannot stall
+   * /health or the renewal of locks in this process.
+   * @defaultValue [] — measured with bench/pipeline.ts (1,000 instances): a sandboxed child
+   * costs ~340 MB and made right-sizing slower (8.1 s vs 4.9 s) while /health stayed under
+   * 100 ms either way, because the job awaits the database between instances.
+   */
+  sandboxed?: readonly QueueName[];
+}
+
+export interface RunningWorkers {
+  workers: Worker[];
+  /** Workers that are running and not closing. */
+  running(): number;
+  /**
+   * Stops taking jobs and waits up to `timeoutMs` for the running ones to finish. Returns false
+   * when some were still running: the caller then exits anyway and, once their locks expire,
+   * BullMQ hands those jobs to another worker as stalled.
+   */
+  close(timeoutMs: number): Promise<boolean>;
+}
+
+/** The sandboxed processor module, with this module's extension (.ts under tsx, .js if built). */
+const sandboxFile = fileURLToPath(new URL(`./sandboxed-processor${extname(fileURLToPath(import.meta.url))}`, import.meta.url));
+
+/**
+ * Starts one BullMQ Worker per queue that has a registered kind, all running the same job
+ * processor (in process, or in a sandboxed child for the `sandboxed` queues). `connection` is
+ * shared for commands; BullMQ duplicates it for each worker's blocking connection.
+ */
+export function startWorkers(rt: JobRuntime, connection: Redis, options: StartWorkersOptions = {}): RunningWorkers {
+  const processor = createJobProcessor(rt);
+  const sandboxed = options.sandboxed ?? [];
+  const used = new Set(registeredKinds(rt.registry).map((kind) => JOB_KIND_SPECS[kind].queue));
+  const workers = QUEUE_NAMES.filter((name) => used.has(name)).map((name) => {
+    const worker = new Worker(name, sandboxed.includes(name) ? sandboxFile : processor, {
+      connection,
+      prefix: options.prefix ?? DEFAULT_QUEUE_PREFIX,
+      ...QUEUE_SETTINGS[name],
+      ...options.settings?.[name],
+    });
+    // Without a listener an 'error' (e.g. Redis going away) would be an unhandled event.
+    worker.on('error', (err) => rt.log.error({ err, queue: name }, 'queue worker error'));
+    worker.on('stalled', (jobId) => rt.log.warn({ jobId, queue: name }, 'job stalled; it will be run again or failed'));
+    return worker;
+  });
+  return {
+    workers,
+    running: () => workers.filter((w) => w.isRunning() && !w.closing).length,
+    async close(timeoutMs) {
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<false>((resolve) => {
+        timer = setTimeout(() => resolve(false), timeoutMs);
+      });
+      const closed = Promise.all(workers.map((w) => w.close())).then(() => true);
+      const finished = await Promise.race([closed, timedOut]);
+      clearTimeout(timer);
+      return finished;
+    },
+  };
+}

@@ -1,0 +1,60 @@
+import type { Server } from 'node:http';
+import { Redis } from 'ioredis';
+import type { Config } from '../config.js';
+import { logger } from '../logger.js';
+import { buildRuntime, type RuntimeOptions } from './build-runtime.js';
+import { serveHealth } from './health.js';
+import { DEFAULT_QUEUE_PREFIX } from './queues.js';
+import { jobRegistry, registeredKinds } from './registry.js';
+import { registerSchedules } from './schedules.js';
+import { startWorkers, type StartWorkersOptions } from './start-workers.js';
+
+export interface WorkerProcessOptions extends StartWorkersOptions, Partial<Pick<RuntimeOptions, 'registry' | 'aws'>> {
+  /** Port of GET /health; 0 picks a free one. @defaultValue config.HEALTH_PORT */
+  healthPort?: number;
+  /** How long SIGTERM waits for running jobs. @defaultValue 50 s (compose gives the worker 60 s) */
+  shutdownTimeoutMs?: number;
+}
+
+export interface WorkerProcess {
+  health: Server;
+  /** Lets running jobs finish (up to the timeout), then closes Redis and the database pool. */
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the clients once, serves /health, starts a worker per queue and registers the
+ * schedules. The health server comes before the schedules so that a Redis that is not up yet
+ * shows as a 503 instead of a process that silently waits.
+ */
+export async function startWorkerProcess(config: Config, options: WorkerProcessOptions = {}): Promise<WorkerProcess> {
+  const log = logger.child({ module: 'worker' });
+  const prefix = options.prefix ?? DEFAULT_QUEUE_PREFIX;
+  const registry = options.registry ?? jobRegistry;
+  const runtime = buildRuntime(config, { prefix, registry, aws: options.aws });
+  // The health check's own connection fails fast (see HealthDeps.redis).
+  const healthRedis = new Redis(config.REDIS_URL!, { maxRetriesPerRequest: 0, enableOfflineQueue: false, connectTimeout: 2_000 });
+  healthRedis.on('error', () => {});
+  const workers = startWorkers(runtime.rt, runtime.redis, { ...options, prefix });
+  const healthPort = options.healthPort ?? config.HEALTH_PORT;
+  const health = await serveHealth({ redis: healthRedis, db: runtime.rt.db, queues: runtime.rt.queues, workersRunning: workers.running }, healthPort);
+  const schedules = await registerSchedules(runtime.rt.queues, registry, config);
+  log.info({ kinds: registeredKinds(registry), schedules, prefix, healthPort }, 'worker started');
+
+  let closing: Promise<void> | undefined;
+  return {
+    health,
+    close() {
+      closing ??= (async () => {
+        const timeoutMs = options.shutdownTimeoutMs ?? 50_000;
+        log.info({ timeoutMs }, 'stopping: waiting for running jobs');
+        if (!(await workers.close(timeoutMs))) log.warn('running jobs did not finish in time; other workers will take them over as stalled');
+        await new Promise((resolve) => health.close(resolve));
+        healthRedis.disconnect();
+        await runtime.close();
+        log.info('stopped');
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,45 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { AwsClientOptions } from '../../../src/aws/clients.js';
+import type { StartWorkersOptions } from '../../../src/worker/start-workers.js';
+
+/** What a spawned worker process is told (JSON in COSTBOT_TEST_WORKER). */
+export interface WorkerChildSpec {
+  prefix: string;
+  settings?: StartWorkersOptions['settings'];
+  sandboxed?: StartWorkersOptions['sandboxed'];
+  endpoints?: AwsClientOptions['endpoints'];
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+  requestTimeoutMs?: number;
+}
+
+export interface WorkerChild {
+  process: ChildProcess;
+  healthPort: number;
+  /** Resolves with the exit code or signal once the process has exited. */
+  exited: Promise<number | NodeJS.Signals | null>;
+}
+
+const entry = fileURLToPath(new URL('./worker-child.ts', import.meta.url));
+
+/** Forks a worker process and waits until it reports that it takes jobs. */
+export async function spawnWorker(spec: WorkerChildSpec, env: Record<string, string>): Promise<WorkerChild> {
+  const child = fork(entry, [], {
+    execArgv: ['--import', 'tsx'],
+    env: { PATH: process.env['PATH'] ?? '', ...env, COSTBOT_TEST_WORKER: JSON.stringify(spec) },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const exited = new Promise<number | NodeJS.Signals | null>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code)));
+  const healthPort = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the worker process did not start within 20 s')), 20_000);
+    child.once('message', (m: { healthPort: number }) => {
+      clearTimeout(timer);
+      resolve(m.healthPort);
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`the worker process exited before it was ready (${String(code)})`));
+    });
+  });
+  return { process: child, healthPort, exited };
+}
