@@ -32,7 +32,7 @@ function rowsOf(data: Float64Array, d: number, start: number, end: number): numb
 
 export const mlIsolationForestSubsampled: ForestBackend = {
   name: 'ml-isolation-forest (seeded, 256-row subsample per tree)',
-  train(data, d, start, end, options) {
+  trainAndScore(data, d, start, end, scoreEnd, options) {
     const random = createRandom(options.seed);
     const all = rowsOf(data, d, start, end);
     const psi = Math.min(options.sampleSize ?? 256, all.length);
@@ -51,20 +51,19 @@ export const mlIsolationForestSubsampled: ForestBackend = {
       }),
     );
     const cn = averagePathLength(psi);
-    return (from, to) =>
-      Float64Array.from(rowsOf(data, d, from, to), (x) => {
-        let total = 0;
-        for (const tree of trees) total += tree.pathLengthFromRoot(x, 0);
-        return Math.pow(2, -total / trees.length / cn);
-      });
+    return Float64Array.from(rowsOf(data, d, start, scoreEnd), (x) => {
+      let total = 0;
+      for (const tree of trees) total += tree.pathLengthFromRoot(x, 0);
+      return Math.pow(2, -total / trees.length / cn);
+    });
   },
 };
 
 export const mlIsolationForestAsIs: ForestBackend = {
   name: 'ml-isolation-forest (seeded, whole window per tree)',
-  train(data, d, start, end, options) {
+  trainAndScore(data, d, start, end, scoreEnd, options) {
     const forest = new IsolationForest({ nEstimators: options.trees ?? 100 });
     withSeededMathRandom(createRandom(options.seed), () => forest.train(rowsOf(data, d, start, end)));
-    return (from, to) => Float64Array.from(forest.predict(rowsOf(data, d, from, to)));
+    return Float64Array.from(forest.predict(rowsOf(data, d, start, scoreEnd)));
   },
 };

@@ -12,7 +12,7 @@ import {
   forestFromJson,
   forestToJson,
   isolationScores,
-  trainIsolationForest,
+  trainAndScore,
   type IsolationForestJson,
   type IsolationForestOptions,
 } from './isolation-forest.js';
@@ -22,13 +22,11 @@ import { fitCalibration, probabilityToScore, suppressRepeats, tailProbability } 
 /** Scores at or above this are alarms by default: tail probability 1e-3 or less. */
 export const DEFAULT_ALARM_SCORE = 0.375;
 
-/** Raw scores of rows [from, to) of the matrix a forest was trained on. */
-export type RowScorer = (from: number, to: number) => Float64Array;
-
-/** Trains a forest on rows [start, end) of a row-major matrix (the benchmark swaps it). */
+/** A forest implementation (the benchmark swaps ours for ml-isolation-forest). */
 export interface ForestBackend {
   name: string;
-  train(data: Float64Array, d: number, start: number, end: number, options: IsolationForestOptions): RowScorer;
+  /** Trains on rows [start, end) of a row-major matrix; returns the raw scores of rows [start, scoreEnd). */
+  trainAndScore(data: Float64Array, d: number, start: number, end: number, scoreEnd: number, options: IsolationForestOptions): Float64Array;
 }
 
 export interface DetectorOptions {
@@ -36,7 +34,7 @@ export interface DetectorOptions {
   seed?: number;
   /** @defaultValue 100 */
   trees?: number;
-  /** Rows per tree. @defaultValue 256 */
+  /** Rows per tree, at most; never more than half the training rows. @defaultValue 256 */
   sampleSize?: number;
   /** Steps of history a model is trained (and calibrated) on. @defaultValue 3000 */
   trainingWindow?: number;
@@ -60,9 +58,15 @@ type Settings = Required<Omit<DetectorOptions, 'backend' | 'cooldown'>> & { cool
 
 export const seededIsolationForest: ForestBackend = {
   name: 'isolation-forest (seeded, range-aware)',
-  train(data, d, start, end, options) {
-    const forest = trainIsolationForest(data, d, start, end, options);
-    return (from, to) => isolationScores(forest, data, from, to, true);
+  trainAndScore(data, d, start, end, scoreEnd, options) {
+    return trainAndScore(data, d, start, end, { ...options, scoreEnd, rangeAware: true }).scores;
+  },
+};
+
+const plainBackend: ForestBackend = {
+  name: 'isolation-forest (seeded, Liu et al. scoring)',
+  trainAndScore(data, d, start, end, scoreEnd, options) {
+    return trainAndScore(data, d, start, end, { ...options, scoreEnd, rangeAware: false }).scores;
   },
 };
 
@@ -83,13 +87,13 @@ function settings(windows: SeriesWindows, options: DetectorOptions): Settings {
   };
 }
 
-const plainBackend: ForestBackend = {
-  name: 'isolation-forest (seeded, Liu et al. scoring)',
-  train(data, d, start, end, options) {
-    const forest = trainIsolationForest(data, d, start, end, options);
-    return (from, to) => isolationScores(forest, data, from, to, false);
-  },
-};
+/**
+ * Rows per tree: `sampleSize`, but at most half the training rows, so that the trees still see
+ * different samples on a short history (a daily series of a few hundred days).
+ */
+function sampleSizeFor(rows: number, s: Settings): number {
+  return Math.min(s.sampleSize, Math.max(2, Math.floor(rows / 2)));
+}
 
 /** The usable rows (no NaN feature) packed together, with their original indices. */
 interface Packed {
@@ -153,8 +157,8 @@ export function scoreSeries(values: ArrayLike<number>, stepMs: number, options: 
     const next = Math.min(usable, j + s.retrainEvery);
     const start = Math.max(0, j - s.trainingWindow);
     const seed = deriveSeed(s.seed, retrainedAt.length);
-    const scorer = s.backend.train(packed.data, packed.d, start, j, { trees: s.trees, sampleSize: Math.min(s.sampleSize, Math.max(2, Math.floor((j - start) / 2))), seed });
-    const scored = scorer(start, next);
+    const options = { trees: s.trees, sampleSize: sampleSizeFor(j - start, s), seed };
+    const scored = s.backend.trainAndScore(packed.data, packed.d, start, j, next, options);
     const cal = fitCalibration(scored.subarray(0, j - start), s.tailFraction);
     for (let i = j; i < next; i++) {
       const t = packed.index[i]!;
@@ -213,8 +217,14 @@ export function trainDetector(
     throw new InsufficientDataError(`${usable} usable steps; the detector needs at least ${s.minTrainingRows} to train`);
   }
   const start = Math.max(0, usable - s.trainingWindow);
-  const forest = trainIsolationForest(packed.data, packed.d, start, usable, { trees: s.trees, sampleSize: s.sampleSize, seed: s.seed });
-  const cal = fitCalibration(isolationScores(forest, packed.data, start, usable, s.rangeAware), s.tailFraction);
+  const { forest, scores } = trainAndScore(packed.data, packed.d, start, usable, {
+    trees: s.trees,
+    sampleSize: sampleSizeFor(usable - start, s),
+    seed: s.seed,
+    scoreEnd: usable,
+    rangeAware: s.rangeAware,
+  });
+  const cal = fitCalibration(scores, s.tailFraction);
   const run = scoreSeries(values, stepMs, options);
   let scored = 0;
   let alarms = 0;

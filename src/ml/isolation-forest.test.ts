@@ -7,6 +7,7 @@ import {
   forestToJson,
   isolationScore,
   isolationScores,
+  trainAndScore,
   trainIsolationForest,
 } from './isolation-forest.js';
 
@@ -59,5 +60,18 @@ describe('trainIsolationForest on a real series (NAB ec2_cpu_utilization_ac20cd,
     const far = row(max * 3);
     expect(isolationScore(forest, far, 0)).toBeGreaterThan(isolationScore(forest, near, 0) + 0.05);
     expect(isolationScore(forest, far, 0, false)).toBe(isolationScore(forest, near, 0, false));
+  });
+});
+
+describe('trainAndScore', async () => {
+  const cut = await readNabCut('rds_cpu_utilization_e47b3b.csv');
+  const fm = detectorFeatures(cut.values, windowsForStep(300_000));
+
+  it('trains the same forest and scores exactly like isolationScores, faster on the training rows', () => {
+    for (const rangeAware of [true, false]) {
+      const { forest, scores } = trainAndScore(fm.data, 4, 200, 700, { seed: 5, sampleSize: 250, scoreEnd: 800, rangeAware });
+      expect(forestToJson(forest)).toEqual(forestToJson(trainIsolationForest(fm.data, 4, 200, 700, { seed: 5, sampleSize: 250 })));
+      expect(scores).toEqual(isolationScores(forest, fm.data, 200, 800, rangeAware));
+    }
   });
 });

@@ -2,6 +2,7 @@ import { Redis } from 'ioredis';
 import { createAwsClients, type AwsClientOptions } from '../aws/clients.js';
 import type { Config } from '../config.js';
 import { createDb } from '../db/client.js';
+import { loadForecastRuntime } from '../forecast/augurs-runtime.js';
 import { logger } from '../logger.js';
 import { createSlackClient } from '../slack/client.js';
 import { createPoster } from '../slack/poster.js';
@@ -51,7 +52,7 @@ export function buildRuntime(config: Config, options: RuntimeOptions): BuiltRunt
     now: () => new Date(),
     queues,
     registry: options.registry,
-    deps: { aws, rateLimiter, ...(slack === undefined ? {} : { slack }) },
+    deps: { aws, rateLimiter, forecastRuntime: loadForecastRuntime, ...(slack === undefined ? {} : { slack }) },
   };
   return {
     rt,

@@ -5,9 +5,14 @@ import { collectCosts } from './jobs/collect-costs.js';
 import { collectInventory } from './jobs/collect-inventory.js';
 import { collectMetrics } from './jobs/collect-metrics.js';
 import { collectPrices } from './jobs/collect-prices.js';
+import { forecastCosts } from './jobs/forecast-costs.js';
+import { postAlerts } from './jobs/post-alerts.js';
 import { rightsize } from './jobs/rightsize.js';
+import { scoreAnomalies } from './jobs/score-anomalies.js';
+import { trainAnomaly } from './jobs/train-anomaly.js';
 import type { JobKind } from './queues.js';
-import { rightsizePayload } from './schemas/analysis.js';
+import { postAlertsPayload } from './schemas/alerts.js';
+import { forecastPayload, rightsizePayload, scoreAnomaliesPayload, trainAnomalyPayload } from './schemas/analysis.js';
 import { applyRecommendationPayload } from './schemas/apply.js';
 import { collectCostsPayload, collectInventoryPayload, collectMetricsPayload, collectPricesPayload } from './schemas/collect.js';
 import { splitRunningInstances, type Splitter } from './split.js';
@@ -53,7 +58,11 @@ export const jobRegistry: JobRegistry = {
   'collect-metrics': defineJob(collectMetricsPayload, collectMetrics, { split: splitRunningInstances(INSTANCES_PER_PART) }),
   'collect-costs': defineJob(collectCostsPayload, collectCosts),
   'collect-prices': defineJob(collectPricesPayload, collectPrices),
+  'train-anomaly': defineJob(trainAnomalyPayload, trainAnomaly),
+  'score-anomalies': defineJob(scoreAnomaliesPayload, scoreAnomalies),
   rightsize: defineJob(rightsizePayload, rightsize, { split: splitRunningInstances(INSTANCES_PER_PART) }),
+  forecast: defineJob(forecastPayload, forecastCosts),
+  'post-alerts': defineJob(postAlertsPayload, postAlerts),
   'apply-recommendation': defineJob(applyRecommendationPayload, applyRecommendation),
 };
 
