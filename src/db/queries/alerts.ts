@@ -4,12 +4,11 @@ import { alerts, anomalies, type Alert, type Anomaly, type Severity } from '../s
 
 /**
  * "ended": the thread said the anomaly is over and nothing more is posted about it. The scoring
- * job rewrites every anomaly on each run, so only this marker tells an announced end from a new
- * one. The status column is plain text; src/db/schema/slack.ts does not list the value yet.
+ * job rewrites every anomaly on each run, so only this marker tells an announced end from a new one.
  */
 
 export function isEnded(a: Alert): boolean {
-  return a.status === ENDED;
+  return a.status === 'ended';
 }
 
 export interface AlertCandidate {
