@@ -44,67 +44,68 @@ const posts = (channel: string, from = 0) => h.slack.callsOf('chat.postMessage')
 
 describe('proactive alerts', () => {
   it('posts a new anomaly once with its chart, threads its growth and its end, and routes by service', async () => {
-    const routes = { ALERT_MIN_SEVERITY: 'low' as const, ALERT_ROUTES: { 'service:AmazonRDS': 'C0RDS' } };
+    const routes = { ALERT_MIN_SEVERITY: 'low' as const, ALERT_ROUTES: { 'service:AWSGlue': 'C0GLUE' } };
     const start = h.slack.callsOf('chat.postMessage').length;
 
-    // 2018-11-26: the drop in RDS spend since 11-01 is an open anomaly, for the service and for its
-    // account; routed to C0RDS. The other new anomalies of those days go to ALERT_CHANNEL as a digest.
-    await scoreAsOf('2018-11-26');
-    const first = await runAlerts('2018-11-26', routes, 3);
-    const rds = posts('C0RDS', start);
-    const rdsRows = await h.db.db.select().from(anomalies).where(sql`${anomalies.service} = 'AmazonRDS'`);
-    expect(rdsRows.map((r) => r.severity)).toEqual(['low', 'low']);
-    const impact0 = rdsRows[0]!.impactUsd;
+    // 2018-11-22: AWS Glue spend dropped from 11-21 on: an open anomaly for the service and for its
+    // account; routed to C0GLUE. The other new anomalies of those days go to ALERT_CHANNEL as a digest.
+    await scoreAsOf('2018-11-22');
+    const first = await runAlerts('2018-11-22', routes, 3);
+    const glue = posts('C0GLUE', start);
+    const glueRows = await h.db.db.select().from(anomalies).where(sql`${anomalies.service} = 'AWSGlue'`).orderBy(anomalies.id);
+    expect(glueRows.map((r) => [r.startDay, r.endDay, r.status])).toEqual([['2018-11-21', '2018-11-22', 'open'], ['2018-11-21', '2018-11-22', 'open']]);
+    const severity0 = glueRows[0]!.severity;
+    const impact0 = glueRows[0]!.impactUsd;
     expect(impact0).toBeLessThan(0); // a drop in spend
     const dollars = (text: string) => [...text.matchAll(/-?\$([\d,]+\.\d\d)/g)].map((m) => Number(m[1]!.replaceAll(',', '')));
-    expect(rds.map((c) => String(c.args['text']))).toEqual([
-      expect.stringMatching(/^low cost anomaly: AmazonRDS, impact -\$[\d.]+ \(2018-11-01 → 2018-11-26\)$/),
-      expect.stringMatching(/^low cost anomaly: AmazonRDS, impact -\$[\d.]+ \(2018-11-01 → 2018-11-26\)$/),
-    ]);
-    expect(dollars(String(rds[0]!.args['text']))[0]).toBeCloseTo(-impact0, 2);
+    const headline = new RegExp(`^${severity0} cost anomaly: AWSGlue, impact -\\$[\\d,.]+ \\(2018-11-21 → 2018-11-22\\)$`);
+    expect(glue.map((c) => String(c.args['text']))).toEqual([expect.stringMatching(headline), expect.stringMatching(headline)]);
+    expect(dollars(String(glue[0]!.args['text']))[0]).toBeCloseTo(-impact0, 2);
     const digest = posts('C0ALERTS', start);
     expect(digest).toHaveLength(1);
     expect(first.counts['posted']).toBe(2 + Number(/^(\d+) new cost anomalies/.exec(String(digest[0]!.args['text']))![1]));
-    const alertTs = String(rds[0]!.response['ts']);
-    const blocks = rds[0]!.args['blocks'] as Record<string, unknown>[];
-    expect(textOf(blocks)).toContain('2018-11-01 → 2018-11-26 · 26 d · ongoing');
+    const alertTs = String(glue[0]!.response['ts']);
+    const blocks = glue[0]!.args['blocks'] as Record<string, unknown>[];
+    expect(textOf(blocks)).toContain('2018-11-21 → 2018-11-22 · 2 d · ongoing');
     const image = blocks.find((b) => b['type'] === 'image') as { slack_file: { id: string } };
     const png = await decodePng(h.slack.uploads.get(image.slack_file.id)!);
     expect(pixelsWhere(png, HUE.red).length).toBeGreaterThan(20);
     expect(JSON.stringify(blocks)).toMatch(/anomaly_feedback_valid.*anomaly_feedback_expected.*anomaly_feedback_not-anomaly/);
 
     // The same day again: deduplicated, nothing posted.
-    expect((await runAlerts('2018-11-26', routes, 3)).counts).toMatchObject({ posted: 0, updated: 0 });
+    expect((await runAlerts('2018-11-22', routes, 3)).counts).toMatchObject({ posted: 0, updated: 0 });
 
-    // 2018-11-28: the drop is larger and now medium: a thread reply on each RDS alert, the alert refreshed.
-    await scoreAsOf('2018-11-28');
-    await runAlerts('2018-11-28', routes, 3);
-    const grown = posts('C0RDS', start).filter((c) => c.args['thread_ts'] === alertTs);
+    // 2018-11-24: the drop goes on and is larger: a thread reply on each Glue alert, the alert refreshed.
+    await scoreAsOf('2018-11-24');
+    await runAlerts('2018-11-24', routes, 3);
+    const [glueNow] = await h.db.db.select().from(anomalies).where(sql`${anomalies.id} = ${glueRows[0]!.id}`);
+    const grown = posts('C0GLUE', start).filter((c) => c.args['thread_ts'] === alertTs);
+    // Its severity is the same as when posted, so the reply gives the days and the impact only.
+    expect(glueNow!.severity).toBe(severity0);
     expect(grown.map((c) => String(c.args['text']))).toEqual([
-      expect.stringMatching(/^:chart_with_upwards_trend: Still going through 2018-11-28 \(28 d\) · now :large_yellow_circle: medium \(was low\) · impact -\$[\d.]+ \(was -\$[\d.]+\)$/),
+      expect.stringMatching(/^:chart_with_upwards_trend: Still going through 2018-11-24 \(4 d\) · impact -\$[\d,.]+ \(was -\$[\d,.]+\)$/),
     ]);
     const [now1, was1] = dollars(String(grown[0]!.args['text']));
-    const [rdsNow] = await h.db.db.select().from(anomalies).where(sql`${anomalies.id} = ${rdsRows[0]!.id}`);
-    expect(now1).toBeCloseTo(-rdsNow!.impactUsd, 2);
+    expect(now1).toBeCloseTo(-glueNow!.impactUsd, 2);
     expect(was1).toBeCloseTo(-impact0, 2);
     expect(now1!).toBeGreaterThan(was1! * 1.1);
     const refreshed = h.slack.callsOf('chat.update').filter((c) => c.args['ts'] === alertTs).at(-1)!;
-    expect(textOf(refreshed.args['blocks'])).toContain('2018-11-01 → 2018-11-28 · 28 d · ongoing');
+    expect(textOf(refreshed.args['blocks'])).toContain('2018-11-21 → 2018-11-24 · 4 d · ongoing');
     // Paced: the thread reply and the update of one channel are at least the minimum gap apart.
     expect(refreshed.at - grown[0]!.at).toBeGreaterThanOrEqual(PACE_MS - 20);
 
-    // Spot c5.large usage, new on 11-27, gets its own alert; it ends on 12-01 and its thread says so, once.
-    const spot = posts('C0ALERTS', start).find((c) => String(c.args['text']).includes('usage type SpotUsage:c5.large'))!;
-    expect(spot).toBeDefined();
-    await scoreAsOf('2018-12-02');
-    await runAlerts('2018-12-02', routes, 3);
-    await runAlerts('2018-12-02', routes, 3);
-    const spotThread = posts('C0ALERTS', start).filter((c) => c.args['thread_ts'] === spot.response['ts']).map((c) => String(c.args['text']));
-    expect(spotThread).toEqual([expect.stringMatching(/^:white_check_mark: Ended on 2018-12-01 after 5 d\. Total impact \$/)]);
+    // 2018-11-30: the Glue anomaly has ended (it is closed in the stored rows); its thread says so, once.
+    await scoreAsOf('2018-11-30');
+    await runAlerts('2018-11-30', routes, 3);
+    await runAlerts('2018-11-30', routes, 3);
+    const [ended] = await h.db.db.select().from(anomalies).where(sql`${anomalies.id} = ${glueRows[0]!.id}`);
+    expect(ended!.status).toBe('closed');
+    const thread = posts('C0GLUE', start).filter((c) => c.args['thread_ts'] === alertTs).map((c) => String(c.args['text']));
+    expect(thread.slice(1)).toEqual([expect.stringMatching(new RegExp(`^:white_check_mark: Ended on ${ended!.endDay} after ${ended!.durationDays} d\\. Total impact -\\$`))]);
 
     // "Explain this cost" on the alert opens its detail.
     const opens = h.slack.callsOf('views.open').length;
-    await h.sender.messageShortcut('explain_cost', USERS.alice, 'C0RDS', alertTs);
+    await h.sender.messageShortcut('explain_cost', USERS.alice, 'C0GLUE', alertTs);
     const opened = await h.slack.waitFor('views.open', () => h.slack.callsOf('views.open')[opens]);
     const stored = await h.db.db.select().from(alerts).where(sql`${alerts.messageTs} = ${alertTs}`);
     expect((opened.args['view'] as { private_metadata: string }).private_metadata).toBe(String(stored[0]!.anomalyId));

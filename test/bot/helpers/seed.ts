@@ -45,3 +45,12 @@ export async function seedRealData(db: TestDatabase, config: Config, options: { 
     forecasts: await db.db.select().from(forecasts),
   };
 }
+
+/**
+ * The name an anomaly's scope is known by, read from its key (`service:<name>`,
+ * `account_service:<id>|<name>`, `region:<name>`, `usage_type:<name>`, as src/ml/cost-scopes.ts
+ * writes it): usage-type anomalies have no column naming them, so a test finds them by this.
+ */
+export function scopeName(a: Pick<Anomaly, 'scope'>): string {
+  return a.scope.slice(a.scope.indexOf(':') + 1).split('|').at(-1)!;
+}
