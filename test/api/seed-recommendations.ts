@@ -4,6 +4,7 @@ import { readCatalogCsv } from '../../src/catalog/read-catalog-csv.js';
 import type { Db } from '../../src/db/client.js';
 import { recommendations, type NewRecommendation } from '../../src/db/schema/index.js';
 import { recommendRightSize } from '../../src/ml/right-sizing.js';
+import { recommendationRow } from '../../src/worker/jobs/rightsize.js';
 
 /**
  * Right-sizing rows for the API tests, computed by the project's own recommendRightSize on real
@@ -43,24 +44,12 @@ export async function realRecommendations(types: readonly string[] = REPLAY_TYPE
         prices: catalog.prices,
         now,
       });
-      rows.push({
+      const instance = {
         instanceId: `${vm.replace('-head720', '')}@${type}${region === REGION ? '' : `/${region}`}`,
         accountId: CUR_ACCOUNTS[rows.length % CUR_ACCOUNTS.length]!,
         region,
-        status: 'active',
-        finding: r.finding,
-        currentType: r.currentType,
-        recommendedType: r.recommendedType,
-        currentMonthlyUsd: r.currentMonthlyUsd,
-        recommendedMonthlyUsd: r.recommendedMonthlyUsd,
-        monthlySavingsUsd: r.monthlySavingsUsd,
-        savingsPercent: r.savingsPercent,
-        risk: r.risk,
-        confidence: r.confidence,
-        reasoning: r.reasoning,
-        lookbackDays: r.evidence.lookbackDays,
-        details: { evidence: r.evidence, alternatives: r.alternatives, stopSuggested: r.stopSuggested },
-      });
+      };
+      rows.push(recommendationRow(instance, r));
     }
   }
   return rows;

@@ -66,7 +66,11 @@ async function catalogFor(db: Db, region: string, specs: InstanceTypeSpec[]): Pr
   return { catalog: specs, prices: priced.map((p) => p.price) };
 }
 
-function toRow(instance: Instance, rec: ReturnType<typeof recommendRightSize>): NewRecommendation {
+/** A right-sizing result as the active recommendations row of an instance. */
+export function recommendationRow(
+  instance: Pick<Instance, 'instanceId' | 'accountId' | 'region'>,
+  rec: ReturnType<typeof recommendRightSize>,
+): NewRecommendation {
   const { evidence, alternatives, stopSuggested, cannotRecommend } = rec;
   return {
     instanceId: instance.instanceId,
@@ -123,7 +127,7 @@ export const rightsize: JobHandler<object, RightsizePayload> = async (ctx, paylo
         { currentType: instance.instanceType, region: instance.region, samples, periodSeconds: 3600, ...region, now: now.getTime() },
         options,
       );
-      rows.push(toRow(instance, rec));
+      rows.push(recommendationRow(instance, rec));
     } catch (err) {
       if (!isCostbotError(err)) throw err;
       problems.push(`${instance.instanceId} (${instance.instanceType}): ${err.message}`);
