@@ -1,7 +1,6 @@
 import { and, asc, eq, gt, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import {
-  instanceTypes,
   metricPoints,
   recommendations,
   type Finding,
@@ -11,6 +10,7 @@ import {
   type Recommendation,
   type Risk,
 } from '../schema/index.js';
+import { listInstanceTypes } from './instance-types.js';
 import { keysetAfter, keysetOrder, type SortOrder } from './keyset.js';
 
 /** Findings that suggest a change (the rest are shown as counts only). */
@@ -187,7 +187,7 @@ export async function listRecommendationsKeyset(db: Db, p: RecommendationKeysetP
 /** Specs of the given instance types that the catalog knows, by type name. */
 export async function typeSpecs(db: Db, types: readonly string[]): Promise<Map<string, InstanceTypeRow>> {
   if (types.length === 0) return new Map();
-  const rows = await db.select().from(instanceTypes).where(inArray(instanceTypes.instanceType, [...new Set(types)]));
+  const rows = await listInstanceTypes(db, [...new Set(types)]);
   return new Map(rows.map((r) => [r.instanceType, r]));
 }
 
