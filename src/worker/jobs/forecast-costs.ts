@@ -11,6 +11,7 @@ import type { ScopeSeries } from '../../ml/cost-scopes.js';
 import type { JobHandler, JobOutcome } from '../job-types.js';
 import type { ForecastPayload } from '../schemas/analysis.js';
 import { addDays, loadCostHistory, NO_COST_DATA } from './cost-history.js';
+import { yieldToEventLoop } from './yield.js';
 import { describeTrend, storedDaily, storedDrivers, storedMonthly } from './forecast-shapes.js';
 
 /** A service or account is forecast on its own when it is at least this share of the last 90 days' spend. */
@@ -97,6 +98,7 @@ export const forecastCosts: JobHandler<ForecastDeps, ForecastPayload> = async (c
     const horizon = horizonDays(history.lastDay, months);
     const fits = new Map<string, { series: ScopeSeries; forecast: SeriesForecast }>();
     for (const series of scopes) {
+      await yieldToEventLoop();
       try {
         fits.set(series.key, { series, forecast: forecastSeries(observed(series), { horizon }, rt) });
       } catch (err) {

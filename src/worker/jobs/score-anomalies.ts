@@ -10,6 +10,7 @@ import type { SeverityThresholds } from '../../ml/severity.js';
 import type { JobHandler, JobOutcome } from '../job-types.js';
 import type { ScoreAnomaliesPayload } from '../schemas/analysis.js';
 import { addDays, loadCostHistory, NO_COST_DATA, scopeKindsFrom } from './cost-history.js';
+import { yieldToEventLoop } from './yield.js';
 import { ANOMALY_SEED } from './train-anomaly.js';
 
 const HISTORY_DAYS = 400;
@@ -87,6 +88,7 @@ export const scoreAnomalies: JobHandler<object, ScoreAnomaliesPayload> = async (
   const notScored: string[] = [];
   let repeats = 0;
   for (const series of history.series.values()) {
+    await yieldToEventLoop();
     const detection = detectCostAnomalies(series, options);
     if (detection.status !== 'scored') notScored.push(`${series.key}: ${detection.note}`);
     for (const a of detection.anomalies.filter((x) => x.endDay >= fromDay)) {

@@ -5,6 +5,7 @@ import { DAY_MS } from '../../ml/features.js';
 import type { JobHandler, JobOutcome } from '../job-types.js';
 import type { TrainAnomalyPayload } from '../schemas/analysis.js';
 import { loadCostHistory, NO_COST_DATA, scopeKindsFrom } from './cost-history.js';
+import { yieldToEventLoop } from './yield.js';
 
 /** Seed of every anomaly model, so that a training run can be repeated exactly. */
 export const ANOMALY_SEED = 1;
@@ -24,6 +25,7 @@ export const trainAnomaly: JobHandler<object, TrainAnomalyPayload> = async (ctx,
   const models: NewModelVersion[] = [];
   const tooShort: string[] = [];
   for (const series of history.series.values()) {
+    await yieldToEventLoop();
     const days = series.values.reduce((n, v) => n + (Number.isNaN(v) ? 0 : 1), 0);
     if (days < minDays) {
       tooShort.push(`${series.key}: ${days} day(s)${days < config.ANOMALY_NEW_SERVICE_DAYS ? ' (new)' : ''}`);
