@@ -66,9 +66,11 @@ export const anomalies = pgTable(
   },
   (t) => [
     uniqueIndex('anomalies_scope_start_key').on(t.scope, t.startDay),
-    index('anomalies_start_day_idx').on(t.startDay),
+    // (key, id): the JSON API pages by keyset on these sorts.
+    index('anomalies_start_day_idx').on(t.startDay, t.id),
     index('anomalies_severity_idx').on(t.severity, t.startDay),
-    index('anomalies_impact_idx').on(t.impactUsd),
+    index('anomalies_impact_idx').on(t.impactUsd, t.id),
+    index('anomalies_score_idx').on(t.score, t.id),
     index('anomalies_service_idx').on(t.service, t.startDay),
   ],
 );
