@@ -16,7 +16,6 @@
  * the same hour. Wall times are local (stand-in on 127.0.0.1): they show costbot's own overhead
  * and request count, not AWS latency.
  */
-import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { CloudWatchClient, GetMetricStatisticsCommand } from '@aws-sdk/client-cloudwatch';
@@ -27,53 +26,17 @@ import { listInstances } from '../src/db/queries/instances.js';
 import { collectInventory } from '../src/worker/jobs/collect-inventory.js';
 import { collectMetrics } from '../src/worker/jobs/collect-metrics.js';
 import { collectInventoryPayload, collectMetricsPayload } from '../src/worker/schemas/collect.js';
-import { startCloudWatchStandin, type CloudWatchStandin } from '../test/aws-standins/cloudwatch.js';
-import { fleetInstanceId, fleetReservations, readRecordedReservations, startEc2Standin } from '../test/aws-standins/ec2.js';
-import { readBitbrainsVm, readNabSeries, shiftSeries, type BitbrainsVm, type RecordedSeries } from '../test/aws-standins/recorded-series.js';
+import { startCloudWatchStandin } from '../test/aws-standins/cloudwatch.js';
+import { fleetReservations, readRecordedReservations, startEc2Standin } from '../test/aws-standins/ec2.js';
 import { createTestDatabase } from '../test/helpers/database.js';
 import { dataDir } from './data-dir.js';
+import { loadFleetRecordings, serveFleetMetrics, type FleetRecordings } from './pipeline-data.js';
 
 const HOUR = 3600_000;
 const USD_PER_1000 = 0.01;
 const ANCHOR = Date.parse('2026-07-20T12:00:00Z');
 const CREDENTIALS = { accessKeyId: 'AKIDBENCH', secretAccessKey: 'bench' };
 
-interface Recordings {
-  cpu: RecordedSeries[];
-  netIn: RecordedSeries[];
-  vms: BitbrainsVm[];
-}
-
-function loadRecordings(dir: string): Recordings {
-  const nab = join(dir, 'nab-aws/data/realAWSCloudwatch');
-  const files = readdirSync(nab);
-  const series = (prefix: string) => files.filter((f) => f.startsWith(prefix)).sort().map((f) => shiftSeries(readNabSeries(join(nab, f)), ANCHOR));
-  const shiftVm = (vm: BitbrainsVm): BitbrainsVm => ({
-    cpu: shiftSeries(vm.cpu, ANCHOR),
-    mem: shiftSeries(vm.mem, ANCHOR),
-    networkIn: shiftSeries(vm.networkIn, ANCHOR),
-    networkOut: shiftSeries(vm.networkOut, ANCHOR),
-  });
-  const vms = Array.from({ length: 10 }, (_, i) => shiftVm(readBitbrainsVm(join(dir, 'bitbrains/2013-7', `${i + 1}.csv`))));
-  return { cpu: series('ec2_cpu_utilization_'), netIn: [...series('ec2_network_in_'), ...series('iio_')], vms };
-}
-
-function serveFleet(cw: CloudWatchStandin, rec: Recordings, n: number): void {
-  for (let k = 0; k < n; k++) {
-    const id = fleetInstanceId(k);
-    const dims = [{ Name: 'InstanceId', Value: id }];
-    if (k % 2 === 0) {
-      cw.putMetric('AWS/EC2', 'CPUUtilization', dims, rec.cpu[(k / 2) % rec.cpu.length]!);
-      cw.putMetric('AWS/EC2', 'NetworkIn', dims, rec.netIn[(k / 2) % rec.netIn.length]!);
-      continue;
-    }
-    const vm = rec.vms[((k - 1) / 2) % rec.vms.length]!;
-    cw.putMetric('AWS/EC2', 'CPUUtilization', dims, vm.cpu);
-    cw.putMetric('AWS/EC2', 'NetworkIn', dims, vm.networkIn);
-    cw.putMetric('AWS/EC2', 'NetworkOut', dims, vm.networkOut);
-    cw.putMetric('CWAgent', 'mem_used_percent', [...dims, { Name: 'InstanceType', Value: 'm1.medium' }], vm.mem);
-  }
-}
 
 interface Row {
   label: string;
@@ -138,10 +101,10 @@ async function timed<T>(f: () => Promise<T>): Promise<[T, number]> {
   return [out, (performance.now() - t0) / 1000];
 }
 
-async function benchFleet(n: number, rec: Recordings, template: string): Promise<void> {
+async function benchFleet(n: number, rec: FleetRecordings, template: string): Promise<void> {
   const ec2 = await startEc2Standin({ reservations: fleetReservations(template, n), instanceTypes: [] });
   const cw = await startCloudWatchStandin();
-  serveFleet(cw, rec, n);
+  serveFleetMetrics(cw, rec, n);
   const database = await createTestDatabase();
   const config = loadConfig('migrate', { DATABASE_URL: database.url, AWS_REGION: 'us-west-2', METRICS_LOOKBACK_DAYS: '1' });
   const aws = createAwsClients(config, { endpoints: { ec2: ec2.url, cloudwatch: cw.url }, credentials: CREDENTIALS });
@@ -194,7 +157,7 @@ async function main(): Promise<void> {
   const dir = dataDir();
   const i = process.argv.indexOf('--sizes');
   const sizes = (i >= 0 ? process.argv[i + 1]! : '1000,10000').split(',').map(Number);
-  const rec = loadRecordings(dir);
+  const rec = loadFleetRecordings(dir, ANCHOR);
   const recorded = readRecordedReservations(join(dir, 'aws-api/responses_ec2-describe-instances.xml'));
   const template = recorded.find((r) => r.includes('<name>running</name>'))!;
   process.stdout.write(

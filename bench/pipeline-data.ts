@@ -31,13 +31,15 @@ export function fleet(n: number): string[] {
   return fleetReservations(inEast1, n).map((r, k) => r.replace(/<instanceType>[^<]+<\/instanceType>/, `<instanceType>${FLEET_TYPES[k % FLEET_TYPES.length]}</instanceType>`));
 }
 
-interface Recordings {
+/** Real CloudWatch series to replay across a fleet: NAB CPU and network-in, Bitbrains VMs. */
+export interface FleetRecordings {
   cpu: RecordedSeries[];
   netIn: RecordedSeries[];
   vms: BitbrainsVm[];
 }
 
-function recordings(dir: string, endMs: number): Recordings {
+/** Loads the recordings once, every series shifted to end at `endMs`. */
+export function loadFleetRecordings(dir: string, endMs: number): FleetRecordings {
   const nab = join(dir, 'nab-aws/data/realAWSCloudwatch');
   const files = readdirSync(nab).sort();
   const series = (prefix: string) => files.filter((f) => f.startsWith(prefix)).map((f) => shiftSeries(readNabSeries(join(nab, f)), endMs));
@@ -48,9 +50,12 @@ function recordings(dir: string, endMs: number): Recordings {
   return { cpu: series('ec2_cpu_utilization_'), netIn: [...series('ec2_network_in_'), ...series('iio_')], vms };
 }
 
-/** Serves the fleet's metrics on the CloudWatch stand-in, every series ending at `endMs`. */
-export function serveFleetMetrics(cw: CloudWatchStandin, dir: string, n: number, endMs: number): void {
-  const rec = recordings(dir, endMs);
+/**
+ * Serves the fleet's metrics on the CloudWatch stand-in: even instances replay a NAB EC2 series
+ * (no agent, so no memory), odd ones a Bitbrains VM with memory published as the CloudWatch agent
+ * does it, with an InstanceType dimension beside InstanceId.
+ */
+export function serveFleetMetrics(cw: CloudWatchStandin, rec: FleetRecordings, n: number): void {
   for (let k = 0; k < n; k++) {
     const dims = [{ Name: 'InstanceId', Value: fleetInstanceId(k) }];
     if (k % 2 === 0) {
@@ -62,7 +67,7 @@ export function serveFleetMetrics(cw: CloudWatchStandin, dir: string, n: number,
     cw.putMetric('AWS/EC2', 'CPUUtilization', dims, vm.cpu);
     cw.putMetric('AWS/EC2', 'NetworkIn', dims, vm.networkIn);
     cw.putMetric('AWS/EC2', 'NetworkOut', dims, vm.networkOut);
-    cw.putMetric('CWAgent', 'mem_used_percent', dims, vm.mem);
+    cw.putMetric('CWAgent', 'mem_used_percent', [...dims, { Name: 'InstanceType', Value: 'm1.medium' }], vm.mem);
   }
 }
 

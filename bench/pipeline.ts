@@ -30,7 +30,7 @@ import { redisUrl, uniquePrefix } from '../test/helpers/redis.js';
 import { spawnWorker, type WorkerChild } from '../test/worker/helpers/worker-children.js';
 import { QUIET_SCHEDULES, removePrefix, settled } from '../test/worker/helpers/worker-test-kit.js';
 import { dataDir } from './data-dir.js';
-import { fleet, serveFleetMetrics, writeCostParquet } from './pipeline-data.js';
+import { fleet, loadFleetRecordings, serveFleetMetrics, writeCostParquet } from './pipeline-data.js';
 
 const HOUR = 3_600_000;
 const CREDENTIALS = { accessKeyId: 'AKIDBENCHPIPELINE', secretAccessKey: 'bench' };
@@ -195,7 +195,7 @@ async function main(): Promise<void> {
     startAthenaStandin(),
     startPricingStandin(readPriceListEntries([FIXTURES.pricingItemM5Large, fixture('awscli_pricing_get-products_example.json')])),
   ]);
-  serveFleetMetrics(cw, dir, instances, end);
+  serveFleetMetrics(cw, loadFleetRecordings(dir, end), instances);
   athena.defineTable('costbot_bench', 'cur', legacyCurTable([parquet]));
   process.stdout.write(
     `pipeline: ${fmt(instances)} instances (${lookbackDays} days of hourly metrics), ` +
