@@ -33,6 +33,8 @@ const contributor = z.object({
   expectedUsd: num,
   deltaUsd: num,
   share: num.nullable().optional(),
+  /** CloudWatch sentences for an EC2 instance (score-anomalies, src/ml/metric-evidence.ts). */
+  evidence: z.array(z.string()).optional(),
 });
 export type RootCauseEntry = z.infer<typeof contributor>;
 

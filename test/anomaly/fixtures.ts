@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseCsv } from '../../src/csv.js';
+import type { MetricName } from '../../src/db/schema/index.js';
 import type { CostRow } from '../../src/ml/cost-scopes.js';
 
 /** Real data cut for the anomaly tests; sources in test/fixtures/anomaly/README.md. */
@@ -43,5 +44,36 @@ export async function readCurRows(file: string): Promise<CostRow[]> {
     usageType: col['usage_type'] === undefined ? '' : r[col['usage_type']]!,
     resourceId: col['resource_id'] === undefined ? undefined : r[col['resource_id']]!,
     unblendedUsd: Number(r[col['unblended_usd']!]),
+  }));
+}
+
+/** metric_points rows built from a NAB cut. */
+export interface HourlyPoint {
+  instanceId: string;
+  metric: MetricName;
+  ts: Date;
+  periodSeconds: number;
+  avg: number;
+}
+
+/**
+ * A cut's 5-minute values bucketed per UTC hour as costbot stores them: CPU as the hour's mean
+ * (%), network as bytes per hour (the mean 5-minute Sum times 12, so a partial first or last
+ * hour is not undercounted). `shiftMs` moves every timestamp, to replay the series on other days.
+ */
+export function hourlyPoints(cut: NabCut, p: { instanceId: string; metric: MetricName; shiftMs?: number }): HourlyPoint[] {
+  const buckets = new Map<number, { sum: number; n: number }>();
+  cut.times.forEach((t, i) => {
+    const hour = Math.floor(t / 3_600_000) * 3_600_000;
+    const b = buckets.get(hour) ?? { sum: 0, n: 0 };
+    buckets.set(hour, { sum: b.sum + cut.values[i]!, n: b.n + 1 });
+  });
+  const perHour = p.metric === 'network_in' || p.metric === 'network_out' ? 12 : 1;
+  return [...buckets].map(([hour, b]) => ({
+    instanceId: p.instanceId,
+    metric: p.metric,
+    ts: new Date(hour + (p.shiftMs ?? 0)),
+    periodSeconds: 3600,
+    avg: (b.sum / b.n) * perHour,
   }));
 }

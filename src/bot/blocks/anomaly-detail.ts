@@ -21,10 +21,11 @@ export function rootCauseText(a: Anomaly): string {
       ? `_The root cause was stored in a form this version cannot read (${unreadable} entries)._`
       : '_No root-cause breakdown was stored for this anomaly (the scope has no finer cost dimension)._';
   }
-  const lines = items.slice(0, ROOT_CAUSE_LINES).map((c, i) => {
+  const lines = items.slice(0, ROOT_CAUSE_LINES).flatMap((c, i) => {
     const share = c.share === null || c.share === undefined ? '' : ` (${Math.round(c.share * 100)} % of the change)`;
     const sign = c.deltaUsd >= 0 ? '+' : '';
-    return `${i + 1}. ${DIMENSION_LABEL[c.dimension] ?? esc(c.dimension)} *${esc(c.value)}*: ${sign}${money(c.deltaUsd)}${share} · ${money(c.expectedUsd)} → ${money(c.actualUsd)}`;
+    const line = `${i + 1}. ${DIMENSION_LABEL[c.dimension] ?? esc(c.dimension)} *${esc(c.value)}*: ${sign}${money(c.deltaUsd)}${share} · ${money(c.expectedUsd)} → ${money(c.actualUsd)}`;
+    return [line, ...(c.evidence ?? []).map((e) => `   ↳ ${esc(e)}`)];
   });
   if (items.length > ROOT_CAUSE_LINES) lines.push(`_…and ${items.length - ROOT_CAUSE_LINES} smaller contributors_`);
   for (const n of notes) lines.push(`_${esc(n)}_`);

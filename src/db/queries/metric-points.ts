@@ -112,3 +112,15 @@ export async function metricCoverage(
   }
   return out;
 }
+
+/** Oldest and newest stored point of any instance (nulls when none): the span CloudWatch data was collected over. */
+export async function metricPointsSpan(db: Db): Promise<{ first: Date | null; last: Date | null }> {
+  // Two index lookups on metric_points_ts_idx (min/max over an indexed column), not a scan.
+  const [row] = await db
+    .select({
+      first: sql<Date | null>`min(${metricPoints.ts})`.mapWith(metricPoints.ts),
+      last: sql<Date | null>`max(${metricPoints.ts})`.mapWith(metricPoints.ts),
+    })
+    .from(metricPoints);
+  return row ?? { first: null, last: null };
+}

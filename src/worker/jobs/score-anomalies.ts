@@ -1,10 +1,13 @@
 import type { Config } from '../../config.js';
+import type { Db } from '../../db/client.js';
 import { dismissedAnomalies, upsertAnomalies, type AnomalyUpsert } from '../../db/queries/anomalies.js';
 import { listResourceCostDaily } from '../../db/queries/cost-daily.js';
+import { metricPointsSpan, metricSeries } from '../../db/queries/metric-points.js';
 import { activeModels } from '../../db/queries/models.js';
 import type { Anomaly } from '../../db/schema/index.js';
 import { detectCostAnomalies, type CostAnomaly } from '../../ml/cost-anomalies.js';
 import { rowInScope, type CostRow } from '../../ml/cost-scopes.js';
+import { metricEvidence, type MetricEvidence, type TimeWindow } from '../../ml/metric-evidence.js';
 import { baselineFromHistory, rankRootCauses, type Contributor } from '../../ml/root-cause.js';
 import type { SeverityThresholds } from '../../ml/severity.js';
 import type { JobHandler, JobOutcome } from '../job-types.js';
@@ -18,6 +21,11 @@ const HISTORY_DAYS = 400;
 const BASELINE_DAYS = 28;
 /** Contributors kept per dimension in the stored root cause. */
 const TOP_CONTRIBUTORS = 5;
+const HOUR_MS = 3_600_000;
+const EC2_INSTANCE_ID = /^i-[0-9a-f]+$/;
+
+/** A stored root-cause entry: a contributor, with CloudWatch evidence when it is an EC2 instance. */
+type RootCauseEntry = Contributor & Partial<MetricEvidence>;
 
 /**
  * Severity levels from the configured minimum impact: medium needs the configured USD and
@@ -55,6 +63,30 @@ function rootCauseOf(anomaly: CostAnomaly, rows: readonly CostRow[], resourceRow
     .sort((a, b) => Math.abs(b.deltaUsd) - Math.abs(a.deltaUsd));
 }
 
+const dayStart = (day: string) => Date.parse(`${day}T00:00:00Z`);
+
+/**
+ * Attaches CloudWatch evidence to the EC2 instances among the kept resource contributors (at
+ * most TOP_CONTRIBUTORS metric queries per anomaly), explaining each instance's own cost change;
+ * the order stays the dollar ranking.
+ */
+async function withMetricEvidence(db: Db, anomaly: CostAnomaly, contributors: Contributor[], collected: TimeWindow): Promise<RootCauseEntry[]> {
+  const baselineFrom = dayStart(addDays(anomaly.startDay, -BASELINE_DAYS));
+  const start = dayStart(anomaly.startDay);
+  const end = dayStart(addDays(anomaly.endDay, 1));
+  const out: RootCauseEntry[] = [];
+  for (const c of contributors) {
+    if (c.dimension !== 'resource' || !EC2_INSTANCE_ID.test(c.value)) {
+      out.push(c);
+      continue;
+    }
+    const points = await metricSeries(db, { instanceId: c.value, from: new Date(baselineFrom), to: new Date(end) });
+    const direction = c.deltaUsd >= 0 ? 1 : -1;
+    out.push({ ...c, ...metricEvidence(points, { before: { from: baselineFrom, to: start }, during: { from: start, to: end }, direction, collected }) });
+  }
+  return out;
+}
+
 /** A dismissed anomaly of the same scope whose impact was within a factor of two: the same pattern. */
 function repeatsDismissed(anomaly: CostAnomaly, dismissed: readonly Anomaly[]): Anomaly | undefined {
   return dismissed.find(
@@ -67,7 +99,8 @@ function repeatsDismissed(anomaly: CostAnomaly, dismissed: readonly Anomaly[]): 
  * Scores every configured cost scope causally over its history and stores the anomalies of the
  * last COST_WINDOW_DAYS: re-scoring updates an anomaly (keyed by scope and start day), an anomaly
  * still going on the newest day stays open, and its root cause ranks the accounts, services,
- * regions, usage types and resources by their dollar contribution.
+ * regions, usage types and resources by their dollar contribution, with CloudWatch evidence for
+ * the EC2 instances among them.
  */
 export const scoreAnomalies: JobHandler<object, ScoreAnomaliesPayload> = async (ctx, payload): Promise<JobOutcome> => {
   const { db, config, log } = ctx;
@@ -78,6 +111,9 @@ export const scoreAnomalies: JobHandler<object, ScoreAnomaliesPayload> = async (
   const resourceRows: CostRow[] = (await listResourceCostDaily(db, { fromDay: addDays(fromDay, -BASELINE_DAYS), toDay: addDays(history.lastDay, 1) }))
     .map((r) => ({ day: r.day, accountId: r.accountId, service: r.service, region: r.region, usageType: '', unblendedUsd: r.unblendedUsd, resourceId: r.resourceId }));
   const dismissed = await dismissedAnomalies(db, { sinceDay: addDays(history.lastDay, -90) });
+  const span = await metricPointsSpan(db);
+  // No stored point at all: an empty span, so every instance reads "no CloudWatch data stored".
+  const collected = span.first && span.last ? { from: span.first.getTime(), to: span.last.getTime() + HOUR_MS } : { from: 0, to: 0 };
   const options = {
     minHistoryDays: config.ANOMALY_MIN_HISTORY_DAYS,
     newScopeDays: config.ANOMALY_NEW_SERVICE_DAYS,
@@ -111,7 +147,7 @@ export const scoreAnomalies: JobHandler<object, ScoreAnomaliesPayload> = async (
         impactUsd: a.impactUsd,
         impactPercent: Number.isFinite(a.impactPercent) ? a.impactPercent : null,
         rootCause: [
-          ...rootCauseOf(a, history.rows, resourceRows),
+          ...(await withMetricEvidence(db, a, rootCauseOf(a, history.rows, resourceRows), collected)),
           ...(repeat ? [{ dimension: 'feedback', value: `repeats anomaly #${repeat.id}, marked ${repeat.feedback}` }] : []),
         ],
         modelId: models.get(a.scopeKey)?.id ?? null,
