@@ -1,4 +1,5 @@
-import { and, asc, desc, eq, gte, inArray, lt, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, exists, gte, inArray, lt, or, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import type { Db } from '../client.js';
 import { alerts, anomalies, type Alert, type Anomaly, type Severity } from '../schema/index.js';
 
@@ -15,19 +16,32 @@ export interface AlertCandidate {
   anomaly: Anomaly;
   /** What was already posted about it, one row per channel. */
   alerts: Alert[];
+  /** Of the wanted severities and running on or after `fromDay`: may be posted as new. */
+  eligible: boolean;
 }
 
-/** Anomalies of these severities still running on or after `fromDay`, with what was posted about them. */
+/**
+ * Anomalies of these severities still running on or after `fromDay`, and every anomaly with a
+ * posted alert whose end was not told yet (whatever its end day or current severity, so that its
+ * thread always hears how it ended), with what was posted about them.
+ */
 export async function alertCandidates(db: Db, p: { severities: readonly Severity[]; fromDay: string }): Promise<AlertCandidate[]> {
+  const followed = alias(alerts, 'followed');
+  const wanted = and(inArray(anomalies.severity, [...p.severities]), gte(anomalies.endDay, p.fromDay));
   const rows = await db
-    .select({ anomaly: anomalies, alert: alerts })
+    .select({ anomaly: anomalies, alert: alerts, eligible: sql<boolean>`coalesce(${wanted}, false)` })
     .from(anomalies)
     .leftJoin(alerts, eq(alerts.anomalyId, anomalies.id))
-    .where(and(inArray(anomalies.severity, [...p.severities]), gte(anomalies.endDay, p.fromDay)))
+    .where(
+      or(
+        wanted,
+        exists(db.select({ one: sql`1` }).from(followed).where(and(eq(followed.anomalyId, anomalies.id), inArray(followed.status, ['posted', 'updated'])))),
+      ),
+    )
     .orderBy(anomalies.startDay, anomalies.id);
   const byId = new Map<number, AlertCandidate>();
   for (const r of rows) {
-    const c = byId.get(r.anomaly.id) ?? { anomaly: r.anomaly, alerts: [] };
+    const c = byId.get(r.anomaly.id) ?? { anomaly: r.anomaly, alerts: [], eligible: r.eligible };
     if (r.alert !== null) c.alerts.push(r.alert);
     byId.set(r.anomaly.id, c);
   }

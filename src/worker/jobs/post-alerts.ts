@@ -124,15 +124,15 @@ export const postAlerts: JobHandler<PostAlertsDeps, PostAlertsPayload> = async (
   const fresh = new Map<string, Anomaly[]>();
   let updated = 0;
   let unrouted = 0;
-  for (const { anomaly: a, alerts } of candidates as AlertCandidate[]) {
+  for (const { anomaly: a, alerts, eligible } of candidates as AlertCandidate[]) {
     const channel = channelFor(a, config);
     if (channel === undefined) {
-      unrouted++;
+      if (eligible) unrouted++;
       continue;
     }
     const existing = alerts.find((x) => x.channel === channel);
     if (existing === undefined || existing.status === 'failed' || existing.status === 'pending') {
-      fresh.set(channel, [...(fresh.get(channel) ?? []), a]);
+      if (eligible) fresh.set(channel, [...(fresh.get(channel) ?? []), a]);
     } else if (await postUpdate(c, a, existing)) {
       updated++;
     }
