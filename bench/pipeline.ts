@@ -1,7 +1,7 @@
 /**
  * The whole daily pipeline through the real worker: `npm run bench:pipeline [-- --instances
  * 10000] [--series 1000] [--days 400] [--lookback-days 14] [--workers 1,2] [--sandboxed analyze|none]
- * [--data DIR]`.
+ * [--stages collect-inventory,collect-metrics,...] [--data DIR]`.
  *
  * Worker processes (the same runWorker as `npm run start:worker`) take the jobs from Redis and
  * call the AWS stand-ins (EC2, CloudWatch, Athena running the CUR SQL on DuckDB, Pricing) on
@@ -51,6 +51,8 @@ interface StageResult {
   counts: Record<string, number>;
   /** Slowest GET /health answer of any worker during the stage: how long its event loop stalled. */
   healthMs?: number;
+  /** Peak resident set of the workers during the stage (and the steps it triggered). */
+  peakRss?: number;
 }
 
 /** Asks every worker's /health every 100 ms and keeps the slowest answer since the last take(). */
@@ -119,16 +121,35 @@ interface Setup {
   catalog: string;
   /** Queues run in sandboxed child processes; undefined = the worker's default. */
   sandboxed?: QueueName[];
+  /** The stages to run, in the daily order (a later stage needs the data of the earlier ones). */
+  stages: JobKind[];
 }
 
-async function runPipeline(workers: number, setup: Setup): Promise<{ stages: StageResult[]; seconds: number; peakRss: number }> {
+interface PipelineRun {
+  stages: StageResult[];
+  seconds: number;
+  /** Peak of the workers' summed resident sets. */
+  peakRss: number;
+  /** Peak resident set of any one worker (with its sandboxed children). */
+  peakOne: number;
+}
+
+async function runPipeline(workers: number, setup: Setup): Promise<PipelineRun> {
   const database = await createTestDatabase();
   const prefix = uniquePrefix('bench-pipeline');
   const children: WorkerChild[] = [];
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
   const queues = createQueues(redis, prefix);
   let peakRss = 0;
-  const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssBytes(children.map((c) => c.process.pid!)))), 250);
+  let stagePeak = 0;
+  let peakOne = 0;
+  const sampler = setInterval(() => {
+    const each = children.map((c) => rssBytes([c.process.pid!]));
+    const rss = each.reduce((a, b) => a + b, 0);
+    peakRss = Math.max(peakRss, rss);
+    peakOne = Math.max(peakOne, ...each);
+    stagePeak = Math.max(stagePeak, rss);
+  }, 250);
   try {
     // The offline price catalog (`costbot load-catalog`), as a user without Pricing API access would.
     await loadCatalog(database.db, { path: setup.catalog });
@@ -139,20 +160,22 @@ async function runPipeline(workers: number, setup: Setup): Promise<{ stages: Sta
     const started = performance.now();
     const stages: StageResult[] = [];
     try {
-      for (const kind of STAGES) {
+      for (const kind of setup.stages) {
         if (jobRegistry[kind] === undefined) {
           stages.push({ label: `${kind} (not registered yet)`, seconds: 0, rows: 0, counts: {} });
           continue;
         }
         health.take();
+        stagePeak = 0;
         const results = await runStage(queues, kind, kind);
         results[0]!.healthMs = health.take();
+        results[0]!.peakRss = stagePeak;
         stages.push(...results);
       }
     } finally {
       health.stop();
     }
-    return { stages, seconds: (performance.now() - started) / 1000, peakRss };
+    return { stages, seconds: (performance.now() - started) / 1000, peakRss, peakOne };
   } finally {
     clearInterval(sampler);
     for (const c of children) c.process.kill('SIGTERM');
@@ -165,15 +188,18 @@ async function runPipeline(workers: number, setup: Setup): Promise<{ stages: Sta
 
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
-function print(workers: number, run: { stages: StageResult[]; seconds: number; peakRss: number }): void {
+function print(workers: number, run: PipelineRun): void {
   process.stdout.write(`\n${workers} worker process${workers === 1 ? '' : 'es'}\n`);
-  process.stdout.write(`${'stage'.padEnd(44)}${'wall s'.padStart(9)}${'rows'.padStart(13)}${'rows/s'.padStart(11)}${'/health ms'.padStart(12)}  counts\n`);
+  process.stdout.write(`${'stage'.padEnd(44)}${'wall s'.padStart(9)}${'rows'.padStart(13)}${'rows/s'.padStart(11)}${'/health ms'.padStart(12)}${'peak MiB'.padStart(10)}  counts\n`);
   for (const s of run.stages) {
     const perSecond = s.seconds > 0 ? fmt(s.rows / s.seconds) : '';
     const health = s.healthMs === undefined ? '' : fmt(s.healthMs);
-    process.stdout.write(`${s.label.padEnd(44)}${fmt(s.seconds, 1).padStart(9)}${fmt(s.rows).padStart(13)}${perSecond.padStart(11)}${health.padStart(12)}  ${JSON.stringify(s.counts)}\n`);
+    const peak = s.peakRss === undefined ? '' : fmt(s.peakRss / 2 ** 20);
+    process.stdout.write(
+      `${s.label.padEnd(44)}${fmt(s.seconds, 1).padStart(9)}${fmt(s.rows).padStart(13)}${perSecond.padStart(11)}${health.padStart(12)}${peak.padStart(10)}  ${JSON.stringify(s.counts)}\n`,
+    );
   }
-  process.stdout.write(`${'total'.padEnd(44)}${fmt(run.seconds, 1).padStart(9)}   peak memory of the workers ${fmt(run.peakRss / 2 ** 20)} MiB\n`);
+  process.stdout.write(`${'total'.padEnd(44)}${fmt(run.seconds, 1).padStart(9)}   peak memory of the workers ${fmt(run.peakRss / 2 ** 20)} MiB (one worker at most ${fmt(run.peakOne / 2 ** 20)} MiB)\n`);
 }
 
 async function main(): Promise<void> {
@@ -184,6 +210,9 @@ async function main(): Promise<void> {
   const workerCounts = arg('workers', '1,2').split(',').map(Number);
   const lookbackDays = arg('lookback-days', '14');
   const sandboxed = arg('sandboxed', '');
+  const stages = arg('stages', STAGES.join(',')).split(',') as JobKind[];
+  const unknown = stages.filter((s) => !STAGES.includes(s));
+  if (unknown.length > 0) throw new Error(`unknown stage(s) ${unknown.join(', ')}; the stages are ${STAGES.join(', ')}`);
   const end = Math.floor(Date.now() / HOUR) * HOUR;
   const lastDay = new Date(end - 24 * HOUR).toISOString().slice(0, 10);
   const tmp = await mkdtemp(join(tmpdir(), 'costbot-bench-'));
@@ -214,6 +243,7 @@ async function main(): Promise<void> {
     },
     endpoints: { ec2: ec2.url, cloudwatch: cw.url, athena: athena.url, pricing: pricing.url },
     catalog: join(dir, 'pricing/ec2-us-east-1-2026-07.csv'),
+    stages: STAGES.filter((s) => stages.includes(s)),
     ...(sandboxed === '' ? {} : { sandboxed: sandboxed === 'none' ? [] : (sandboxed.split(',') as QueueName[]) }),
   };
   const totals: Record<number, number> = {};

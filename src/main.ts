@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { loadConfig } from './config.js';
 import { runEntry } from './run-entry.js';
 import { logger } from './logger.js';
+import { WORKER_NODE_FLAGS } from './worker/node-flags.js';
 
 /**
  * `npm start`: the bot and the worker as two child processes, so model training in the worker
@@ -13,9 +14,10 @@ await runEntry(async () => {
   loadConfig('all');
   const log = logger.child({ module: 'main' });
   const entry = (path: string) => fileURLToPath(new URL(path, import.meta.url));
-  const children: ChildProcess[] = [entry('./bot/main.ts'), entry('./worker/main.ts')].map((file) =>
-    spawn(process.execPath, ['--import', 'tsx', file], { stdio: 'inherit' }),
-  );
+  const children: ChildProcess[] = [
+    spawn(process.execPath, ['--import', 'tsx', entry('./bot/main.ts')], { stdio: 'inherit' }),
+    spawn(process.execPath, ['--import', 'tsx', ...WORKER_NODE_FLAGS, entry('./worker/main.ts')], { stdio: 'inherit' }),
+  ];
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     stopping = true;

@@ -94,7 +94,13 @@ export interface FetchHourlyOptions {
   end: Date;
   /** Receives each batch's points once all its pages arrived; store them here (one commit per batch). */
   onBatch: (points: HourlyPoint[]) => Promise<void>;
-  /** Batches in flight at once. @defaultValue 4 */
+  /**
+   * Batches in flight at once (fetching or being stored); each holds up to 500 x 336 datapoints
+   * until stored. 2 rather than 4: parsing and storing, not CloudWatch's latency, set the pace,
+   * and with bench/pipeline.ts (2,000 instances, one worker, a noisy 2-core machine) 4 lanes
+   * took 31 to 37 s against 33 to 49 s for 2, with a higher peak (~600 vs ~540 MiB without a
+   * heap cap). @defaultValue 2
+   */
   concurrency?: number;
   /** Queries per GetMetricData call. @defaultValue MAX_QUERIES_PER_CALL (500, AWS's limit) */
   maxQueriesPerCall?: number;
@@ -176,27 +182,41 @@ async function runBatch(client: CloudWatchClient, batch: Batch, end: Date, stats
 }
 
 function toPoints(batch: Batch, results: MetricDataResult[], end: Date, stats: FetchStats): HourlyPoint[] {
-  const points = new Map<string, HourlyPoint>();
+  // The stats of one request (Average, p99, ...) share a point per hour: keyed by the request
+  // object and the hour, which allocates no key string per datapoint.
+  const byRequest = new Map<MetricRequest, Map<number, HourlyPoint>>();
+  const out: HourlyPoint[] = [];
   for (const result of results) {
     const ref = batch.refs[Number(result.Id?.slice(1))];
     if (!ref) continue;
+    const { request, field } = ref;
+    let hours = byRequest.get(request);
+    if (!hours) {
+      hours = new Map();
+      byRequest.set(request, hours);
+    }
     const times = result.Timestamps ?? [];
     const values = result.Values ?? [];
     stats.datapoints += values.length;
-    times.forEach((ts, i) => {
+    for (let i = 0; i < times.length; i++) {
+      const ts = times[i]!;
       // CloudWatch may return the hour that is still filling; it is fetched again next run.
-      if (ts.getTime() >= end.getTime() || ts.getTime() < batch.start.getTime()) return;
-      const { instanceId, metric } = ref.request;
-      const key = `${instanceId}|${metric}|${ts.getTime()}`;
-      let point = points.get(key);
+      if (ts.getTime() >= end.getTime() || ts.getTime() < batch.start.getTime()) continue;
+      let point = hours.get(ts.getTime());
       if (!point) {
-        point = { instanceId, metric, ts, periodSeconds: PERIOD_SECONDS, avg: null, max: null, p95: null, p99: null };
-        points.set(key, point);
+        point = { instanceId: request.instanceId, metric: request.metric, ts, periodSeconds: PERIOD_SECONDS, avg: null, max: null, p95: null, p99: null };
+        hours.set(ts.getTime(), point);
+        out.push(point);
       }
-      point[ref.field] = values[i] ?? null;
-    });
+      point[field] = values[i] ?? null;
+    }
   }
-  return [...points.values()];
+  return out;
+}
+
+/** One batch fetched and turned into points; the raw results are garbage once this returns. */
+async function fetchBatchPoints(client: CloudWatchClient, batch: Batch, end: Date, stats: FetchStats): Promise<HourlyPoint[]> {
+  return toPoints(batch, await runBatch(client, batch, end, stats), end, stats);
 }
 
 /**
@@ -222,15 +242,15 @@ export async function fetchHourlyMetrics(
       const batch = batches[next++]!;
       try {
         stats.metricsRequested += batch.queries.length;
-        const results = await runBatch(client, batch, options.end, stats);
-        await options.onBatch(toPoints(batch, results, options.end, stats));
+        // The raw results are not held while onBatch writes: only the points are.
+        await options.onBatch(await fetchBatchPoints(client, batch, options.end, stats));
         stats.batches++;
       } catch (error) {
         failure ??= { error };
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 4, batches.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 2, batches.length) }, worker));
   if (failure) throw (failure as { error: unknown }).error;
   return stats;
 }

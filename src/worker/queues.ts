@@ -30,7 +30,7 @@ export type QueueWorkerSettings = Pick<WorkerOptions, 'concurrency' | 'lockDurat
 
 export const QUEUE_SETTINGS: Record<QueueName, QueueWorkerSettings> = {
   // AWS reads, paced by the shared rate limiter, then upserts. One at a time: a metrics job
-  // already keeps 4 GetMetricData batches in flight, and measured with bench/pipeline.ts
+  // already keeps 2 GetMetricData batches in flight, and measured with bench/pipeline.ts
   // (1,000 instances, one worker) a second job at once raised the peak from ~1.0 to ~1.5 GiB
   // and finished no sooner. More throughput comes from more processes.
   // A stalled collection is re-run: every write is an upsert on a natural key.

@@ -181,4 +181,49 @@ describe('collect-metrics against the CloudWatch stand-in', () => {
     expect(again.counts).toMatchObject({ pointsStored: 6 });
     expect(await counted()).toEqual(Array(6).fill(31));
   });
+
+  it('keeps at most 2 batches in flight by default, a batch being stored included', async () => {
+    const client = new CloudWatchClient({ region: 'us-west-2', endpoint: cw.url, credentials: STANDIN_CREDENTIALS, maxAttempts: 1 });
+    // A batch is in flight from its first GetMetricData page until onBatch has stored it.
+    let inFlight = 0;
+    let most = 0;
+    const enter = () => (most = Math.max(most, ++inFlight));
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        enter();
+        try {
+          return await next(args);
+        } finally {
+          inFlight--;
+        }
+      },
+      { step: 'initialize', name: 'countInFlight' },
+    );
+    const start = new Date('2026-07-20T06:00:00Z');
+    const ec2Dims = (id: string) => [{ Name: 'InstanceId', Value: id }];
+    const requests = [
+      { instanceId: NAB, metric: 'cpu' as const, start, dimensions: ec2Dims(NAB) },
+      { instanceId: BB, metric: 'cpu' as const, start, dimensions: ec2Dims(BB) },
+      { instanceId: BB, metric: 'mem' as const, start, dimensions: memDims },
+      { instanceId: NAB, metric: 'network_in' as const, start, dimensions: ec2Dims(NAB) },
+    ];
+    const stored: HourlyPoint[][] = [];
+    const stats = await fetchHourlyMetrics(client, requests, {
+      end: new Date('2026-07-20T12:00:00Z'),
+      // One request per batch: four batches for two lanes.
+      maxQueriesPerCall: 4,
+      onBatch: async (points) => {
+        enter();
+        // Storing takes a while, as a database write does; the other lane keeps fetching meanwhile.
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        stored.push(points);
+        inFlight--;
+      },
+    });
+    client.destroy();
+    expect(stats.batches).toBe(4);
+    expect(most).toBe(2);
+    // Six hours (06:00 .. 11:00) of each of the four metrics, each batch stored whole.
+    expect(stored.map((points) => points.length)).toEqual([6, 6, 6, 6]);
+  });
 });

@@ -13,32 +13,41 @@ import { chunksFor } from './batch-upsert.js';
 const ROWS_PER_STATEMENT = 20_000;
 
 /**
+ * The rows of one statement as one JSON document of columns (json_to_record turns each JSON
+ * array into a PostgreSQL array, unnest zips them back into rows). Columns rather than an
+ * object per row: measured on a 58,000-point batch, 3 to 4 times faster to build and half the
+ * size, and no Date is serialised (times travel as epoch milliseconds).
+ */
+function columnsJson(rows: readonly NewMetricPoint[]): string {
+  return JSON.stringify({
+    i: rows.map((r) => r.instanceId),
+    m: rows.map((r) => r.metric),
+    t: rows.map((r) => r.ts.getTime()),
+    p: rows.map((r) => r.periodSeconds),
+    a: rows.map((r) => r.avg ?? null),
+    x: rows.map((r) => r.max ?? null),
+    p95: rows.map((r) => r.p95 ?? null),
+    p99: rows.map((r) => r.p99 ?? null),
+  });
+}
+
+/**
  * Inserts or replaces points by (instance, metric, ts) in one transaction: a point fetched
  * again (a retried batch) overwrites itself instead of duplicating. Returns the rows written.
- * The rows travel as one JSON document per statement (json_populate_recordset): about five
- * times faster than a multi-row VALUES insert with eight bind parameters a row, and it keeps
- * the event loop free of building the large parameter lists.
+ * The rows travel as one JSON document per statement: about five times faster than a multi-row
+ * VALUES insert with eight bind parameters a row, and it keeps the event loop free of building
+ * the large parameter lists.
  */
 export async function upsertMetricPoints(db: Db, p: { points: readonly NewMetricPoint[] }): Promise<number> {
   if (p.points.length === 0) return 0;
   await db.transaction(async (tx) => {
     for (let i = 0; i < p.points.length; i += ROWS_PER_STATEMENT) {
-      const json = JSON.stringify(
-        p.points.slice(i, i + ROWS_PER_STATEMENT).map((r) => ({
-          instance_id: r.instanceId,
-          metric: r.metric,
-          ts: r.ts,
-          period_seconds: r.periodSeconds,
-          avg: r.avg ?? null,
-          max: r.max ?? null,
-          p95: r.p95 ?? null,
-          p99: r.p99 ?? null,
-        })),
-      );
+      const json = columnsJson(p.points.slice(i, i + ROWS_PER_STATEMENT));
       await tx.execute(sql`
         insert into metric_points (instance_id, metric, ts, period_seconds, avg, max, p95, p99)
-        select instance_id, metric, ts, period_seconds, avg, max, p95, p99
-        from json_populate_recordset(null::metric_points, ${json}::json)
+        select r.instance_id, r.metric, to_timestamp(r.ms / 1000.0), r.period_seconds, r.avg, r.max, r.p95, r.p99
+        from json_to_record(${json}::json) as c(i text[], m text[], t float8[], p integer[], a float8[], x float8[], p95 float8[], p99 float8[]),
+          unnest(c.i, c.m, c.t, c.p, c.a, c.x, c.p95, c.p99) as r(instance_id, metric, ms, period_seconds, avg, max, p95, p99)
         on conflict (instance_id, metric, ts) do update set
           period_seconds = excluded.period_seconds, avg = excluded.avg, max = excluded.max,
           p95 = excluded.p95, p99 = excluded.p99`);
@@ -90,6 +99,57 @@ export async function metricSeries(db: Db, p: SeriesParams): Promise<MetricPoint
     .from(metricPoints)
     .where(and(...conditions))
     .orderBy(asc(metricPoints.metric), asc(metricPoints.ts));
+}
+
+/** What right-sizing reads of a point: the hour, the metric and its statistics. */
+export type SeriesPoint = Pick<MetricPoint, 'instanceId' | 'metric' | 'ts' | 'avg' | 'max' | 'p99'>;
+
+/** A row of metricSeriesOfInstances as postgres.js returns it (the time as epoch milliseconds). */
+interface SeriesRow {
+  instance_id: string;
+  metric: MetricName;
+  ms: number;
+  avg: number | null;
+  max: number | null;
+  p99: number | null;
+}
+
+/**
+ * The hourly points in [from, to) of several instances at once, by instance: one round trip for
+ * many instances instead of one each. Instances without points are absent from the map.
+ *
+ * One primary-key range scan per instance, as a query per instance would do: the lateral
+ * subquery runs once per id (`offset 0` keeps the planner from flattening it into a join).
+ * With `instance_id in (...)`, or the join flattened, the planner took the ts index whenever
+ * the table's statistics lagged behind a fresh collection, and read every instance's rows in
+ * the range: 0.55 to 0.8 s instead of 0.08 s for 50 instances. No ORDER BY: sorting by the
+ * text key took two thirds of the time, and the caller orders by time itself.
+ */
+export async function metricSeriesOfInstances(
+  db: Db,
+  p: { instanceIds: readonly string[]; from: Date; to: Date },
+): Promise<Map<string, SeriesPoint[]>> {
+  const out = new Map<string, SeriesPoint[]>();
+  if (p.instanceIds.length === 0) return out;
+  const ids = sql.join(
+    p.instanceIds.map((id) => sql`${id}`),
+    sql`, `,
+  );
+  const rows = (await db.execute(sql`
+    select m.instance_id, m.metric, (extract(epoch from m.ts) * 1000)::float8 as ms, m.avg, m.max, m.p99
+    from unnest(array[${ids}]::text[]) as u(id)
+    cross join lateral (
+      select instance_id, metric, ts, avg, max, p99 from metric_points
+      where instance_id = u.id and ts >= ${p.from.toISOString()}::timestamptz and ts < ${p.to.toISOString()}::timestamptz
+      offset 0
+    ) m`)) as unknown as SeriesRow[];
+  for (const r of rows) {
+    const point: SeriesPoint = { instanceId: r.instance_id, metric: r.metric, ts: new Date(r.ms), avg: r.avg, max: r.max, p99: r.p99 };
+    const series = out.get(r.instance_id);
+    if (series) series.push(point);
+    else out.set(r.instance_id, [point]);
+  }
+  return out;
 }
 
 /** Points per instance and metric in [from, to): coverage for the lookback (e.g. 336 of 336 hours). */

@@ -71,7 +71,10 @@ async function collectScope(
   const stats = await fetchHourlyMetrics(client, requestsFor(plan.instances, memory, window.startOf), {
     end: window.end,
     onBatch: async (points) => {
-      counts.pointsStored += await upsertMetricPoints(ctx.db, { points });
+      // Not `counts.pointsStored += await ...`: that reads the count before the await, and
+      // batches finishing meanwhile would be lost from it.
+      const stored = await upsertMetricPoints(ctx.db, { points });
+      counts.pointsStored += stored;
       await ctx.progress?.({ scope: scopeName(plan), pointsStored: counts.pointsStored });
     },
   });

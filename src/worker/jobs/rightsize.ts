@@ -3,17 +3,23 @@ import type { Config } from '../../config.js';
 import type { Db } from '../../db/client.js';
 import { listInstanceTypes, toInstanceTypeSpec } from '../../db/queries/instance-types.js';
 import { listInstances } from '../../db/queries/instances.js';
-import { metricSeries } from '../../db/queries/metric-points.js';
+import { metricSeriesOfInstances, type SeriesPoint } from '../../db/queries/metric-points.js';
 import { listPricedTypes } from '../../db/queries/prices.js';
 import { replaceRecommendations } from '../../db/queries/recommendations.js';
-import type { Instance, MetricPoint, NewRecommendation } from '../../db/schema/index.js';
+import type { Instance, NewRecommendation } from '../../db/schema/index.js';
 import { isCostbotError } from '../../errors.js';
 import { recommendRightSize } from '../../ml/right-sizing.js';
 import type { CpuPercentile, RightSizeOptions, UtilizationSamples } from '../../ml/right-sizing-types.js';
 import type { JobHandler, JobOutcome } from '../job-types.js';
 import type { RightsizePayload } from '../schemas/analysis.js';
+import { yieldToEventLoop } from './yield.js';
 
 const HOUR_MS = 3_600_000;
+/**
+ * Instances whose points are read in one query: ~67,000 rows at 14 days of four hourly metrics,
+ * a few MB held at a time, and 50 times fewer round trips than one query per instance.
+ */
+const INSTANCES_PER_READ = 50;
 
 export function rightSizeOptionsFrom(config: Config): Partial<RightSizeOptions> {
   return {
@@ -27,22 +33,22 @@ export function rightSizeOptionsFrom(config: Config): Partial<RightSizeOptions> 
  * The hour's p99 (else its maximum, else its average) stands for the hour: right-sizing then takes
  * its percentile over hours, so short peaks inside an hour are not averaged away.
  */
-function peakOf(p: MetricPoint): number | null {
+function peakOf(p: SeriesPoint): number | null {
   return p.p99 ?? p.max ?? p.avg;
 }
 
 /** Aligns stored hourly points on the CPU hours; a metric missing in an hour is null, never filled. */
-export function samplesFromPoints(points: readonly MetricPoint[]): UtilizationSamples {
-  const byMetric = new Map<string, Map<number, MetricPoint>>();
+export function samplesFromPoints(points: readonly SeriesPoint[]): UtilizationSamples {
+  const byMetric = new Map<string, Map<number, SeriesPoint>>();
   for (const p of points) {
-    const m = byMetric.get(p.metric) ?? new Map<number, MetricPoint>();
+    const m = byMetric.get(p.metric) ?? new Map<number, SeriesPoint>();
     m.set(p.ts.getTime(), p);
     byMetric.set(p.metric, m);
   }
   const cpu = [...(byMetric.get('cpu')?.values() ?? [])].filter((p) => peakOf(p) !== null);
   cpu.sort((a, b) => a.ts.getTime() - b.ts.getTime());
   const times = cpu.map((p) => p.ts.getTime());
-  const column = (metric: string, pick: (p: MetricPoint) => number | null) => {
+  const column = (metric: string, pick: (p: SeriesPoint) => number | null) => {
     const m = byMetric.get(metric);
     return m ? times.map((t) => { const p = m.get(t); return p ? pick(p) : null; }) : undefined;
   };
@@ -113,11 +119,18 @@ export const rightsize: JobHandler<object, RightsizePayload> = async (ctx, paylo
   const rows: NewRecommendation[] = [];
   const problems: string[] = [];
   let withoutMetrics = 0;
-  for (const instance of instances) {
+  let series = new Map<string, SeriesPoint[]>();
+  for (const [k, instance] of instances.entries()) {
+    if (k % INSTANCES_PER_READ === 0) {
+      const ids = instances.slice(k, k + INSTANCES_PER_READ).map((i) => i.instanceId);
+      series = await metricSeriesOfInstances(db, { instanceIds: ids, from, to: now });
+    } else {
+      // The instances of one read are computed without I/O: let /health and lock renewals in.
+      await yieldToEventLoop();
+    }
     const region = catalogs.get(instance.region) ?? (await catalogFor(db, instance.region, specs));
     catalogs.set(instance.region, region);
-    const points = await metricSeries(db, { instanceId: instance.instanceId, from, to: now });
-    const samples = samplesFromPoints(points);
+    const samples = samplesFromPoints(series.get(instance.instanceId) ?? []);
     if (samples.times.length === 0) {
       withoutMetrics++;
       continue;

@@ -1,6 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { AwsClientOptions } from '../../../src/aws/clients.js';
+import { WORKER_NODE_FLAGS } from '../../../src/worker/node-flags.js';
 import type { StartWorkersOptions } from '../../../src/worker/start-workers.js';
 
 /** What a spawned worker process is told (JSON in COSTBOT_TEST_WORKER). */
@@ -25,7 +26,8 @@ const entry = fileURLToPath(new URL('./worker-child.ts', import.meta.url));
 /** Forks a worker process and waits until it reports that it takes jobs. */
 export async function spawnWorker(spec: WorkerChildSpec, env: Record<string, string>): Promise<WorkerChild> {
   const child = fork(entry, [], {
-    execArgv: ['--import', 'tsx'],
+    // The flags `npm run start:worker` runs with, so the bench measures what production runs.
+    execArgv: ['--import', 'tsx', ...WORKER_NODE_FLAGS],
     env: { PATH: process.env['PATH'] ?? '', ...env, COSTBOT_TEST_WORKER: JSON.stringify(spec) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
