@@ -238,6 +238,8 @@ async function main(): Promise<void> {
       ATHENA_TABLE: 'cur',
       ATHENA_OUTPUT_LOCATION: 's3://costbot-bench/results/',
       METRICS_LOOKBACK_DAYS: lookbackDays,
+      // The cost series are usage types: score, train and alert on them too, not only the default scopes.
+      ANOMALY_SCOPES: 'total,account,service,account-service,usage-type',
       LOG_LEVEL: 'error',
       ...QUIET_SCHEDULES,
     },
