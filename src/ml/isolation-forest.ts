@@ -244,8 +244,8 @@ function grown(
     features: d,
     sampleSize: psi,
     roots,
-    // Views, not copies: the arrays are sized close to the node count, and copying them was a
-    // measurable share of the garbage collector's time over thousands of retrainings.
+    // Views, not copies: with the capacity bound above the arrays are close to the node count,
+    // and a copy per retraining would only add allocation.
     feature: b.feature.subarray(0, b.nodes),
     value: b.value.subarray(0, b.nodes),
     right: b.right.subarray(0, b.nodes),

@@ -29,7 +29,7 @@ export async function alertCandidates(db: Db, p: { severities: readonly Severity
   const followed = alias(alerts, 'followed');
   const wanted = and(inArray(anomalies.severity, [...p.severities]), gte(anomalies.endDay, p.fromDay));
   const rows = await db
-    .select({ anomaly: anomalies, alert: alerts, eligible: sql<boolean>`coalesce(${wanted}, false)` })
+    .select({ anomaly: anomalies, alert: alerts })
     .from(anomalies)
     .leftJoin(alerts, eq(alerts.anomalyId, anomalies.id))
     .where(
@@ -41,7 +41,8 @@ export async function alertCandidates(db: Db, p: { severities: readonly Severity
     .orderBy(anomalies.startDay, anomalies.id);
   const byId = new Map<number, AlertCandidate>();
   for (const r of rows) {
-    const c = byId.get(r.anomaly.id) ?? { anomaly: r.anomaly, alerts: [], eligible: r.eligible };
+    const eligible = p.severities.includes(r.anomaly.severity) && r.anomaly.endDay >= p.fromDay;
+    const c = byId.get(r.anomaly.id) ?? { anomaly: r.anomaly, alerts: [], eligible };
     if (r.alert !== null) c.alerts.push(r.alert);
     byId.set(r.anomaly.id, c);
   }

@@ -102,13 +102,14 @@ export async function metricSeries(db: Db, p: SeriesParams): Promise<MetricPoint
 }
 
 /** What right-sizing reads of a point: the hour, the metric and its statistics. */
-export type SeriesPoint = Pick<MetricPoint, 'instanceId' | 'metric' | 'ts' | 'avg' | 'max' | 'p99'>;
+export type SeriesPoint = Pick<MetricPoint, 'instanceId' | 'metric' | 'ts' | 'periodSeconds' | 'avg' | 'max' | 'p99'>;
 
 /** A row of metricSeriesOfInstances as postgres.js returns it (the time as epoch milliseconds). */
 interface SeriesRow {
   instance_id: string;
   metric: MetricName;
   ms: number;
+  period_seconds: number;
   avg: number | null;
   max: number | null;
   p99: number | null;
@@ -136,15 +137,15 @@ export async function metricSeriesOfInstances(
     sql`, `,
   );
   const rows = (await db.execute(sql`
-    select m.instance_id, m.metric, (extract(epoch from m.ts) * 1000)::float8 as ms, m.avg, m.max, m.p99
+    select m.instance_id, m.metric, (extract(epoch from m.ts) * 1000)::float8 as ms, m.period_seconds, m.avg, m.max, m.p99
     from unnest(array[${ids}]::text[]) as u(id)
     cross join lateral (
-      select instance_id, metric, ts, avg, max, p99 from metric_points
+      select instance_id, metric, ts, period_seconds, avg, max, p99 from metric_points
       where instance_id = u.id and ts >= ${p.from.toISOString()}::timestamptz and ts < ${p.to.toISOString()}::timestamptz
       offset 0
     ) m`)) as unknown as SeriesRow[];
   for (const r of rows) {
-    const point: SeriesPoint = { instanceId: r.instance_id, metric: r.metric, ts: new Date(r.ms), avg: r.avg, max: r.max, p99: r.p99 };
+    const point: SeriesPoint = { instanceId: r.instance_id, metric: r.metric, ts: new Date(r.ms), periodSeconds: r.period_seconds, avg: r.avg, max: r.max, p99: r.p99 };
     const series = out.get(r.instance_id);
     if (series) series.push(point);
     else out.set(r.instance_id, [point]);

@@ -2,7 +2,7 @@ import type { Config } from '../../config.js';
 import type { Db } from '../../db/client.js';
 import { dismissedAnomalies, upsertAnomalies, type AnomalyUpsert } from '../../db/queries/anomalies.js';
 import { listResourceCostDaily } from '../../db/queries/cost-daily.js';
-import { metricPointsSpan, metricSeries } from '../../db/queries/metric-points.js';
+import { metricPointsSpan, metricSeriesOfInstances } from '../../db/queries/metric-points.js';
 import { activeModels } from '../../db/queries/models.js';
 import type { Anomaly } from '../../db/schema/index.js';
 import { detectCostAnomalies, type CostAnomaly } from '../../ml/cost-anomalies.js';
@@ -66,25 +66,23 @@ function rootCauseOf(anomaly: CostAnomaly, rows: readonly CostRow[], resourceRow
 const dayStart = (day: string) => Date.parse(`${day}T00:00:00Z`);
 
 /**
- * Attaches CloudWatch evidence to the EC2 instances among the kept resource contributors (at
- * most TOP_CONTRIBUTORS metric queries per anomaly), explaining each instance's own cost change;
- * the order stays the dollar ranking.
+ * Attaches CloudWatch evidence to the EC2 instances among the kept resource contributors (one
+ * metric query per anomaly), explaining each instance's own cost change; the order stays the
+ * dollar ranking.
  */
 async function withMetricEvidence(db: Db, anomaly: CostAnomaly, contributors: Contributor[], collected: TimeWindow): Promise<RootCauseEntry[]> {
   const baselineFrom = dayStart(addDays(anomaly.startDay, -BASELINE_DAYS));
   const start = dayStart(anomaly.startDay);
   const end = dayStart(addDays(anomaly.endDay, 1));
-  const out: RootCauseEntry[] = [];
-  for (const c of contributors) {
-    if (c.dimension !== 'resource' || !EC2_INSTANCE_ID.test(c.value)) {
-      out.push(c);
-      continue;
-    }
-    const points = await metricSeries(db, { instanceId: c.value, from: new Date(baselineFrom), to: new Date(end) });
+  const isInstance = (c: Contributor) => c.dimension === 'resource' && EC2_INSTANCE_ID.test(c.value);
+  const instanceIds = contributors.filter(isInstance).map((c) => c.value);
+  if (instanceIds.length === 0) return contributors;
+  const points = await metricSeriesOfInstances(db, { instanceIds, from: new Date(baselineFrom), to: new Date(end) });
+  return contributors.map((c) => {
+    if (!isInstance(c)) return c;
     const direction = c.deltaUsd >= 0 ? 1 : -1;
-    out.push({ ...c, ...metricEvidence(points, { before: { from: baselineFrom, to: start }, during: { from: start, to: end }, direction, collected }) });
-  }
-  return out;
+    return { ...c, ...metricEvidence(points.get(c.value) ?? [], { before: { from: baselineFrom, to: start }, during: { from: start, to: end }, direction, collected }) };
+  });
 }
 
 /** A dismissed anomaly of the same scope whose impact was within a factor of two: the same pattern. */
