@@ -13,6 +13,7 @@ import {
   forestToJson,
   isolationScores,
   trainAndScore,
+  trainedScores,
   type IsolationForestJson,
   type IsolationForestOptions,
 } from './isolation-forest.js';
@@ -59,14 +60,14 @@ type Settings = Required<Omit<DetectorOptions, 'backend' | 'cooldown'>> & { cool
 export const seededIsolationForest: ForestBackend = {
   name: 'isolation-forest (seeded, range-aware)',
   trainAndScore(data, d, start, end, scoreEnd, options) {
-    return trainAndScore(data, d, start, end, { ...options, scoreEnd, rangeAware: true }).scores;
+    return trainedScores(data, d, start, end, { ...options, scoreEnd, rangeAware: true });
   },
 };
 
 const plainBackend: ForestBackend = {
   name: 'isolation-forest (seeded, Liu et al. scoring)',
   trainAndScore(data, d, start, end, scoreEnd, options) {
-    return trainAndScore(data, d, start, end, { ...options, scoreEnd, rangeAware: false }).scores;
+    return trainedScores(data, d, start, end, { ...options, scoreEnd, rangeAware: false });
   },
 };
 
