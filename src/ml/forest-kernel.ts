@@ -15,14 +15,14 @@ interface KernelMemory {
 interface KernelExports {
   memory: KernelMemory;
   growForest(
-    data: number, d: number, start: number, n: number, psi: number, trees: number, seed: number, limit: number,
-    leafPath: number, idx: number, samplePath: number, pool: number, order: number, roots: number,
-    feature: number, value: number, right: number, lo: number, hi: number, bagRows: number, bagPaths: number,
+    data: number, d: number, n: number, psi: number, trees: number, seed: number, limit: number,
+    leafPath: number, idx: number, pool: number, order: number, roots: number,
+    feature: number, value: number, right: number, lo: number, hi: number,
+    scored: number, rangeAware: number, other: number, stamp: number, early: number, reach: number, total: number,
   ): number;
   pathSums(
     data: number, d: number, start: number, rows: number, roots: number, trees: number,
-    feature: number, value: number, right: number, lo: number, hi: number, rangeAware: number,
-    bagRows: number, bagPaths: number, perTree: number, known: number, stamp: number, total: number,
+    feature: number, value: number, right: number, lo: number, hi: number, rangeAware: number, total: number,
   ): void;
 }
 

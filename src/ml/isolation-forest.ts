@@ -80,9 +80,10 @@ export function trainIsolationForest(
 
 /**
  * Trains like `trainIsolationForest` and scores rows [start, scoreEnd): the training rows (their
- * calibration set, faster than `isolationScores` since each tree's sampled rows need no walk: a
- * sampled row lies inside every range on its way down, so its path is its leaf's depth plus
- * c(leaf size)) and any rows after them. Same scores as `isolationScores` on the same rows.
+ * calibration set) and any rows after them. Same scores as `isolationScores` on the same rows,
+ * faster: the rows are scored while the trees grow (see the kernel), and a tree's sampled rows
+ * need no work at all (a sampled row lies inside every range on its way down, so its path is its
+ * leaf's depth plus c(leaf size)).
  */
 export function trainAndScore(
   data: Float64Array,
@@ -130,7 +131,6 @@ function grown(
     data: rows * d * 8,
     leafPath: (psi + 1) * 8,
     idx: psi * 4,
-    samplePath: psi * 8,
     pool: n * 4,
     order: d * 4,
     roots: trees * 4,
@@ -139,24 +139,19 @@ function grown(
     right: capacity * 4,
     lo: capacity * 8,
     hi: capacity * 8,
-    bagRows: trees * psi * 4,
-    bagPaths: trees * psi * 8,
-    known: scored * 8,
+    other: scored * 4,
     stamp: scored * 4,
+    early: scored * 8,
+    reach: scored * 8,
     total: scored * 8,
   });
   f64View(m.data, rows * d).set(data.subarray(start * d, (start + rows) * d));
   const leafPath = f64View(m.leafPath, psi + 1);
   for (let k = 0; k <= psi; k++) leafPath[k] = averagePathLength(k);
   // Row indices in the kernel are relative to `start`.
-  const nodes = kernel.growForest(m.data, d, 0, n, psi, trees, options.seed, limit, m.leafPath, m.idx, m.samplePath, m.pool,
-    m.order, m.roots, m.feature, m.value, m.right, m.lo, m.hi, m.bagRows, m.bagPaths);
-  let scores: Float64Array | null = null;
-  if (scored > 0) {
-    kernel.pathSums(m.data, d, 0, scored, m.roots, trees, m.feature, m.value, m.right, m.lo, m.hi, +rangeAware,
-      m.bagRows, m.bagPaths, psi, m.known, m.stamp, m.total);
-    scores = toScores(f64View(m.total, scored), trees, psi);
-  }
+  const nodes = kernel.growForest(m.data, d, n, psi, trees, options.seed, limit, m.leafPath, m.idx, m.pool, m.order, m.roots,
+    m.feature, m.value, m.right, m.lo, m.hi, scored, +rangeAware, m.other, m.stamp, m.early, m.reach, m.total);
+  const scores = scored > 0 ? toScores(f64View(m.total, scored), trees, psi) : null;
   if (!keepForest) return { forest: null, scores };
   const forest = {
     features: d,
@@ -203,8 +198,6 @@ export function isolationScores(
     right: nodes * 4,
     lo: nodes * 8,
     hi: nodes * 8,
-    known: 0,
-    stamp: rows * 4,
     total: rows * 8,
   });
   const input = f64View(m.data, rows * d);
@@ -215,7 +208,7 @@ export function isolationScores(
   i32View(m.right, nodes).set(forest.right);
   f64View(m.lo, nodes).set(forest.lo);
   f64View(m.hi, nodes).set(forest.hi);
-  kernel.pathSums(m.data, d, 0, rows, m.roots, trees, m.feature, m.value, m.right, m.lo, m.hi, +rangeAware, 0, 0, 0, m.known, m.stamp, m.total);
+  kernel.pathSums(m.data, d, 0, rows, m.roots, trees, m.feature, m.value, m.right, m.lo, m.hi, +rangeAware, m.total);
   return toScores(f64View(m.total, rows), trees, forest.sampleSize);
 }
 

@@ -1,9 +1,9 @@
 // AssemblyScript, compiled to isolation-forest-kernel.wasm by `npm run build:wasm`; loaded by
-// ../forest-kernel.ts. The two hot loops of src/ml/isolation-forest.ts (growing the trees and
-// walking rows down them) on raw linear memory: the host lays out every array and passes
-// pointers. Same arithmetic and random draws as the TypeScript description in
-// isolation-forest.ts, so the same seed gives the same forest and scores; about 1.6x faster
-// than the same loops in V8 (bench/out figures in docs/anomaly-detection.md).
+// ../forest-kernel.ts. The hot loops of src/ml/isolation-forest.ts, on raw linear memory (the
+// host lays out every array and passes pointers): growing the trees, scoring the rows a training
+// run needs while the trees grow (routed down with the sample instead of walked afterwards), and
+// walking rows down a stored forest. Same arithmetic and random draws as described in
+// isolation-forest.ts: the same seed gives the same forest and scores, bit for bit.
 
 // mulberry32, as src/ml/prng.ts.
 let state: u32 = 0;
@@ -35,7 +35,6 @@ let d: i32 = 0;
 let idx: usize = 0;
 let limit: i32 = 0;
 let leafPath: usize = 0;
-let samplePath: usize = 0;
 let order: usize = 0;
 let feature: usize = 0;
 let value: usize = 0;
@@ -43,6 +42,14 @@ let right: usize = 0;
 let lo: usize = 0;
 let hi: usize = 0;
 let nodes: i32 = 0;
+// Rows scored while growing: rows [0, scored) of the matrix; `other` lists those not in the
+// current tree's sample, with each one's running out-of-range sums (see pathSums).
+let scored: i32 = 0;
+let rangeAware: bool = true;
+let other: usize = 0;
+let early: usize = 0;
+let reach: usize = 0;
+let total: usize = 0;
 // The split pickSplit found.
 let splitFeature: i32 = 0;
 let splitMin: f64 = 0;
@@ -82,13 +89,25 @@ function pickSplit(from: i32, to: i32): bool {
   setF64(hi, i, rangeHi);
 }
 
-/** Grows the subtree of idx[from, to), pre-order. */
-function grow(from: i32, to: i32, depth: i32): void {
+/**
+ * Grows the subtree of sample rows idx[from, to), pre-order, routing the other scored rows
+ * other[oFrom, oTo) down with them: each split sends them where a walk would, so at the leaves
+ * every row's path is known without walking the finished tree.
+ */
+function grow(from: i32, to: i32, oFrom: i32, oTo: i32, depth: i32): void {
   const node = nodes;
   if (depth >= limit || to - from <= 1 || !pickSplit(from, to)) {
     const c = f64At(leafPath, to - from);
     pushNode(-1, c, 0, 0);
-    for (let i = from; i < to; i++) setF64(samplePath, i, <f64>depth + c);
+    const path = <f64>depth + c;
+    for (let i = from; i < to; i++) {
+      const r = i32At(idx, i);
+      if (r < scored) setF64(total, r, f64At(total, r) + path);
+    }
+    for (let i = oFrom; i < oTo; i++) {
+      const r = i32At(other, i);
+      setF64(total, r, f64At(total, r) + f64At(early, r) + f64At(reach, r) * path);
+    }
     return;
   }
   const q = splitFeature;
@@ -103,22 +122,40 @@ function grow(from: i32, to: i32, depth: i32): void {
     setI32(idx, mid, r);
     mid += <i32>(f64At(data, r * d + q) < p);
   }
+  let oMid = oFrom;
+  for (let i = oFrom; i < oTo; i++) {
+    const r = i32At(other, i);
+    const v = f64At(data, r * d + q);
+    // The walk's out-of-range step (pathSums); most rows are in range, where it changes nothing.
+    if (rangeAware && (v > max || v < min)) {
+      const gap = v > max ? (v - max) / (v - min) : (min - v) / (max - v);
+      const reached = f64At(reach, r);
+      setF64(early, r, f64At(early, r) + reached * gap * <f64>(depth + 1));
+      setF64(reach, r, reached * (1 - gap));
+    }
+    setI32(other, i, i32At(other, oMid));
+    setI32(other, oMid, r);
+    oMid += <i32>(v < p);
+  }
   pushNode(q, p, min, max);
-  grow(from, mid, depth + 1);
+  grow(from, mid, oFrom, oMid, depth + 1);
   setI32(right, node, nodes);
-  grow(mid, to, depth + 1);
+  grow(mid, to, oMid, oTo, depth + 1);
 }
 
 /**
- * Grows `trees` trees on rows [start, start + n) of the row-major matrix at dataPtr (dims
- * features per row), each on psi rows drawn without replacement (partial Fisher-Yates over
- * `pool`). Writes each tree's root, its nodes, and its sample with each sampled row's path length
- * (bagRows/bagPaths, psi per tree); returns the node count.
+ * Grows `trees` trees on rows [0, n) of the row-major matrix at dataPtr (dims features per row),
+ * each on psi rows drawn without replacement (partial Fisher-Yates over `pool`), writing each
+ * tree's root and nodes; returns the node count. Meanwhile sums each of rows [0, scoredRows) its
+ * path length over the trees into totalPtr: a sampled row's is its leaf's depth plus c(leaf
+ * size) (it lies inside every range on its way down), any other row's is what pathSums's walk
+ * gives, summed in the same order, so the sums are identical.
  */
 export function growForest(
-  dataPtr: usize, dims: i32, start: i32, n: i32, psi: i32, trees: i32, seed: i32, heightLimit: i32,
-  leafPathPtr: usize, idxPtr: usize, samplePathPtr: usize, pool: usize, orderPtr: usize, roots: usize,
-  featurePtr: usize, valuePtr: usize, rightPtr: usize, loPtr: usize, hiPtr: usize, bagRows: usize, bagPaths: usize,
+  dataPtr: usize, dims: i32, n: i32, psi: i32, trees: i32, seed: i32, heightLimit: i32,
+  leafPathPtr: usize, idxPtr: usize, pool: usize, orderPtr: usize, roots: usize,
+  featurePtr: usize, valuePtr: usize, rightPtr: usize, loPtr: usize, hiPtr: usize,
+  scoredRows: i32, rangeAwareScores: bool, otherPtr: usize, stamp: usize, earlyPtr: usize, reachPtr: usize, totalPtr: usize,
 ): i32 {
   state = <u32>seed;
   data = dataPtr;
@@ -126,7 +163,6 @@ export function growForest(
   idx = idxPtr;
   limit = heightLimit;
   leafPath = leafPathPtr;
-  samplePath = samplePathPtr;
   order = orderPtr;
   feature = featurePtr;
   value = valuePtr;
@@ -134,7 +170,17 @@ export function growForest(
   lo = loPtr;
   hi = hiPtr;
   nodes = 0;
-  for (let i = 0; i < n; i++) setI32(pool, i, start + i);
+  scored = scoredRows;
+  rangeAware = rangeAwareScores;
+  other = otherPtr;
+  early = earlyPtr;
+  reach = reachPtr;
+  total = totalPtr;
+  for (let r = 0; r < scored; r++) {
+    setF64(total, r, 0);
+    setI32(stamp, r, 0);
+  }
+  for (let i = 0; i < n; i++) setI32(pool, i, i);
   for (let t = 0; t < trees; t++) {
     for (let i = 0; i < psi; i++) {
       const j = i + <i32>Math.floor(random() * <f64>(n - i));
@@ -142,65 +188,55 @@ export function growForest(
       setI32(pool, j, i32At(pool, i));
       setI32(pool, i, r);
       setI32(idx, i, r);
+      if (r < scored) setI32(stamp, r, t + 1);
+    }
+    let m = 0;
+    for (let r = 0; r < scored; r++) {
+      if (i32At(stamp, r) == t + 1) continue;
+      setI32(other, m++, r);
+      setF64(early, r, 0);
+      setF64(reach, r, 1);
     }
     setI32(roots, t, nodes);
-    grow(0, psi, 0);
-    memory.copy(bagRows + (<usize>(t * psi) << 2), idx, <usize>psi << 2);
-    memory.copy(bagPaths + (<usize>(t * psi) << 3), samplePath, <usize>psi << 3);
+    grow(0, psi, 0, m, 0);
   }
   return nodes;
 }
 
 /**
- * Sums over the trees each row's path length, for rows [start, start + rows) of the matrix at
- * dataPtr, into total[0, rows). A row in a tree's sample (bagRows, perTree per tree; perTree 0
- * for none) takes its known path; any other row walks the tree, range-aware or plain.
+ * Sums over the trees of a grown forest each row's path length, for rows [start, start + rows) of
+ * the matrix at dataPtr, into total[0, rows), walking each tree, range-aware or plain.
  */
 export function pathSums(
   dataPtr: usize, dims: i32, start: i32, rows: i32, roots: usize, trees: i32,
-  featurePtr: usize, valuePtr: usize, rightPtr: usize, loPtr: usize, hiPtr: usize, rangeAware: bool,
-  bagRows: usize, bagPaths: usize, perTree: i32, known: usize, stamp: usize, total: usize,
+  featurePtr: usize, valuePtr: usize, rightPtr: usize, loPtr: usize, hiPtr: usize, rangeAwareScores: bool, totalPtr: usize,
 ): void {
-  for (let r = 0; r < rows; r++) {
-    setF64(total, r, 0);
-    setI32(stamp, r, 0);
-  }
+  for (let r = 0; r < rows; r++) setF64(totalPtr, r, 0);
   for (let t = 0; t < trees; t++) {
     const root = i32At(roots, t);
-    // known[r] holds tree t's path for row r when r is in t's sample (stamped t + 1).
-    for (let k = t * perTree; k < (t + 1) * perTree; k++) {
-      const r = i32At(bagRows, k) - start;
-      if (r < 0 || r >= rows) continue;
-      setF64(known, r, f64At(bagPaths, k));
-      setI32(stamp, r, t + 1);
-    }
     for (let r = 0; r < rows; r++) {
-      if (i32At(stamp, r) == t + 1) {
-        setF64(total, r, f64At(total, r) + f64At(known, r));
-        continue;
-      }
       const row = dataPtr + (<usize>((start + r) * dims) << 3);
       let node = root;
       let depth = 0;
-      let reach = 1.0; // probability of not having been isolated out of range yet
-      let early = 0.0; // expected path length from out-of-range isolations
+      let reached = 1.0; // probability of not having been isolated out of range yet
+      let earlier = 0.0; // expected path length from out-of-range isolations
       let q = i32At(featurePtr, node);
       while (q != -1) {
         const v = load<f64>(row + (<usize>q << 3));
-        if (rangeAware) {
+        if (rangeAwareScores) {
           const l = f64At(loPtr, node);
           const h = f64At(hiPtr, node);
           const gap = v > h ? (v - h) / (v - l) : v < l ? (l - v) / (h - v) : 0.0;
           if (gap > 0) {
-            early += reach * gap * <f64>(depth + 1);
-            reach *= 1 - gap;
+            earlier += reached * gap * <f64>(depth + 1);
+            reached *= 1 - gap;
           }
         }
         node = v < f64At(valuePtr, node) ? node + 1 : i32At(rightPtr, node);
         depth++;
         q = i32At(featurePtr, node);
       }
-      setF64(total, r, f64At(total, r) + early + reach * (<f64>depth + f64At(valuePtr, node)));
+      setF64(totalPtr, r, f64At(totalPtr, r) + earlier + reached * (<f64>depth + f64At(valuePtr, node)));
     }
   }
 }
