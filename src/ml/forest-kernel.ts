@@ -18,7 +18,7 @@ interface KernelExports {
     data: number, d: number, n: number, psi: number, trees: number, seed: number, limit: number,
     leafPath: number, idx: number, pool: number, order: number, roots: number,
     feature: number, value: number, right: number, lo: number, hi: number,
-    scored: number, rangeAware: number, other: number, stamp: number, early: number, reach: number, total: number,
+    scored: number, rangeAware: number, other: number, early: number, reach: number, total: number,
   ): number;
   pathSums(
     data: number, d: number, start: number, rows: number, roots: number, trees: number,

@@ -143,6 +143,14 @@ function grow(from: i32, to: i32, oFrom: i32, oTo: i32, depth: i32): void {
   grow(mid, to, oMid, oTo, depth + 1);
 }
 
+/** Lists row r as the m-th row to route down the current tree, not yet isolated out of range. */
+@inline function addOther(m: i32, r: i32): i32 {
+  setI32(other, m, r);
+  setF64(early, r, 0);
+  setF64(reach, r, 1);
+  return m + 1;
+}
+
 /**
  * Grows `trees` trees on rows [0, n) of the row-major matrix at dataPtr (dims features per row),
  * each on psi rows drawn without replacement (partial Fisher-Yates over `pool`), writing each
@@ -155,7 +163,7 @@ export function growForest(
   dataPtr: usize, dims: i32, n: i32, psi: i32, trees: i32, seed: i32, heightLimit: i32,
   leafPathPtr: usize, idxPtr: usize, pool: usize, orderPtr: usize, roots: usize,
   featurePtr: usize, valuePtr: usize, rightPtr: usize, loPtr: usize, hiPtr: usize,
-  scoredRows: i32, rangeAwareScores: bool, otherPtr: usize, stamp: usize, earlyPtr: usize, reachPtr: usize, totalPtr: usize,
+  scoredRows: i32, rangeAwareScores: bool, otherPtr: usize, earlyPtr: usize, reachPtr: usize, totalPtr: usize,
 ): i32 {
   state = <u32>seed;
   data = dataPtr;
@@ -176,10 +184,7 @@ export function growForest(
   early = earlyPtr;
   reach = reachPtr;
   total = totalPtr;
-  for (let r = 0; r < scored; r++) {
-    setF64(total, r, 0);
-    setI32(stamp, r, 0);
-  }
+  for (let r = 0; r < scored; r++) setF64(total, r, 0);
   for (let i = 0; i < n; i++) setI32(pool, i, i);
   for (let t = 0; t < trees; t++) {
     for (let i = 0; i < psi; i++) {
@@ -188,15 +193,15 @@ export function growForest(
       setI32(pool, j, i32At(pool, i));
       setI32(pool, i, r);
       setI32(idx, i, r);
-      if (r < scored) setI32(stamp, r, t + 1);
     }
+    // The rows to score that the tree did not sample: the rest of the pool, then the rows after
+    // the training rows.
     let m = 0;
-    for (let r = 0; r < scored; r++) {
-      if (i32At(stamp, r) == t + 1) continue;
-      setI32(other, m++, r);
-      setF64(early, r, 0);
-      setF64(reach, r, 1);
+    for (let i = psi; i < n; i++) {
+      const r = i32At(pool, i);
+      if (r < scored) m = addOther(m, r);
     }
+    for (let r = n; r < scored; r++) m = addOther(m, r);
     setI32(roots, t, nodes);
     grow(0, psi, 0, m, 0);
   }
