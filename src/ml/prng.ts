@@ -1,13 +1,15 @@
 /**
  * Seeded pseudo-random numbers (mulberry32): src/ml never calls Math.random, so a run with the
- * same seed repeats exactly.
+ * same seed repeats exactly. The Isolation Forest kernel (wasm/isolation-forest-kernel.ts) draws
+ * from the same generator; `createRandom` is its TypeScript form (the benchmark seeds
+ * ml-isolation-forest with it).
  */
 export type Random = () => number;
 
 /** A generator of floats in [0, 1) from a 32-bit seed. */
 export function createRandom(seed: number): Random {
   // The state sits in a typed array: as a closure variable it would often exceed V8's small
-  // integers and be re-boxed on every draw (measured 7 % of a training run).
+  // integers and be re-boxed on every draw.
   const state = new Int32Array([seed | 0]);
   return () => {
     const s = (state[0] = (state[0]! + 0x6d2b79f5) | 0);
