@@ -6,8 +6,10 @@
  * run repeatable we substitute a seeded generator for Math.random while it trains (its training is
  * synchronous, so nothing else runs meanwhile). Two variants:
  * - `subsampled`: Liu et al.'s recipe through the package: 100 one-tree forests, each trained on
- *   its own 256-row sample; score = 2^(-mean path / c(256)) over the trees.
- * - `as-is`: one 100-tree forest trained on the whole training window, scored by its `predict`.
+ *   its own 256-row sample; score = 2^(-mean path / c(256)) over the trees (out of bag when the
+ *   detector asks, as ours).
+ * - `as-is`: one 100-tree forest trained on the whole training window, scored by its `predict`
+ *   (every tree holds every training row: no out-of-bag scores).
  */
 import { IsolationForest } from 'ml-isolation-forest';
 import type { ForestBackend } from '../src/ml/anomaly-detector.js';
@@ -38,23 +40,27 @@ export const mlIsolationForestSubsampled: ForestBackend = {
     const psi = Math.min(options.sampleSize ?? 256, all.length);
     const trees = withSeededMathRandom(random, () =>
       Array.from({ length: options.trees ?? 100 }, () => {
-        const sample: number[][] = [];
-        const pool = all.slice();
+        const pool = all.map((_, i) => i);
         for (let i = 0; i < psi; i++) {
           const j = i + Math.floor(random() * (pool.length - i));
           [pool[i], pool[j]] = [pool[j]!, pool[i]!];
-          sample.push(pool[i]!);
         }
+        const sampled = pool.slice(0, psi);
         const forest = new IsolationForest({ nEstimators: 1 });
-        forest.train(sample);
-        return forest.forest[0]!;
+        forest.train(sampled.map((i) => all[i]!));
+        return { tree: forest.forest[0]!, sampled: new Set(sampled) };
       }),
     );
     const cn = averagePathLength(psi);
-    return Float64Array.from(rowsOf(data, d, start, scoreEnd), (x) => {
+    return Float64Array.from(rowsOf(data, d, start, scoreEnd), (x, i) => {
       let total = 0;
-      for (const tree of trees) total += tree.pathLengthFromRoot(x, 0);
-      return Math.pow(2, -total / trees.length / cn);
+      let count = 0;
+      for (const { tree, sampled } of trees) {
+        if (options.outOfBag && sampled.has(i)) continue;
+        total += tree.pathLengthFromRoot(x, 0);
+        count++;
+      }
+      return count === 0 ? 0.5 : Math.pow(2, -total / count / cn);
     });
   },
 };

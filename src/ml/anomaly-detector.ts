@@ -26,9 +26,14 @@ export const DEFAULT_ALARM_SCORE = 0.375;
 /** A forest implementation (the benchmark swaps ours for ml-isolation-forest). */
 export interface ForestBackend {
   name: string;
-  /** Trains on rows [start, end) of a row-major matrix; returns the raw scores of rows [start, scoreEnd). */
-  trainAndScore(data: Float64Array, d: number, start: number, end: number, scoreEnd: number, options: IsolationForestOptions): Float64Array;
+  /**
+   * Trains on rows [start, end) of a row-major matrix; returns the raw scores of rows [start,
+   * scoreEnd), the training rows' out of bag when `outOfBag` is set.
+   */
+  trainAndScore(data: Float64Array, d: number, start: number, end: number, scoreEnd: number, options: BackendOptions): Float64Array;
 }
+
+export type BackendOptions = IsolationForestOptions & { outOfBag: boolean };
 
 export interface DetectorOptions {
   /** Seed of every forest (each retraining derives its own from it). @defaultValue 1 */
@@ -43,6 +48,12 @@ export interface DetectorOptions {
   retrainEvery?: number;
   /** Usable steps needed before the first model; earlier steps score 0. @defaultValue 100 */
   minTrainingRows?: number;
+  /**
+   * A model is calibrated on out-of-bag scores (each training row scored only by the trees that
+   * did not sample it, as a new row is) when a tree samples at most this share of its training
+   * rows; otherwise by all trees. @defaultValue 0.25
+   */
+  outOfBagShare?: number;
   /** Share of top training scores the exponential tail is fitted to. @defaultValue 0.02 */
   tailFraction?: number;
   /** Steps a weaker repeat stays muted after a score; default 36 steps, at most 3 days. */
@@ -80,6 +91,7 @@ function settings(windows: SeriesWindows, options: DetectorOptions): Settings {
     trainingWindow: options.trainingWindow ?? 3000,
     retrainEvery: options.retrainEvery ?? 100,
     minTrainingRows: options.minTrainingRows ?? 100,
+    outOfBagShare: options.outOfBagShare ?? 0.25,
     tailFraction: options.tailFraction ?? 0.02,
     cooldown: options.cooldown ?? Math.min(36, Math.round((3 * DAY_MS) / windows.stepMs)),
     repeatMargin: options.repeatMargin ?? 0.02,
@@ -94,6 +106,15 @@ function settings(windows: SeriesWindows, options: DetectorOptions): Settings {
  */
 function sampleSizeFor(rows: number, s: Settings): number {
   return Math.min(s.sampleSize, Math.max(2, Math.floor(rows / 2)));
+}
+
+/**
+ * Out-of-bag calibration where each row is out of bag for most trees (a long series: 256 of
+ * 3,000 rows per tree). On a short series half the rows per tree would leave about half the trees
+ * per calibration score, whose wider spread makes new rows' tail probabilities too conservative.
+ */
+function outOfBag(sampleSize: number, rows: number, s: Settings): boolean {
+  return sampleSize <= s.outOfBagShare * rows;
 }
 
 /** The usable rows (no NaN feature) packed together, with their original indices. */
@@ -158,7 +179,8 @@ export function scoreSeries(values: ArrayLike<number>, stepMs: number, options: 
     const next = Math.min(usable, j + s.retrainEvery);
     const start = Math.max(0, j - s.trainingWindow);
     const seed = deriveSeed(s.seed, retrainedAt.length);
-    const options = { trees: s.trees, sampleSize: sampleSizeFor(j - start, s), seed };
+    const sampleSize = sampleSizeFor(j - start, s);
+    const options = { trees: s.trees, sampleSize, seed, outOfBag: outOfBag(sampleSize, j - start, s) };
     const scored = s.backend.trainAndScore(packed.data, packed.d, start, j, next, options);
     const cal = fitCalibration(scored.subarray(0, j - start), s.tailFraction);
     for (let i = j; i < next; i++) {
@@ -218,12 +240,14 @@ export function trainDetector(
     throw new InsufficientDataError(`${usable} usable steps; the detector needs at least ${s.minTrainingRows} to train`);
   }
   const start = Math.max(0, usable - s.trainingWindow);
+  const sampleSize = sampleSizeFor(usable - start, s);
   const { forest, scores } = trainAndScore(packed.data, packed.d, start, usable, {
     trees: s.trees,
-    sampleSize: sampleSizeFor(usable - start, s),
+    sampleSize,
     seed: s.seed,
     scoreEnd: usable,
     rangeAware: s.rangeAware,
+    outOfBag: outOfBag(sampleSize, usable - start, s),
   });
   const cal = fitCalibration(scores, s.tailFraction);
   const run = scoreSeries(values, stepMs, options);

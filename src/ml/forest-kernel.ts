@@ -19,6 +19,7 @@ interface KernelExports {
     leafPath: number, idx: number, pool: number, order: number, roots: number,
     feature: number, value: number, right: number, lo: number, hi: number,
     scored: number, rangeAware: number, other: number, early: number, reach: number, total: number,
+    outOfBag: number, bagged: number,
   ): number;
   pathSums(
     data: number, d: number, start: number, rows: number, roots: number, trees: number,

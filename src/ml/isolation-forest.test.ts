@@ -75,3 +75,26 @@ describe('trainAndScore', async () => {
     }
   });
 });
+
+describe('trainAndScore out of bag', async () => {
+  const cut = await readNabCut('rds_cpu_utilization_e47b3b.csv');
+  const fm = detectorFeatures(cut.values, windowsForStep(300_000));
+  const options = { seed: 5, sampleSize: 64, scoreEnd: 800, rangeAware: true };
+  const all = trainAndScore(fm.data, 4, 200, 700, options).scores;
+  const oob = trainAndScore(fm.data, 4, 200, 700, { ...options, outOfBag: true }).scores;
+  const mean = (a: Float64Array) => a.reduce((s, v) => s + v, 0) / a.length;
+
+  it('changes only the training rows: the rows after them are scored by every tree either way', () => {
+    expect(oob.subarray(500)).toEqual(all.subarray(500));
+    expect(oob.subarray(0, 500)).not.toEqual(all.subarray(0, 500));
+  });
+
+  it('scores training rows higher than all trees do: in its own sample a row looks more ordinary', () => {
+    expect(mean(oob.subarray(0, 500))).toBeGreaterThan(mean(all.subarray(0, 500)));
+  });
+
+  it('gives the ordinary score 0.5 to a row every tree sampled (no out-of-bag tree)', () => {
+    const whole = trainAndScore(fm.data, 4, 200, 264, { ...options, outOfBag: true }).scores;
+    expect(Array.from(whole.subarray(0, 64))).toEqual(new Array(64).fill(0.5));
+  });
+});

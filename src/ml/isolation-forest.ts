@@ -75,7 +75,7 @@ export function trainIsolationForest(
   end: number,
   options: IsolationForestOptions,
 ): IsolationForest {
-  return grown(data, d, start, end, end, options, true, true).forest!;
+  return grown(data, d, start, end, end, { ...options, scoreEnd: end, rangeAware: true }, true).forest!;
 }
 
 /**
@@ -92,11 +92,19 @@ export function trainAndScore(
   end: number,
   options: TrainAndScoreOptions,
 ): { forest: IsolationForest; scores: Float64Array } {
-  const { forest, scores } = grown(data, d, start, end, options.scoreEnd, options, options.rangeAware, true);
+  const { forest, scores } = grown(data, d, start, end, options.scoreEnd, options, true);
   return { forest: forest!, scores: scores! };
 }
 
-export type TrainAndScoreOptions = IsolationForestOptions & { scoreEnd: number; rangeAware: boolean };
+export type TrainAndScoreOptions = IsolationForestOptions & {
+  scoreEnd: number;
+  rangeAware: boolean;
+  /**
+   * Score each training row by the trees that did not sample it only (as a new row is scored);
+   * rows after the training rows are never sampled and use every tree. @defaultValue false
+   */
+  outOfBag?: boolean;
+};
 
 /**
  * The scores of `trainAndScore` without the forest, for a caller that only needs the scores (the
@@ -104,7 +112,7 @@ export type TrainAndScoreOptions = IsolationForestOptions & { scoreEnd: number; 
  * training makes.
  */
 export function trainedScores(data: Float64Array, d: number, start: number, end: number, options: TrainAndScoreOptions): Float64Array {
-  return grown(data, d, start, end, options.scoreEnd, options, options.rangeAware, false).scores!;
+  return grown(data, d, start, end, options.scoreEnd, options, false).scores!;
 }
 
 /** Grows the forest in the kernel and, when scoreEnd > start, scores rows [start, scoreEnd); copies the forest out if asked. */
@@ -114,8 +122,7 @@ function grown(
   start: number,
   end: number,
   scoreEnd: number,
-  options: IsolationForestOptions,
-  rangeAware: boolean,
+  options: TrainAndScoreOptions,
   keepForest: boolean,
 ): { forest: IsolationForest | null; scores: Float64Array | null } {
   const n = end - start;
@@ -143,14 +150,20 @@ function grown(
     early: scored * 8,
     reach: scored * 8,
     total: scored * 8,
+    bagged: options.outOfBag ? scored * 4 : 0,
   });
   f64View(m.data, rows * d).set(data.subarray(start * d, (start + rows) * d));
   const leafPath = f64View(m.leafPath, psi + 1);
   for (let k = 0; k <= psi; k++) leafPath[k] = averagePathLength(k);
   // Row indices in the kernel are relative to `start`.
   const nodes = kernel.growForest(m.data, d, n, psi, trees, options.seed, limit, m.leafPath, m.idx, m.pool, m.order, m.roots,
-    m.feature, m.value, m.right, m.lo, m.hi, scored, +rangeAware, m.other, m.early, m.reach, m.total);
-  const scores = scored > 0 ? toScores(f64View(m.total, scored), trees, psi) : null;
+    m.feature, m.value, m.right, m.lo, m.hi, scored, +options.rangeAware, m.other, m.early, m.reach, m.total,
+    +(options.outOfBag ?? false), m.bagged);
+  let scores: Float64Array | null = null;
+  if (scored > 0) {
+    const bagged = options.outOfBag ? i32View(m.bagged, scored) : null;
+    scores = toScores(f64View(m.total, scored), (r) => trees - (bagged ? bagged[r]! : 0), psi);
+  }
   if (!keepForest) return { forest: null, scores };
   const forest = {
     features: d,
@@ -165,11 +178,17 @@ function grown(
   return { forest, scores };
 }
 
-/** s = 2^(-E(h) / c(psi)) from the path sums over `trees` trees. */
-function toScores(totals: Float64Array, trees: number, psi: number): Float64Array {
+/**
+ * s = 2^(-E(h) / c(psi)) from the path sums of each row over `trees(row)` trees. A forest grown on
+ * one row cannot tell anything apart, nor can zero trees (a row every tree sampled, out of bag):
+ * both score 0.5, the ordinary score.
+ */
+function toScores(totals: Float64Array, trees: (row: number) => number, psi: number): Float64Array {
   const cn = averagePathLength(psi);
-  // A forest grown on one row cannot tell anything apart.
-  return totals.map((t) => (cn === 0 ? 0.5 : Math.pow(2, -t / trees / cn)));
+  return totals.map((t, r) => {
+    const k = trees(r);
+    return cn === 0 || k === 0 ? 0.5 : Math.pow(2, -t / k / cn);
+  });
 }
 
 /**
@@ -208,7 +227,7 @@ export function isolationScores(
   f64View(m.lo, nodes).set(forest.lo);
   f64View(m.hi, nodes).set(forest.hi);
   kernel.pathSums(m.data, d, 0, rows, m.roots, trees, m.feature, m.value, m.right, m.lo, m.hi, +rangeAware, m.total);
-  return toScores(f64View(m.total, rows), trees, forest.sampleSize);
+  return toScores(f64View(m.total, rows), () => trees, forest.sampleSize);
 }
 
 export function forestToJson(forest: IsolationForest): IsolationForestJson {

@@ -50,6 +50,9 @@ let other: usize = 0;
 let early: usize = 0;
 let reach: usize = 0;
 let total: usize = 0;
+// Out-of-bag scoring: a sampled row adds nothing and counts the tree in `bagged` instead.
+let outOfBag: bool = false;
+let bagged: usize = 0;
 // The split pickSplit found.
 let splitFeature: i32 = 0;
 let splitMin: f64 = 0;
@@ -102,7 +105,10 @@ function grow(from: i32, to: i32, oFrom: i32, oTo: i32, depth: i32): void {
     const path = <f64>depth + c;
     for (let i = from; i < to; i++) {
       const r = i32At(idx, i);
-      if (r < scored) setF64(total, r, f64At(total, r) + path);
+      if (r < scored) {
+        if (outOfBag) setI32(bagged, r, i32At(bagged, r) + 1);
+        else setF64(total, r, f64At(total, r) + path);
+      }
     }
     for (let i = oFrom; i < oTo; i++) {
       const r = i32At(other, i);
@@ -157,13 +163,15 @@ function grow(from: i32, to: i32, oFrom: i32, oTo: i32, depth: i32): void {
  * tree's root and nodes; returns the node count. Meanwhile sums each of rows [0, scoredRows) its
  * path length over the trees into totalPtr: a sampled row's is its leaf's depth plus c(leaf
  * size) (it lies inside every range on its way down), any other row's is what pathSums's walk
- * gives, summed in the same order, so the sums are identical.
+ * gives, summed in the same order, so the sums are identical. With outOfBagScores, a row sums
+ * only the trees that did not sample it and baggedPtr counts, per row, the trees that did.
  */
 export function growForest(
   dataPtr: usize, dims: i32, n: i32, psi: i32, trees: i32, seed: i32, heightLimit: i32,
   leafPathPtr: usize, idxPtr: usize, pool: usize, orderPtr: usize, roots: usize,
   featurePtr: usize, valuePtr: usize, rightPtr: usize, loPtr: usize, hiPtr: usize,
   scoredRows: i32, rangeAwareScores: bool, otherPtr: usize, earlyPtr: usize, reachPtr: usize, totalPtr: usize,
+  outOfBagScores: bool, baggedPtr: usize,
 ): i32 {
   state = <u32>seed;
   data = dataPtr;
@@ -184,7 +192,10 @@ export function growForest(
   early = earlyPtr;
   reach = reachPtr;
   total = totalPtr;
+  outOfBag = outOfBagScores;
+  bagged = baggedPtr;
   for (let r = 0; r < scored; r++) setF64(total, r, 0);
+  if (outOfBag) for (let r = 0; r < scored; r++) setI32(bagged, r, 0);
   for (let i = 0; i < n; i++) setI32(pool, i, i);
   for (let t = 0; t < trees; t++) {
     for (let i = 0; i < psi; i++) {
