@@ -45,10 +45,11 @@ export const mlIsolationForestSubsampled: ForestBackend = {
           const j = i + Math.floor(random() * (pool.length - i));
           [pool[i], pool[j]] = [pool[j]!, pool[i]!];
         }
-        const sampled = pool.slice(0, psi);
         const forest = new IsolationForest({ nEstimators: 1 });
-        forest.train(sampled.map((i) => all[i]!));
-        return { tree: forest.forest[0]!, sampled: new Set(sampled) };
+        forest.train(pool.slice(0, psi).map((i) => all[i]!));
+        const sampled = new Uint8Array(scoreEnd - start);
+        for (let i = 0; i < psi; i++) sampled[pool[i]!] = 1;
+        return { tree: forest.forest[0]!, sampled };
       }),
     );
     const cn = averagePathLength(psi);
@@ -56,7 +57,7 @@ export const mlIsolationForestSubsampled: ForestBackend = {
       let total = 0;
       let count = 0;
       for (const { tree, sampled } of trees) {
-        if (options.outOfBag && sampled.has(i)) continue;
+        if (options.outOfBag && sampled[i]) continue;
         total += tree.pathLengthFromRoot(x, 0);
         count++;
       }
