@@ -50,6 +50,7 @@ export interface ResourceCostRow {
   resourceId: string;
   service: string;
   region: string;
+  usageType: string;
   unblendedUsd: number;
 }
 
@@ -191,7 +192,7 @@ export function buildDailyCostQuery(t: CurTable, schema: CurTableSchema, w: Cost
   return { sql, params: filter.params };
 }
 
-/** Daily unblended cost per resource of the given services (EC2 by default). */
+/** Daily unblended cost per resource and usage type of the given services (EC2 by default). */
 export function buildResourceCostQuery(t: CurTable, schema: CurTableSchema, w: CostWindow, services: readonly string[] = ['AmazonEC2']): AthenaQuery {
   const filter = windowFilter(schema, w);
   const sql = [
@@ -200,13 +201,14 @@ export function buildResourceCostQuery(t: CurTable, schema: CurTableSchema, w: C
     '  line_item_resource_id AS resource_id,',
     '  line_item_product_code AS service,',
     `  ${regionExpression(schema)} AS region,`,
+    "  coalesce(line_item_usage_type, '') AS usage_type,",
     '  sum(line_item_unblended_cost) AS unblended',
     `FROM ${tableRef(t)}`,
     `WHERE ${filter.sql}`,
     `  AND line_item_product_code IN (${services.map(() => '?').join(', ')})`,
     "  AND coalesce(line_item_resource_id, '') <> ''",
-    'GROUP BY 1, 2, 3, 4, 5',
-    'ORDER BY 1, 2, 3, 4, 5',
+    'GROUP BY 1, 2, 3, 4, 5, 6',
+    'ORDER BY 1, 2, 3, 4, 5, 6',
   ].join('\n');
   return { sql, params: [...filter.params, ...services.map(sqlString)] };
 }
@@ -253,6 +255,7 @@ export async function fetchResourceCosts(client: AthenaClient, t: CurTable, sche
       resourceId: c.text('resource_id'),
       service: c.text('service'),
       region: c.text('region'),
+      usageType: c.text('usage_type'),
       unblendedUsd: c.num('unblended') ?? 0,
     };
   });

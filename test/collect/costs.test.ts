@@ -79,9 +79,14 @@ describe('collect-costs against the Athena stand-in (DuckDB over the real CUR)',
     expect(typeof outcome.details!['athenaQueryId']).toBe('string');
     // Every row stored once despite the throttled start and the failed results page.
     expect(athena.requests.filter((r) => r.outcome !== 200).map((r) => r.outcome)).toEqual(['throttle', 'server-error']);
-    expect(outcome.counts).toMatchObject({ dailyRows: 616, dailyRowsReplaced: 0, resourceRows: 182, days: 3 });
+    // 249 = distinct (day, account, resource, service, region, usage type) of the EC2 rows with a
+    // resource id in these files, counted by DuckDB (182 without the usage type).
+    expect(outcome.counts).toMatchObject({ dailyRows: 616, dailyRowsReplaced: 0, resourceRows: 249, days: 3 });
     expect(await listCostDaily(database.db, { fromDay: '2018-10-01', toDay: '2019-01-01' })).toHaveLength(616);
-    expect(await database.db.select().from(costResourceDaily)).toHaveLength(182);
+    const resources = await database.db.select().from(costResourceDaily);
+    expect(resources).toHaveLength(249);
+    expect(resources.every((r) => r.usageType !== '')).toBe(true);
+    expect(new Set(resources.filter((r) => r.resourceId.startsWith('i-')).map((r) => r.usageType.split(':')[0]))).toContain('BoxUsage');
   });
 
   it('builds only parameterised SQL: identifiers from the table, values as ExecutionParameters', () => {

@@ -1,18 +1,35 @@
-import { readdirSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { migrationsFolder, runMigrations } from '../../src/db/run-migrations.js';
-import { costDaily } from '../../src/db/schema/index.js';
+import { costDaily, costResourceDaily } from '../../src/db/schema/index.js';
 
 const tables = [
   'action_events', 'actions', 'alerts', 'anomalies', 'cost_daily', 'cost_resource_daily', 'forecasts',
   'instance_types', 'instances', 'job_runs', 'metric_points', 'ml_models', 'prices', 'recommendations',
 ];
 
+/** A copy of the migrations folder that stops after the first `count` migrations. */
+function migrationsUpTo(count: number): string {
+  const dir = mkdtempSync(join(tmpdir(), 'costbot-migrations-'));
+  cpSync(migrationsFolder, dir, { recursive: true });
+  const journalPath = join(dir, 'meta', '_journal.json');
+  const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: unknown[] };
+  journal.entries = journal.entries.slice(0, count);
+  writeFileSync(journalPath, JSON.stringify(journal));
+  return dir;
+}
+
 describe('migrations', () => {
   let database: TestDatabase;
-  afterAll(() => database?.drop());
+  let upgraded: TestDatabase;
+  afterAll(async () => {
+    await database?.drop();
+    await upgraded?.drop();
+  });
 
   it('create every table on an empty database, and a second run changes nothing', async () => {
     database = await createTestDatabase({ migrate: false });
@@ -36,5 +53,27 @@ describe('migrations', () => {
     expect(applied[0]).toEqual({ n: files.length });
     const rows = await database.db.select().from(costDaily);
     expect(rows).toHaveLength(1);
+  });
+
+  it('0002 keeps the per-resource costs stored before it, with usage type \'\', and keys new rows by usage type', async () => {
+    upgraded = await createTestDatabase({ migrate: false });
+    const before = migrationsUpTo(2);
+    try {
+      await runMigrations(upgraded.url, before);
+    } finally {
+      rmSync(before, { recursive: true, force: true });
+    }
+    await upgraded.db.execute(sql`insert into cost_resource_daily (day, account_id, resource_id, service, region, unblended_usd)
+      values ('2018-10-01', '011254002932', 'i-0512991d4fa76e853', 'AmazonEC2', 'us-east-1', 0.1044)`);
+    await runMigrations(upgraded.url);
+    const kept = await upgraded.db.select().from(costResourceDaily);
+    expect(kept.map((r) => [r.resourceId, r.usageType, r.unblendedUsd])).toEqual([['i-0512991d4fa76e853', '', 0.1044]]);
+    // Same day and instance, two usage types (real CUR rows of 2018-10-01): two rows now.
+    const row = { day: '2018-10-01', accountId: '836060457634', resourceId: 'i-0ed9420a261b3f355', service: 'AmazonEC2', region: 'us-east-1' };
+    await upgraded.db.insert(costResourceDaily).values([
+      { ...row, usageType: 'BoxUsage:m4.xlarge', unblendedUsd: 4.8 },
+      { ...row, usageType: 'DataTransfer-Out-Bytes', unblendedUsd: 0 },
+    ]);
+    expect(await upgraded.db.select().from(costResourceDaily)).toHaveLength(3);
   });
 });

@@ -21,19 +21,20 @@ const config = loadConfig('worker', {
   AWS_REGION: 'us-east-1',
   ANOMALY_MIN_HISTORY_DAYS: '30',
   ANOMALY_MIN_IMPACT_USD: '0.2',
-  ANOMALY_SCOPES: 'total,service,account,region',
+  ANOMALY_SCOPES: 'total,service,account,region,usage-type',
 });
 
 /** Real per-instance EC2 BoxUsage cost per day (test/fixtures/anomaly/README.md). */
 async function resourceRows() {
   const path = join(ANOMALY_FIXTURES, 'cur', 'cur-2018-ec2-boxusage-resource-daily.csv');
   const table = parseCsv(await readFile(path, 'utf8'), path);
-  return table.rows.map(([day, accountId, resourceId, service, region, usd]) => ({
+  return table.rows.map(([day, accountId, resourceId, service, region, usageType, usd]) => ({
     day: day!,
     accountId: accountId!,
     resourceId: resourceId!,
     service: service!,
     region: region!,
+    usageType: usageType!,
     unblendedUsd: Number(usd),
   }));
 }
@@ -104,6 +105,28 @@ describe('score-anomalies attaches CloudWatch evidence to EC2 instances in the r
 
     // Only EC2 instance ids carry evidence.
     for (const e of entries.filter((x) => x.dimension !== 'resource')) expect(e.evidence).toBeUndefined();
+  });
+
+  it('names the resources of a usage-type anomaly, from the resource costs of that usage type only', async () => {
+    const stored = await database.db.select().from(anomalies);
+    // The real CUR's one m4.xlarge instance stopped on 2018-11-20: the usage type's whole fall is
+    // that instance's.
+    const m4 = stored.find((a) => a.scope === 'usage_type:BoxUsage:m4.xlarge' && a.startDay === '2018-11-20');
+    expect(m4).toBeDefined();
+    const entries = m4!.rootCause as StoredEntry[];
+    const usageType = entries.find((e) => e.dimension === 'usage_type')!;
+    const resources = entries.filter((e) => e.dimension === 'resource');
+    expect(resources.map((e) => e.value)).toEqual(['i-0ed9420a261b3f355']);
+    expect(resources[0]!.deltaUsd).toBeCloseTo(usageType.deltaUsd, 6);
+    // Every resource named under a usage-type scope ran that usage type (per the fixture).
+    const ran = new Set((await resourceRows()).map((r) => `${r.usageType} ${r.resourceId}`));
+    const scoped = stored.filter((a) => a.scope.startsWith('usage_type:'));
+    expect(scoped.length).toBeGreaterThan(1);
+    for (const a of scoped) {
+      for (const e of (a.rootCause as StoredEntry[]).filter((x) => x.dimension === 'resource')) {
+        expect(ran.has(`${a.scope.slice('usage_type:'.length)} ${e.value}`)).toBe(true);
+      }
+    }
   });
 
   it('the anomaly detail block shows the evidence under its contributor', async () => {

@@ -52,7 +52,7 @@ export async function replaceResourceCostDays(
       .delete(costResourceDaily)
       .where(and(gte(costResourceDaily.day, p.fromDay), lt(costResourceDaily.day, p.toDay)))
       .returning({ day: costResourceDaily.day });
-    for (const chunk of chunksFor(p.rows, 7)) {
+    for (const chunk of chunksFor(p.rows, 8)) {
       await tx.insert(costResourceDaily).values(chunk.map((r) => ({ ...r, loadedAt: p.loadedAt })));
     }
     return { deleted: deleted.length, inserted: p.rows.length };

@@ -23,7 +23,11 @@ export const costDaily = pgTable(
   ],
 );
 
-/** Per-resource cost per day (EC2 instances and other resources with a line_item_resource_id). */
+/**
+ * Per-resource cost per day and usage type (EC2 instances and other resources with a
+ * line_item_resource_id); the usage type lets a usage-type scope's root cause name its resources.
+ * Rows loaded before it was kept have usage type '' (matched by no usage-type scope).
+ */
 export const costResourceDaily = pgTable(
   'cost_resource_daily',
   {
@@ -32,11 +36,12 @@ export const costResourceDaily = pgTable(
     resourceId: text('resource_id').notNull(),
     service: text('service').notNull(),
     region: text('region').notNull(),
+    usageType: text('usage_type').notNull().default(''),
     unblendedUsd: doublePrecision('unblended_usd').notNull(),
     loadedAt: timestamp('loaded_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    primaryKey({ columns: [t.day, t.accountId, t.resourceId, t.service, t.region] }),
+    primaryKey({ name: 'cost_resource_daily_pk', columns: [t.day, t.accountId, t.resourceId, t.service, t.region, t.usageType] }),
     index('cost_resource_daily_resource_idx').on(t.resourceId, t.day),
   ],
 );

@@ -107,7 +107,7 @@ export const scoreAnomalies: JobHandler<object, ScoreAnomaliesPayload> = async (
   const fromDay = payload.fromDay ?? addDays(history.lastDay, -(config.COST_WINDOW_DAYS - 1));
   const models = await activeModels(db, { kind: 'isolation-forest' });
   const resourceRows: CostRow[] = (await listResourceCostDaily(db, { fromDay: addDays(fromDay, -BASELINE_DAYS), toDay: addDays(history.lastDay, 1) }))
-    .map((r) => ({ day: r.day, accountId: r.accountId, service: r.service, region: r.region, usageType: '', unblendedUsd: r.unblendedUsd, resourceId: r.resourceId }));
+    .map((r) => ({ day: r.day, accountId: r.accountId, service: r.service, region: r.region, usageType: r.usageType, unblendedUsd: r.unblendedUsd, resourceId: r.resourceId }));
   const dismissed = await dismissedAnomalies(db, { sinceDay: addDays(history.lastDay, -90) });
   const span = await metricPointsSpan(db);
   // No stored point at all: an empty span, so every instance reads "no CloudWatch data stored".
