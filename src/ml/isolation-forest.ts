@@ -75,7 +75,8 @@ export function trainIsolationForest(
   end: number,
   options: IsolationForestOptions,
 ): IsolationForest {
-  return grown(data, d, start, end, end, { ...options, scoreEnd: end, rangeAware: true }, true).forest!;
+  // scoreEnd = start: nothing to score, the forest alone.
+  return grown(data, d, start, end, start, { ...options, scoreEnd: start, rangeAware: true }, true).forest!;
 }
 
 /**
