@@ -45,6 +45,17 @@ describe('scoreSeries guarantees', async () => {
     expect(scoreSeries(cut.values, FIVE_MINUTES, { seed: 43 }).unsuppressed).not.toEqual(a.unsuppressed);
   });
 
+  it('calibrates out of bag once a tree samples at most a quarter of the training rows (256 of 1,024 or more)', () => {
+    const oob = scoreSeries(cut.values, FIVE_MINUTES, { seed: 1 });
+    const allTrees = scoreSeries(cut.values, FIVE_MINUTES, { seed: 1, outOfBagShare: 0 });
+    // Models trained at steps 100, 200, ..., 1200: the one at 1100 (1,100 rows) is the first out of bag.
+    const switchAt = oob.retrainedAt[10]!;
+    expect(oob.retrainedAt.length).toBe(12);
+    expect(oob.raw).toEqual(allTrees.raw);
+    expect(oob.pValues.subarray(0, switchAt)).toEqual(allTrees.pValues.subarray(0, switchAt));
+    expect(oob.pValues.subarray(switchAt)).not.toEqual(allTrees.pValues.subarray(switchAt));
+  });
+
   it('is causal: appending future rows does not change earlier scores', () => {
     const full = scoreSeries(cut.values, FIVE_MINUTES, { seed: 1 });
     for (const end of [150, 640, 951]) {

@@ -93,6 +93,18 @@ describe('trainAndScore out of bag', async () => {
     expect(mean(oob.subarray(0, 500))).toBeGreaterThan(mean(all.subarray(0, 500)));
   });
 
+  it('with one tree: a sampled training row has no out-of-bag tree (0.5), any other keeps its score', () => {
+    const one = { ...options, trees: 1 };
+    const single = trainAndScore(fm.data, 4, 200, 700, one).scores;
+    const singleOob = trainAndScore(fm.data, 4, 200, 700, { ...one, outOfBag: true }).scores;
+    let sampled = 0;
+    for (let r = 0; r < 500; r++) {
+      if (singleOob[r] === 0.5) sampled++;
+      else expect(singleOob[r]).toBe(single[r]);
+    }
+    expect(sampled).toBe(64);
+  });
+
   it('gives the ordinary score 0.5 to a row every tree sampled (no out-of-bag tree)', () => {
     const whole = trainAndScore(fm.data, 4, 200, 264, { ...options, outOfBag: true }).scores;
     expect(Array.from(whole.subarray(0, 64))).toEqual(new Array(64).fill(0.5));

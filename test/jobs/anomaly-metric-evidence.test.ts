@@ -141,4 +141,21 @@ describe('score-anomalies attaches CloudWatch evidence to EC2 instances in the r
     const account = lines.findIndex((l) => l.includes('account *011254002932*'));
     expect(lines[account + 1]).toMatch(/^\d+\. /);
   });
+
+  // Last: it rewrites the stored resource costs.
+  it('does not rank the resources of a usage-type anomaly over days stored without usage types (before migration 0002)', async () => {
+    const legacy = (await resourceRows()).filter((r) => r.day < '2018-12-01').map((r) => ({ ...r, usageType: '' }));
+    await replaceResourceCostDays(database.db, { fromDay: '2018-10-01', toDay: '2018-12-01', rows: legacy, loadedAt: now });
+    await scoreAnomalies(ctx(), {});
+    const stored = await database.db.select().from(anomalies);
+    const m4 = stored.find((a) => a.scope === 'usage_type:BoxUsage:m4.xlarge' && a.startDay === '2018-11-20')!;
+    const entries = m4.rootCause as StoredEntry[];
+    expect(entries.filter((e) => e.dimension === 'resource')).toEqual([]);
+    expect(entries.find((e) => e.dimension === 'resources')?.value).toMatch(/^not ranked: .*stored before their usage type was kept/);
+    expect(rootCauseText(m4)).toContain('resources: not ranked');
+    // Scopes without a usage type still rank the same resources.
+    const fall = stored.find((a) => a.scope === 'account:011254002932' && a.startDay === '2018-12-04')!;
+    const stopped = (fall.rootCause as StoredEntry[]).find((e) => e.dimension === 'resource' && e.value === 'i-0512991d4fa76e853')!;
+    expect(stopped.deltaUsd).toBeCloseTo(0.007517 - 7.772, 6);
+  });
 });

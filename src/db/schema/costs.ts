@@ -26,7 +26,8 @@ export const costDaily = pgTable(
 /**
  * Per-resource cost per day and usage type (EC2 instances and other resources with a
  * line_item_resource_id); the usage type lets a usage-type scope's root cause name its resources.
- * Rows loaded before it was kept have usage type '' (matched by no usage-type scope).
+ * Rows loaded before it was kept (migration 0002) have usage type '', as a line without one would;
+ * score-anomalies ranks no resources for a usage-type scope over days that hold such rows.
  */
 export const costResourceDaily = pgTable(
   'cost_resource_daily',

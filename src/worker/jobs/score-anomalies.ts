@@ -43,7 +43,22 @@ export function severityThresholds(config: Config): SeverityThresholds {
   };
 }
 
-function rootCauseOf(anomaly: CostAnomaly, rows: readonly CostRow[], resourceRows: readonly CostRow[]): Contributor[] {
+/** A stored root-cause line that is not a contributor (shown as "dimension: value"). */
+interface RootCauseNote {
+  dimension: string;
+  value: string;
+}
+
+const RESOURCES_WITHOUT_USAGE_TYPE: RootCauseNote = {
+  dimension: 'resources',
+  value: 'not ranked: per-resource costs of these days were stored before their usage type was kept (migration 0002); such days leave the 4-week baseline as new days are collected',
+};
+
+function rootCauseOf(
+  anomaly: CostAnomaly,
+  rows: readonly CostRow[],
+  resourceRows: readonly CostRow[],
+): { contributors: Contributor[]; notes: RootCauseNote[] } {
   const inScope = (r: CostRow) => rowInScope(r, anomaly.dimensions);
   const during = (r: CostRow) => r.day >= anomaly.startDay && r.day <= anomaly.endDay;
   const baselineFrom = addDays(anomaly.startDay, -BASELINE_DAYS);
@@ -53,14 +68,20 @@ function rootCauseOf(anomaly: CostAnomaly, rows: readonly CostRow[], resourceRow
     const baseline = baselineFromHistory(scoped.filter(before), BASELINE_DAYS, anomaly.durationDays);
     return rankRootCauses(scoped.filter(during), baseline, anomaly.expectedUsd).contributors;
   };
+  // A usage-type scope cannot tell which of the resource rows stored without a usage type are its
+  // own: rather than a baseline missing those days, no resource ranking.
+  const unknownUsageType = anomaly.dimensions.usageType !== undefined &&
+    resourceRows.some((r) => r.usageType === '' && (before(r) || during(r)));
+  const notes = unknownUsageType ? [RESOURCES_WITHOUT_USAGE_TYPE] : [];
   const byDimension = rank(rows);
-  const resources = resourceRows.length > 0 ? rank(resourceRows).resource : [];
+  const resources = resourceRows.length > 0 && !unknownUsageType ? rank(resourceRows).resource : [];
   const dims = [byDimension.account, byDimension.service, byDimension.region, byDimension.usage_type, resources];
   // Ranked by dollar contribution to the deviation, biggest movers of every dimension together.
-  return dims
+  const contributors = dims
     .flatMap((list) => list.slice(0, TOP_CONTRIBUTORS))
     .filter((c) => c.deltaUsd !== 0)
     .sort((a, b) => Math.abs(b.deltaUsd) - Math.abs(a.deltaUsd));
+  return { contributors, notes };
 }
 
 const dayStart = (day: string) => Date.parse(`${day}T00:00:00Z`);
@@ -128,6 +149,7 @@ export const scoreAnomalies: JobHandler<object, ScoreAnomaliesPayload> = async (
     for (const a of detection.anomalies.filter((x) => x.endDay >= fromDay)) {
       const repeat = repeatsDismissed(a, dismissed);
       if (repeat) repeats++;
+      const cause = rootCauseOf(a, history.rows, resourceRows);
       rows.push({
         scope: a.scopeKey,
         accountId: a.dimensions.accountId ?? null,
@@ -145,7 +167,8 @@ export const scoreAnomalies: JobHandler<object, ScoreAnomaliesPayload> = async (
         impactUsd: a.impactUsd,
         impactPercent: Number.isFinite(a.impactPercent) ? a.impactPercent : null,
         rootCause: [
-          ...(await withMetricEvidence(db, a, rootCauseOf(a, history.rows, resourceRows), collected)),
+          ...(await withMetricEvidence(db, a, cause.contributors, collected)),
+          ...cause.notes,
           ...(repeat ? [{ dimension: 'feedback', value: `repeats anomaly #${repeat.id}, marked ${repeat.feedback}` }] : []),
         ],
         modelId: models.get(a.scopeKey)?.id ?? null,
