@@ -64,6 +64,22 @@ describe('scoreSeries guarantees', async () => {
     }
   });
 
+  it('scores a window with a model trained at its start, and trains only the models the window needs', () => {
+    const full = scoreSeries(cut.values, FIVE_MINUTES, { seed: 1 }, { anchor: 650, from: 0 });
+    expect(full.schedule).toEqual([100, 150, 250, 350, 450, 550, 650, 750, 850, 950, 1050, 1150, 1250]);
+    expect(full.retrainedAt).toEqual(full.schedule);
+    for (const [from, firstModel] of [[650, 650], [600, 550], [1299, 1250]] as const) {
+      const part = scoreSeries(cut.values, FIVE_MINUTES, { seed: 1 }, { anchor: 650, from });
+      expect(part.schedule).toEqual(full.schedule);
+      expect(part.retrainedAt).toEqual(full.schedule.filter((t) => t >= firstModel));
+      expect(Array.from(part.raw.subarray(100, firstModel)).every(Number.isNaN)).toBe(true);
+      expect(part.raw.subarray(firstModel)).toEqual(full.raw.subarray(firstModel));
+      expect(part.unsuppressed.subarray(firstModel)).toEqual(full.unsuppressed.subarray(firstModel));
+    }
+    // Without a window (or anchored at the first model) the schedule is the default one.
+    expect(scoreSeries(cut.values, FIVE_MINUTES, { seed: 1 }, { anchor: 0, from: 0 }).raw).toEqual(scoreSeries(cut.values, FIVE_MINUTES, { seed: 1 }).raw);
+  });
+
   it('scores 0 until it has enough history, and retrains on schedule', () => {
     const run = scoreSeries(cut.values, FIVE_MINUTES, { seed: 1, minTrainingRows: 100, retrainEvery: 100 });
     expect(max(run.scores, 0, 100)).toBe(0);

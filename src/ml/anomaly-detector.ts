@@ -152,15 +152,54 @@ export interface SeriesScores {
   raw: Float64Array;
   /** Step indices where a model was (re)trained. */
   retrainedAt: number[];
+  /** Step indices of every retraining point of the full run (a window trains only some). */
+  schedule: number[];
   features: string[];
   windows: SeriesWindows;
+}
+
+/**
+ * Where a run retrains and what it scores. By default models are trained at `minTrainingRows`
+ * usable steps and every `retrainEvery` after. With a window, the schedule is shifted so that a
+ * model is trained at step `anchor` on everything before it (the freshest causal model for a
+ * scoring window that starts there), and models whose steps all lie before step `from` are not
+ * trained: those steps stay unscored (NaN), every other score is what the full run with the same
+ * anchor gives.
+ */
+export interface ScoringWindow {
+  anchor: number;
+  /** At most `anchor`. */
+  from: number;
+}
+
+/** Retraining points (usable-row indices) of a run over `usable` rows. */
+function retrainingPoints(usable: number, s: Settings, anchorRow: number): number[] {
+  const points: number[] = [];
+  if (usable <= s.minTrainingRows) return points;
+  points.push(s.minTrainingRows);
+  let j = anchorRow - s.retrainEvery * Math.floor((anchorRow - s.minTrainingRows) / s.retrainEvery);
+  if (j === s.minTrainingRows) j += s.retrainEvery;
+  for (; j < usable; j += s.retrainEvery) points.push(j);
+  return points;
+}
+
+/** First usable row at or after `step`. */
+function rowAtOrAfter(index: Int32Array, step: number): number {
+  let lo = 0;
+  let hi = index.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (index[mid]! < step) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /**
  * Causal anomaly scores of a regular series (NaN marks a missing step), retraining every
  * `retrainEvery` usable steps on the trailing `trainingWindow` usable steps.
  */
-export function scoreSeries(values: ArrayLike<number>, stepMs: number, options: DetectorOptions = {}): SeriesScores {
+export function scoreSeries(values: ArrayLike<number>, stepMs: number, options: DetectorOptions = {}, window?: ScoringWindow): SeriesScores {
   const windows = windowsForStep(stepMs);
   const s = settings(windows, options);
   const packed = packFeatures(values, windows);
@@ -173,12 +212,17 @@ export function scoreSeries(values: ArrayLike<number>, stepMs: number, options: 
     pValues[packed.index[j]!] = 1;
     unsuppressed[packed.index[j]!] = 0;
   }
+  const anchorRow = window ? Math.max(s.minTrainingRows, rowAtOrAfter(packed.index, window.anchor)) : s.minTrainingRows;
+  const fromRow = window ? rowAtOrAfter(packed.index, window.from) : 0;
+  const points = retrainingPoints(usable, s, anchorRow);
   const retrainedAt: number[] = [];
-  for (let j = s.minTrainingRows; j < usable; j += s.retrainEvery) {
+  points.forEach((j, k) => {
     // The model trained on rows [start, j) scores rows j..next-1; its training rows calibrate it.
-    const next = Math.min(usable, j + s.retrainEvery);
+    const next = points[k + 1] ?? usable;
+    if (next <= fromRow) return;
     const start = Math.max(0, j - s.trainingWindow);
-    const seed = deriveSeed(s.seed, retrainedAt.length);
+    // The seed follows the model's place in the schedule, so a partial run matches the full one.
+    const seed = deriveSeed(s.seed, k);
     const sampleSize = sampleSizeFor(j - start, s);
     const options = { trees: s.trees, sampleSize, seed, outOfBag: outOfBag(sampleSize, j - start, s) };
     const scored = s.backend.trainAndScore(packed.data, packed.d, start, j, next, options);
@@ -190,9 +234,10 @@ export function scoreSeries(values: ArrayLike<number>, stepMs: number, options: 
       unsuppressed[t] = probabilityToScore(pValues[t]!);
     }
     retrainedAt.push(packed.index[j]!);
-  }
+  });
   const scores = suppressRepeats(unsuppressed, { cooldown: s.cooldown, margin: s.repeatMargin });
-  return { scores, unsuppressed, pValues, raw, retrainedAt, features: packed.names, windows };
+  const schedule = points.map((j) => packed.index[j]!);
+  return { scores, unsuppressed, pValues, raw, retrainedAt, schedule, features: packed.names, windows };
 }
 
 /** A trained model version: plain JSON, enough to score new steps without retraining. */

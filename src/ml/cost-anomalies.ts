@@ -3,7 +3,7 @@
  * scores, consecutive anomalous days merged into one anomaly, dollar impact and severity.
  */
 import { mergeAnomalousDays, type AnomalyEpisode, type ScoredDay } from './anomaly-episodes.js';
-import { DEFAULT_ALARM_SCORE, scoreSeries, type DetectorOptions } from './anomaly-detector.js';
+import { DEFAULT_ALARM_SCORE, scoreSeries, type DetectorOptions, type SeriesScores } from './anomaly-detector.js';
 import type { ScopeDimensions, ScopeKind, ScopeSeries } from './cost-scopes.js';
 import { DAY_MS, rollingMean, seasonalEffect } from './features.js';
 import { classifySeverity, DEFAULT_SEVERITY_THRESHOLDS, type Severity, type SeverityThresholds } from './severity.js';
@@ -13,6 +13,12 @@ export interface CostAnomalyOptions {
   minHistoryDays?: number;
   /** A scope with fewer days than this is reported as new, not scored. @defaultValue 10 */
   newScopeDays?: number;
+  /**
+   * Only the anomalies that end on or after this day are wanted (the scoring job's window): the
+   * model in force from this day on is trained on every day before it, and earlier days are
+   * scored only as far back as an anomaly under way on this day reaches. Default: every day.
+   */
+  fromDay?: string;
   /** Score from which a day is anomalous. @defaultValue DEFAULT_ALARM_SCORE */
   alarmScore?: number;
   detector?: DetectorOptions;
@@ -57,6 +63,23 @@ export function expectedDailyCost(values: ArrayLike<number>): Float64Array {
   return out;
 }
 
+/**
+ * The run for a window starting on `fromDay`: a model trained on every day before it scores it,
+ * and an anomaly under way on the first scored day is followed back, a model at a time, until a
+ * day below the alarm (or the first model) bounds it, so that it keeps its start day.
+ */
+function scoreFrom(series: ScopeSeries, detector: DetectorOptions, fromDay: string, alarm: number): SeriesScores {
+  const found = series.days.findIndex((d) => d >= fromDay);
+  const anchor = found < 0 ? series.days.length : found;
+  let run = scoreSeries(series.values, DAY_MS, detector, { anchor, from: anchor });
+  for (;;) {
+    const first = run.retrainedAt[0];
+    const k = first === undefined ? -1 : run.schedule.indexOf(first);
+    if (k <= 0 || run.unsuppressed[first!]! < alarm) return run;
+    run = scoreSeries(series.values, DAY_MS, detector, { anchor, from: run.schedule[k - 1]! });
+  }
+}
+
 /** Scores a scope's daily series causally and returns its anomalies (newest data last). */
 export function detectCostAnomalies(series: ScopeSeries, options: CostAnomalyOptions = {}): ScopeDetection {
   const minHistory = options.minHistoryDays ?? 90;
@@ -76,7 +99,11 @@ export function detectCostAnomalies(series: ScopeSeries, options: CostAnomalyOpt
   if (historyDays <= minHistory) {
     return unscored('insufficient-history', `${historyDays} day(s) of cost data; scoring starts after ${minHistory}`);
   }
-  const run = scoreSeries(series.values, DAY_MS, { minTrainingRows: minHistory, ...options.detector });
+  const alarm = options.alarmScore ?? DEFAULT_ALARM_SCORE;
+  const detector = { minTrainingRows: minHistory, ...options.detector };
+  const run = options.fromDay === undefined
+    ? scoreSeries(series.values, DAY_MS, detector)
+    : scoreFrom(series, detector, options.fromDay, alarm);
   // Days after the first model are scored; a continuing anomaly keeps its unsuppressed score so
   // that it merges into one episode.
   const days: ScoredDay[] = series.days.map((day, t) => ({
@@ -85,9 +112,8 @@ export function detectCostAnomalies(series: ScopeSeries, options: CostAnomalyOpt
     actualUsd: series.values[t]!,
     expectedUsd: expected[t]!,
   }));
-  const alarm = options.alarmScore ?? DEFAULT_ALARM_SCORE;
   const thresholds = options.severity ?? DEFAULT_SEVERITY_THRESHOLDS;
-  const anomalies = mergeAnomalousDays(days, alarm).map((e) => ({
+  const anomalies = mergeAnomalousDays(days, alarm).filter((e) => options.fromDay === undefined || e.endDay >= options.fromDay).map((e) => ({
     ...e,
     scopeKey: series.key,
     kind: series.kind,

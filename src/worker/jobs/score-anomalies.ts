@@ -115,8 +115,8 @@ function repeatsDismissed(anomaly: CostAnomaly, dismissed: readonly Anomaly[]): 
 }
 
 /**
- * Scores every configured cost scope causally over its history and stores the anomalies of the
- * last COST_WINDOW_DAYS: re-scoring updates an anomaly (keyed by scope and start day), an anomaly
+ * Scores the last COST_WINDOW_DAYS of every configured cost scope causally, with a model trained
+ * on the days before the window, and stores the anomalies that reach into it: re-scoring updates an anomaly (keyed by scope and start day), an anomaly
  * still going on the newest day stays open, and its root cause ranks the accounts, services,
  * regions, usage types and resources by their dollar contribution, with CloudWatch evidence for
  * the EC2 instances among them.
@@ -144,9 +144,9 @@ export const scoreAnomalies: JobHandler<object, ScoreAnomaliesPayload> = async (
   let repeats = 0;
   for (const series of history.series.values()) {
     await yieldToEventLoop();
-    const detection = detectCostAnomalies(series, options);
+    const detection = detectCostAnomalies(series, { ...options, fromDay });
     if (detection.status !== 'scored') notScored.push(`${series.key}: ${detection.note}`);
-    for (const a of detection.anomalies.filter((x) => x.endDay >= fromDay)) {
+    for (const a of detection.anomalies) {
       const repeat = repeatsDismissed(a, dismissed);
       if (repeat) repeats++;
       const cause = rootCauseOf(a, history.rows, resourceRows);
