@@ -5,6 +5,8 @@ import { setAnomalyFeedback } from '../../src/db/queries/anomalies.js';
 import { replaceCostDays } from '../../src/db/queries/cost-daily.js';
 import { anomalies, mlModels } from '../../src/db/schema/index.js';
 import { logger } from '../../src/logger.js';
+import { detectCostAnomalies } from '../../src/ml/cost-anomalies.js';
+import { loadCostHistory } from '../../src/worker/jobs/cost-history.js';
 import { scoreAnomalies } from '../../src/worker/jobs/score-anomalies.js';
 import { trainAnomaly } from '../../src/worker/jobs/train-anomaly.js';
 import { curCostDailyRows } from '../helpers/cur-fixture.js';
@@ -76,5 +78,33 @@ describe('anomaly training and scoring jobs on the real CUR', () => {
     const after = await database.db.select().from(anomalies);
     expect(after).toHaveLength(stored.length);
     expect(after.find((a) => a.id === stored[0]!.id)!.feedback).toBe('not-anomaly');
+  });
+});
+
+describe('the scoring job on a window of the real CUR', () => {
+  let database: TestDatabase;
+  const now = new Date('2019-01-01T08:00:00Z');
+  const ctx = () => ({ db: database.db, config, log: logger.child({ module: 'test' }), now: () => now });
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    await replaceCostDays(database.db, { fromDay: '2018-10-01', toDay: '2019-01-01', rows: curCostDailyRows(), loadedAt: now });
+  });
+  afterAll(() => database?.drop());
+
+  it('stores the anomalies that reach into the window, as detectCostAnomalies finds them with a model trained before it', async () => {
+    const fromDay = '2018-11-21';
+    const outcome = await scoreAnomalies(ctx(), { fromDay });
+    expect(outcome.details?.['window']).toBe('2018-11-21..2018-12-31');
+    const history = (await loadCostHistory(database.db, { kinds: ['total', 'service', 'account'], days: 400 }))!;
+    const expected = [...history.series.values()].flatMap((s) =>
+      detectCostAnomalies(s, { fromDay, minHistoryDays: 30, newScopeDays: 10, detector: { seed: 1 } }).anomalies.map((a) => `${a.scopeKey} ${a.startDay}..${a.endDay}`),
+    );
+    const stored = await database.db.select().from(anomalies);
+    expect(stored.map((a) => `${a.scope} ${a.startDay}..${a.endDay}`).sort()).toEqual(expected.sort());
+    expect(stored.length).toBeGreaterThan(0);
+    for (const a of stored) expect(a.endDay >= fromDay).toBe(true);
+    // Among them, AWS Glue's stop from its first day, scored by a model of the 51 days before it.
+    expect(stored.find((a) => a.scope === 'service:AWSGlue')).toMatchObject({ startDay: '2018-11-21', actualUsd: 0 });
   });
 });
