@@ -62,6 +62,7 @@ const schema = z.object({
 
   ANOMALY_MIN_HISTORY_DAYS: int(14, 1000).default(90),
   ANOMALY_NEW_SERVICE_DAYS: int(1, 90).default(10),
+  ANOMALY_SCORE_DAYS: int(1, 400).default(14),
   ANOMALY_MIN_IMPACT_USD: num(0, 1e9).default(10),
   ANOMALY_MIN_IMPACT_PERCENT: num(0, 10_000).default(10),
   ANOMALY_SCOPES: csv

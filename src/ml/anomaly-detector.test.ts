@@ -68,7 +68,7 @@ describe('scoreSeries guarantees', async () => {
     const full = scoreSeries(cut.values, FIVE_MINUTES, { seed: 1 }, { anchor: 650, from: 0 });
     expect(full.schedule).toEqual([100, 150, 250, 350, 450, 550, 650, 750, 850, 950, 1050, 1150, 1250]);
     expect(full.retrainedAt).toEqual(full.schedule);
-    for (const [from, firstModel] of [[650, 650], [600, 550], [1299, 1250]] as const) {
+    for (const [from, firstModel] of [[650, 650], [700, 650], [600, 550], [1299, 1250]] as const) {
       const part = scoreSeries(cut.values, FIVE_MINUTES, { seed: 1 }, { anchor: 650, from });
       expect(part.schedule).toEqual(full.schedule);
       expect(part.retrainedAt).toEqual(full.schedule.filter((t) => t >= firstModel));

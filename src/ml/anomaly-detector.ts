@@ -23,6 +23,9 @@ import { fitCalibration, probabilityToScore, suppressRepeats, tailProbability } 
 /** Scores at or above this are alarms by default: tail probability 1e-3 or less. */
 export const DEFAULT_ALARM_SCORE = 0.375;
 
+/** Usable steps between retrainings by default. */
+export const DEFAULT_RETRAIN_EVERY = 100;
+
 /** A forest implementation (the benchmark swaps ours for ml-isolation-forest). */
 export interface ForestBackend {
   name: string;
@@ -89,7 +92,7 @@ function settings(windows: SeriesWindows, options: DetectorOptions): Settings {
     trees: options.trees ?? 100,
     sampleSize: options.sampleSize ?? 256,
     trainingWindow: options.trainingWindow ?? 3000,
-    retrainEvery: options.retrainEvery ?? 100,
+    retrainEvery: options.retrainEvery ?? DEFAULT_RETRAIN_EVERY,
     minTrainingRows: options.minTrainingRows ?? 100,
     outOfBagShare: options.outOfBagShare ?? 0.25,
     tailFraction: options.tailFraction ?? 0.02,
@@ -161,14 +164,12 @@ export interface SeriesScores {
 /**
  * Where a run retrains and what it scores. By default models are trained at `minTrainingRows`
  * usable steps and every `retrainEvery` after. With a window, the schedule is shifted so that a
- * model is trained at step `anchor` on everything before it (the freshest causal model for a
- * scoring window that starts there), and models whose steps all lie before step `from` are not
- * trained: those steps stay unscored (NaN), every other score is what the full run with the same
- * anchor gives.
+ * model is trained at step `anchor` on everything before it, and only the models that score a
+ * step at or after `from` are trained: the steps of the others stay unscored (NaN), every other
+ * score is what the full run with the same anchor gives.
  */
 export interface ScoringWindow {
   anchor: number;
-  /** At most `anchor`. */
   from: number;
 }
 

@@ -3,8 +3,8 @@
  * scores, consecutive anomalous days merged into one anomaly, dollar impact and severity.
  */
 import { mergeAnomalousDays, type AnomalyEpisode, type ScoredDay } from './anomaly-episodes.js';
-import { DEFAULT_ALARM_SCORE, scoreSeries, type DetectorOptions, type SeriesScores } from './anomaly-detector.js';
-import type { ScopeDimensions, ScopeKind, ScopeSeries } from './cost-scopes.js';
+import { DEFAULT_ALARM_SCORE, DEFAULT_RETRAIN_EVERY, scoreSeries, type DetectorOptions, type SeriesScores } from './anomaly-detector.js';
+import { dayToMs, msToDay, type ScopeDimensions, type ScopeKind, type ScopeSeries } from './cost-scopes.js';
 import { DAY_MS, rollingMean, seasonalEffect } from './features.js';
 import { classifySeverity, DEFAULT_SEVERITY_THRESHOLDS, type Severity, type SeverityThresholds } from './severity.js';
 
@@ -14,9 +14,9 @@ export interface CostAnomalyOptions {
   /** A scope with fewer days than this is reported as new, not scored. @defaultValue 10 */
   newScopeDays?: number;
   /**
-   * Only the anomalies that end on or after this day are wanted (the scoring job's window): the
-   * model in force from this day on is trained on every day before it, and earlier days are
-   * scored only as far back as an anomaly under way on this day reaches. Default: every day.
+   * Only the anomalies that end on or after this day are wanted (the scoring job's window): only
+   * the models that score the window are trained (on a calendar grid, see `scoreFrom`), and
+   * earlier days are scored only as far back as an anomaly under way reaches. Default: every day.
    */
   fromDay?: string;
   /** Score from which a day is anomalous. @defaultValue DEFAULT_ALARM_SCORE */
@@ -63,15 +63,25 @@ export function expectedDailyCost(values: ArrayLike<number>): Float64Array {
   return out;
 }
 
+/** Index of the first day on or after `day` (the length when there is none). */
+function indexFrom(days: readonly string[], day: string): number {
+  const i = days.findIndex((d) => d >= day);
+  return i < 0 ? days.length : i;
+}
+
 /**
- * The run for a window starting on `fromDay`: a model trained on every day before it scores it,
- * and an anomaly under way on the first scored day is followed back, a model at a time, until a
- * day below the alarm (or the first model) bounds it, so that it keeps its start day.
+ * The run for a window starting on `fromDay`. Models are trained on a calendar grid, every
+ * `retrainEvery` days counted from 1970-01-01, so that the next run, a day later, trains the same
+ * models on the same days and what it stored stays as it was unless the costs change; only the
+ * models that score days of the window are trained. An anomaly under way on the first scored day
+ * is followed back, a model at a time, until a day below the alarm (or the first model) bounds
+ * it, so that it keeps its start day.
  */
 function scoreFrom(series: ScopeSeries, detector: DetectorOptions, fromDay: string, alarm: number): SeriesScores {
-  const found = series.days.findIndex((d) => d >= fromDay);
-  const anchor = found < 0 ? series.days.length : found;
-  let run = scoreSeries(series.values, DAY_MS, detector, { anchor, from: anchor });
+  const every = (detector.retrainEvery ?? DEFAULT_RETRAIN_EVERY) * DAY_MS;
+  const gridDay = msToDay(Math.floor(dayToMs(fromDay) / every) * every);
+  const anchor = indexFrom(series.days, gridDay);
+  let run = scoreSeries(series.values, DAY_MS, detector, { anchor, from: indexFrom(series.days, fromDay) });
   for (;;) {
     const first = run.retrainedAt[0];
     const k = first === undefined ? -1 : run.schedule.indexOf(first);

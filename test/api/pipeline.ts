@@ -19,13 +19,14 @@ import { curCostDailyRows } from '../helpers/cur-fixture.js';
 export const PIPELINE_NOW = new Date('2019-01-01T08:00:00Z');
 
 // The sample holds 92 days, so the minimum history is 30 days (the default 90 would train nothing);
-// every scope kind is modelled so that the lists are longer than one page.
+// every scope kind is modelled and every day scored, so that the lists are longer than one page.
 const config = loadConfig('worker', {
   DATABASE_URL: 'postgres://unused',
   REDIS_URL: 'redis://unused',
   AWS_REGION: 'us-east-1',
   ANOMALY_MIN_HISTORY_DAYS: '30',
   ANOMALY_MIN_IMPACT_USD: '5',
+  ANOMALY_SCORE_DAYS: '92',
   ANOMALY_SCOPES: 'total,account,service,account-service,region,usage-type',
 });
 

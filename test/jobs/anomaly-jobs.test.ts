@@ -56,6 +56,8 @@ describe('anomaly training and scoring jobs on the real CUR', () => {
 
   it('stores anomalies with impact and root cause, and re-scoring updates instead of duplicating', async () => {
     const first = await scoreAnomalies(ctx(), {});
+    // The default window: the newest ANOMALY_SCORE_DAYS (14) days.
+    expect(first.details?.['window']).toBe('2018-12-18..2018-12-31');
     expect(first.counts['anomalies']).toBeGreaterThan(0);
     const stored = await database.db.select().from(anomalies);
     expect(stored).toHaveLength(first.counts['anomalies']!);
@@ -104,7 +106,8 @@ describe('the scoring job on a window of the real CUR', () => {
     expect(stored.map((a) => `${a.scope} ${a.startDay}..${a.endDay}`).sort()).toEqual(expected.sort());
     expect(stored.length).toBeGreaterThan(0);
     for (const a of stored) expect(a.endDay >= fromDay).toBe(true);
-    // Among them, AWS Glue's stop from its first day, scored by a model of the 51 days before it.
+    // Among them, AWS Glue's stop from its first day (the 100-day grid puts the first model, day 30,
+    // in force for the whole 92 days).
     expect(stored.find((a) => a.scope === 'service:AWSGlue')).toMatchObject({ startDay: '2018-11-21', actualUsd: 0 });
   });
 });

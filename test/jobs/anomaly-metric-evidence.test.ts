@@ -14,13 +14,15 @@ import { ANOMALY_FIXTURES, hourlyPoints, readNabCut } from '../anomaly/fixtures.
 import { curCostDailyRows } from '../helpers/cur-fixture.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 
-// Account 011254002932 of the real CUR is small, so impacts of cents count.
+// Account 011254002932 of the real CUR is small, so impacts of cents count; every one of its 92
+// days is scored.
 const config = loadConfig('worker', {
   DATABASE_URL: 'postgres://unused',
   REDIS_URL: 'redis://unused',
   AWS_REGION: 'us-east-1',
   ANOMALY_MIN_HISTORY_DAYS: '30',
   ANOMALY_MIN_IMPACT_USD: '0.2',
+  ANOMALY_SCORE_DAYS: '92',
   ANOMALY_SCOPES: 'total,service,account,region,usage-type',
 });
 

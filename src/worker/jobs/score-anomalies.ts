@@ -115,8 +115,9 @@ function repeatsDismissed(anomaly: CostAnomaly, dismissed: readonly Anomaly[]): 
 }
 
 /**
- * Scores the last COST_WINDOW_DAYS of every configured cost scope causally, with a model trained
- * on the days before the window, and stores the anomalies that reach into it: re-scoring updates an anomaly (keyed by scope and start day), an anomaly
+ * Scores the last ANOMALY_SCORE_DAYS of every configured cost scope causally, with models on a
+ * calendar grid (the same models night after night), and stores the anomalies that reach into
+ * the window: re-scoring updates an anomaly (keyed by scope and start day), an anomaly
  * still going on the newest day stays open, and its root cause ranks the accounts, services,
  * regions, usage types and resources by their dollar contribution, with CloudWatch evidence for
  * the EC2 instances among them.
@@ -125,7 +126,7 @@ export const scoreAnomalies: JobHandler<object, ScoreAnomaliesPayload> = async (
   const { db, config, log } = ctx;
   const history = await loadCostHistory(db, { kinds: scopeKindsFrom(config), days: HISTORY_DAYS });
   if (!history) return { counts: { scopes: 0 }, skipped: NO_COST_DATA };
-  const fromDay = payload.fromDay ?? addDays(history.lastDay, -(config.COST_WINDOW_DAYS - 1));
+  const fromDay = payload.fromDay ?? addDays(history.lastDay, -(config.ANOMALY_SCORE_DAYS - 1));
   const models = await activeModels(db, { kind: 'isolation-forest' });
   const resourceRows: CostRow[] = (await listResourceCostDaily(db, { fromDay: addDays(fromDay, -BASELINE_DAYS), toDay: addDays(history.lastDay, 1) }))
     .map((r) => ({ day: r.day, accountId: r.accountId, service: r.service, region: r.region, usageType: r.usageType, unblendedUsd: r.unblendedUsd, resourceId: r.resourceId }));

@@ -21,7 +21,7 @@ export const trainAnomalyPayload = z.object({
 export type TrainAnomalyPayload = z.infer<typeof trainAnomalyPayload>;
 
 export const scoreAnomaliesPayload = z.object({
-  /** Score the days from here to the newest stored day; default: the last COST_WINDOW_DAYS (the days whose costs collection refreshes). */
+  /** Score the days from here to the newest stored day; default: the last ANOMALY_SCORE_DAYS. */
   fromDay: day.optional(),
 });
 export type ScoreAnomaliesPayload = z.infer<typeof scoreAnomaliesPayload>;

@@ -73,9 +73,10 @@ export async function loadCostDaily(db: Db, rows: readonly CostRow[] = readCostR
   return [...rows];
 }
 
-/** Settings the jobs read: every cost scope (usage types too), 28 days of history before scoring. */
+/** Settings the jobs read: every cost scope (usage types too), 28 days of history before scoring, every day scored. */
 export const JOB_SETTINGS = {
   ANOMALY_MIN_HISTORY_DAYS: 28,
+  ANOMALY_SCORE_DAYS: 92,
   ANOMALY_SCOPES: ['total', 'account', 'service', 'account-service', 'region', 'usage-type'],
 } satisfies Partial<Config>;
 
