@@ -65,19 +65,34 @@ describe('scoreSeries guarantees', async () => {
   });
 
   it('scores a window with a model trained at its start, and trains only the models the window needs', () => {
-    const full = scoreSeries(cut.values, FIVE_MINUTES, { seed: 1 }, { anchor: 650, from: 0 });
+    const full = scoreSeries(cut.values, FIVE_MINUTES, { seed: 1 }, { anchor: 650, from: 0, origin: 0 });
     expect(full.schedule).toEqual([100, 150, 250, 350, 450, 550, 650, 750, 850, 950, 1050, 1150, 1250]);
     expect(full.retrainedAt).toEqual(full.schedule);
     for (const [from, firstModel] of [[650, 650], [700, 650], [600, 550], [1299, 1250]] as const) {
-      const part = scoreSeries(cut.values, FIVE_MINUTES, { seed: 1 }, { anchor: 650, from });
+      const part = scoreSeries(cut.values, FIVE_MINUTES, { seed: 1 }, { anchor: 650, from, origin: 0 });
       expect(part.schedule).toEqual(full.schedule);
       expect(part.retrainedAt).toEqual(full.schedule.filter((t) => t >= firstModel));
       expect(Array.from(part.raw.subarray(100, firstModel)).every(Number.isNaN)).toBe(true);
       expect(part.raw.subarray(firstModel)).toEqual(full.raw.subarray(firstModel));
       expect(part.unsuppressed.subarray(firstModel)).toEqual(full.unsuppressed.subarray(firstModel));
     }
-    // Without a window (or anchored at the first model) the schedule is the default one.
-    expect(scoreSeries(cut.values, FIVE_MINUTES, { seed: 1 }, { anchor: 0, from: 0 }).raw).toEqual(scoreSeries(cut.values, FIVE_MINUTES, { seed: 1 }).raw);
+    // Anchored at the first model, the schedule is the default one (the seeds are absolute).
+    expect(scoreSeries(cut.values, FIVE_MINUTES, { seed: 1 }, { anchor: 0, from: 0, origin: 0 }).retrainedAt).toEqual(scoreSeries(cut.values, FIVE_MINUTES, { seed: 1 }).retrainedAt);
+  });
+
+  it('retrains the same model from a series loaded from a later start, given its absolute origin', () => {
+    // The model at step 650 trains on steps 350..649, whose features read back to step 56.
+    const options = { seed: 1, trainingWindow: 300 };
+    const whole = scoreSeries(cut.values, FIVE_MINUTES, options, { anchor: 650, from: 650, origin: 0 });
+    const later = scoreSeries(cut.values.slice(50), FIVE_MINUTES, options, { anchor: 600, from: 600, origin: 50 });
+    expect(later.retrainedAt.map((t) => t + 50)).toEqual(whole.retrainedAt);
+    // The same up to the rounding of the rolling sums, which start 50 steps later.
+    const diff = (a: Float64Array, b: Float64Array) => Math.max(...a.map((v, i) => Math.abs(v - b[i]!)));
+    expect(diff(later.raw.subarray(600), whole.raw.subarray(650))).toBeLessThan(1e-12);
+    expect(diff(later.unsuppressed.subarray(600), whole.unsuppressed.subarray(650))).toBeLessThan(1e-12);
+    // Another origin seeds other forests.
+    const other = scoreSeries(cut.values.slice(50), FIVE_MINUTES, options, { anchor: 600, from: 600, origin: 0 });
+    expect(diff(other.raw.subarray(600), later.raw.subarray(600))).toBeGreaterThan(1e-3);
   });
 
   it('scores 0 until it has enough history, and retrains on schedule', () => {

@@ -164,13 +164,19 @@ export interface SeriesScores {
 /**
  * Where a run retrains and what it scores. By default models are trained at `minTrainingRows`
  * usable steps and every `retrainEvery` after. With a window, the schedule is shifted so that a
- * model is trained at step `anchor` on everything before it, and only the models that score a
- * step at or after `from` are trained: the steps of the others stay unscored (NaN), every other
- * score is what the full run with the same anchor gives.
+ * model is trained at step `anchor`, and only the models that score a step at or after `from`
+ * are trained: the steps of the others stay unscored (NaN), every other score is what the full
+ * run with the same window gives.
  */
 export interface ScoringWindow {
   anchor: number;
   from: number;
+  /**
+   * Absolute position of step 0 (e.g. its day number). The seed of every model after the first
+   * then follows the absolute step it is trained at, so a series loaded from a later start
+   * retrains the same model.
+   */
+  origin: number;
 }
 
 /** Retraining points (usable-row indices) of a run over `usable` rows. */
@@ -222,8 +228,11 @@ export function scoreSeries(values: ArrayLike<number>, stepMs: number, options: 
     const next = points[k + 1] ?? usable;
     if (next <= fromRow) return;
     const start = Math.max(0, j - s.trainingWindow);
-    // The seed follows the model's place in the schedule, so a partial run matches the full one.
-    const seed = deriveSeed(s.seed, k);
+    // The seed follows the model's place in the schedule; with a window, a model after the first
+    // (which sits at minTrainingRows from the start) is seeded by its absolute step instead, so
+    // that a history loaded from a later start retrains it the same. A partial run matches the
+    // full one either way.
+    const seed = deriveSeed(s.seed, window && k > 0 ? window.origin + packed.index[j]! : k);
     const sampleSize = sampleSizeFor(j - start, s);
     const options = { trees: s.trees, sampleSize, seed, outOfBag: outOfBag(sampleSize, j - start, s) };
     const scored = s.backend.trainAndScore(packed.data, packed.d, start, j, next, options);

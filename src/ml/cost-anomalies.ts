@@ -15,7 +15,7 @@ export interface CostAnomalyOptions {
   newScopeDays?: number;
   /**
    * Only the anomalies that end on or after this day are wanted (the scoring job's window): only
-   * the models that score the window are trained (on a calendar grid, see `scoreFrom`), and
+   * the models that score the window are trained (on a calendar grid, see `scoreCosts`), and
    * earlier days are scored only as far back as an anomaly under way reaches. Default: every day.
    */
   fromDay?: string;
@@ -63,6 +63,12 @@ export function expectedDailyCost(values: ArrayLike<number>): Float64Array {
   return out;
 }
 
+/**
+ * Days of history a cost model is trained on: a year (every weekday and month-end seen), and a
+ * fixed span, so that a model retrained a night later on a longer history is the same model.
+ */
+export const COST_TRAINING_DAYS = 365;
+
 /** Index of the first day on or after `day` (the length when there is none). */
 function indexFrom(days: readonly string[], day: string): number {
   const i = days.findIndex((d) => d >= day);
@@ -70,23 +76,26 @@ function indexFrom(days: readonly string[], day: string): number {
 }
 
 /**
- * The run for a window starting on `fromDay`. Models are trained on a calendar grid, every
- * `retrainEvery` days counted from 1970-01-01, so that the next run, a day later, trains the same
- * models on the same days and what it stored stays as it was unless the costs change; only the
- * models that score days of the window are trained. An anomaly under way on the first scored day
- * is followed back, a model at a time, until a day below the alarm (or the first model) bounds
- * it, so that it keeps its start day.
+ * The causal run of a cost series, scoring the days from `fromDay` on (all days without one).
+ * After the first model (at minHistoryDays), models are trained on a calendar grid, every
+ * `retrainEvery` days counted from 1970-01-01, each on the COST_TRAINING_DAYS before it and seeded
+ * by its day: the next night's run, on a history a day longer or starting a day later, trains the
+ * same models on the same days, so what it stored stays as it was unless the costs change. Only the models that score the days from `fromDay` are
+ * trained; an anomaly under way on the first scored day is followed back, a model at a time,
+ * until a day below the alarm (or the first model) bounds it, so that it keeps its start day.
  */
-function scoreFrom(series: ScopeSeries, detector: DetectorOptions, fromDay: string, alarm: number): SeriesScores {
+function scoreCosts(series: ScopeSeries, detector: DetectorOptions, fromDay: string | undefined, alarm: number): SeriesScores {
   const every = (detector.retrainEvery ?? DEFAULT_RETRAIN_EVERY) * DAY_MS;
-  const gridDay = msToDay(Math.floor(dayToMs(fromDay) / every) * every);
-  const anchor = indexFrom(series.days, gridDay);
-  let run = scoreSeries(series.values, DAY_MS, detector, { anchor, from: indexFrom(series.days, fromDay) });
+  const lastDay = series.days[series.days.length - 1]!;
+  const anchor = indexFrom(series.days, msToDay(Math.floor(dayToMs(lastDay) / every) * every));
+  const origin = Math.round(dayToMs(series.days[0]!) / DAY_MS);
+  const from = fromDay === undefined ? 0 : indexFrom(series.days, fromDay);
+  let run = scoreSeries(series.values, DAY_MS, detector, { anchor, from, origin });
   for (;;) {
     const first = run.retrainedAt[0];
     const k = first === undefined ? -1 : run.schedule.indexOf(first);
     if (k <= 0 || run.unsuppressed[first!]! < alarm) return run;
-    run = scoreSeries(series.values, DAY_MS, detector, { anchor, from: run.schedule[k - 1]! });
+    run = scoreSeries(series.values, DAY_MS, detector, { anchor, from: run.schedule[k - 1]!, origin });
   }
 }
 
@@ -110,10 +119,8 @@ export function detectCostAnomalies(series: ScopeSeries, options: CostAnomalyOpt
     return unscored('insufficient-history', `${historyDays} day(s) of cost data; scoring starts after ${minHistory}`);
   }
   const alarm = options.alarmScore ?? DEFAULT_ALARM_SCORE;
-  const detector = { minTrainingRows: minHistory, ...options.detector };
-  const run = options.fromDay === undefined
-    ? scoreSeries(series.values, DAY_MS, detector)
-    : scoreFrom(series, detector, options.fromDay, alarm);
+  const detector = { minTrainingRows: minHistory, trainingWindow: COST_TRAINING_DAYS, ...options.detector };
+  const run = scoreCosts(series, detector, options.fromDay, alarm);
   // Days after the first model are scored; a continuing anomaly keeps its unsuppressed score so
   // that it merges into one episode.
   const days: ScoredDay[] = series.days.map((day, t) => ({

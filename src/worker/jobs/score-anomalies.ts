@@ -5,7 +5,8 @@ import { listResourceCostDaily } from '../../db/queries/cost-daily.js';
 import { metricPointsSpan, metricSeriesOfInstances } from '../../db/queries/metric-points.js';
 import { activeModels } from '../../db/queries/models.js';
 import type { Anomaly } from '../../db/schema/index.js';
-import { detectCostAnomalies, type CostAnomaly } from '../../ml/cost-anomalies.js';
+import { DEFAULT_RETRAIN_EVERY } from '../../ml/anomaly-detector.js';
+import { COST_TRAINING_DAYS, detectCostAnomalies, type CostAnomaly } from '../../ml/cost-anomalies.js';
 import { rowInScope, type CostRow } from '../../ml/cost-scopes.js';
 import { metricEvidence, type MetricEvidence, type TimeWindow } from '../../ml/metric-evidence.js';
 import { baselineFromHistory, rankRootCauses, type Contributor } from '../../ml/root-cause.js';
@@ -16,7 +17,11 @@ import { addDays, loadCostHistory, NO_COST_DATA, scopeKindsFrom } from './cost-h
 import { yieldToEventLoop } from './yield.js';
 import { ANOMALY_SEED } from './train-anomaly.js';
 
-const HISTORY_DAYS = 400;
+/**
+ * Days of history loaded before the window: a model's training days, the 4 weeks its first
+ * features read back, and up to one grid step between the model and the window.
+ */
+const HISTORY_DAYS_BEFORE_WINDOW = COST_TRAINING_DAYS + 28 + DEFAULT_RETRAIN_EVERY;
 /** Days before an anomaly whose mean daily cost per dimension value is its root-cause baseline. */
 const BASELINE_DAYS = 28;
 /** Contributors kept per dimension in the stored root cause. */
@@ -124,7 +129,7 @@ function repeatsDismissed(anomaly: CostAnomaly, dismissed: readonly Anomaly[]): 
  */
 export const scoreAnomalies: JobHandler<object, ScoreAnomaliesPayload> = async (ctx, payload): Promise<JobOutcome> => {
   const { db, config, log } = ctx;
-  const history = await loadCostHistory(db, { kinds: scopeKindsFrom(config), days: HISTORY_DAYS });
+  const history = await loadCostHistory(db, { kinds: scopeKindsFrom(config), days: HISTORY_DAYS_BEFORE_WINDOW + config.ANOMALY_SCORE_DAYS });
   if (!history) return { counts: { scopes: 0 }, skipped: NO_COST_DATA };
   const fromDay = payload.fromDay ?? addDays(history.lastDay, -(config.ANOMALY_SCORE_DAYS - 1));
   const models = await activeModels(db, { kind: 'isolation-forest' });

@@ -1,6 +1,7 @@
 import { storeModelVersions, type NewModelVersion } from '../../db/queries/models.js';
 import { isCostbotError } from '../../errors.js';
 import { trainDetector } from '../../ml/anomaly-detector.js';
+import { COST_TRAINING_DAYS } from '../../ml/cost-anomalies.js';
 import { DAY_MS } from '../../ml/features.js';
 import type { JobHandler, JobOutcome } from '../job-types.js';
 import type { TrainAnomalyPayload } from '../schemas/analysis.js';
@@ -32,7 +33,7 @@ export const trainAnomaly: JobHandler<object, TrainAnomalyPayload> = async (ctx,
       continue;
     }
     try {
-      const { model, metrics } = trainDetector(series.values, DAY_MS, { seed: ANOMALY_SEED, minTrainingRows: minDays });
+      const { model, metrics } = trainDetector(series.values, DAY_MS, { seed: ANOMALY_SEED, minTrainingRows: minDays, trainingWindow: COST_TRAINING_DAYS });
       models.push({
         kind: 'isolation-forest',
         scope: series.key,
