@@ -158,7 +158,7 @@ async function dailyBenchmark(count: number, days: number): Promise<void> {
   }
   console.log(`  nightly scoring job: the newest ${SCORING_WINDOW_DAYS} days, by the models of the calendar grid that score them (training included)`);
   console.log(`    ${job.scored} series scored, ${job.anomalies} anomalies reaching into the window: ${job.timer} (target < 60 s)`);
-  console.log(`  causal backtest of every day (detect's schedule: a model every 100 days from day 90)`);
+  console.log(`  causal backtest of every day (the same models: day 90, then the 100-day calendar grid)`);
   console.log(`    ${backtest.scored} series scored, ${backtest.anomalies} anomalies: ${backtest.timer}`);
 }
 
