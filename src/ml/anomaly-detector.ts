@@ -163,12 +163,15 @@ export interface SeriesScores {
 
 /**
  * Where a run retrains and what it scores. By default models are trained at `minTrainingRows`
- * usable steps and every `retrainEvery` after. With a window, the schedule is shifted so that a
- * model is trained at step `anchor`, and only the models that score a step at or after `from`
- * are trained: the steps of the others stay unscored (NaN), every other score is what the full
- * run with the same window gives.
+ * usable steps and every `retrainEvery` usable steps after, each on the `trainingWindow` usable
+ * steps before it. With a window, the models after the first sit on a grid of `retrainEvery` steps
+ * through step `anchor` and train on the steps of the `trainingWindow` steps before them (steps,
+ * not usable steps: a gap moves nothing), and only the models that score a step at or after
+ * `from` are trained: the steps of the others stay unscored (NaN), every other score is what the
+ * full run with the same window gives.
  */
 export interface ScoringWindow {
+  /** A grid step; may lie before the series (negative). */
   anchor: number;
   from: number;
   /**
@@ -179,14 +182,27 @@ export interface ScoringWindow {
   origin: number;
 }
 
-/** Retraining points (usable-row indices) of a run over `usable` rows. */
-function retrainingPoints(usable: number, s: Settings, anchorRow: number): number[] {
-  const points: number[] = [];
-  if (usable <= s.minTrainingRows) return points;
-  points.push(s.minTrainingRows);
-  let j = anchorRow - s.retrainEvery * Math.floor((anchorRow - s.minTrainingRows) / s.retrainEvery);
-  if (j === s.minTrainingRows) j += s.retrainEvery;
-  for (; j < usable; j += s.retrainEvery) points.push(j);
+/**
+ * Retraining points (usable-row indices): the first at `minTrainingRows` usable steps, then every
+ * `retrainEvery` usable steps; with a window, every `retrainEvery` steps on the grid through
+ * `window.anchor`, each at the first usable step on or after its grid step, so that a gap does not
+ * move the models after it.
+ */
+function retrainingPoints(index: Int32Array, s: Settings, window?: ScoringWindow): number[] {
+  const usable = index.length;
+  if (usable <= s.minTrainingRows) return [];
+  const points = [s.minTrainingRows];
+  if (!window) {
+    for (let j = s.minTrainingRows + s.retrainEvery; j < usable; j += s.retrainEvery) points.push(j);
+    return points;
+  }
+  const firstStep = index[s.minTrainingRows]!;
+  let step = window.anchor - s.retrainEvery * Math.floor((window.anchor - firstStep) / s.retrainEvery);
+  if (step <= firstStep) step += s.retrainEvery;
+  for (; step <= index[usable - 1]!; step += s.retrainEvery) {
+    const j = rowAtOrAfter(index, step);
+    if (j > points[points.length - 1]!) points.push(j);
+  }
   return points;
 }
 
@@ -219,15 +235,14 @@ export function scoreSeries(values: ArrayLike<number>, stepMs: number, options: 
     pValues[packed.index[j]!] = 1;
     unsuppressed[packed.index[j]!] = 0;
   }
-  const anchorRow = window ? Math.max(s.minTrainingRows, rowAtOrAfter(packed.index, window.anchor)) : s.minTrainingRows;
   const fromRow = window ? rowAtOrAfter(packed.index, window.from) : 0;
-  const points = retrainingPoints(usable, s, anchorRow);
+  const points = retrainingPoints(packed.index, s, window);
   const retrainedAt: number[] = [];
   points.forEach((j, k) => {
     // The model trained on rows [start, j) scores rows j..next-1; its training rows calibrate it.
     const next = points[k + 1] ?? usable;
     if (next <= fromRow) return;
-    const start = Math.max(0, j - s.trainingWindow);
+    const start = window ? rowAtOrAfter(packed.index, packed.index[j]! - s.trainingWindow) : Math.max(0, j - s.trainingWindow);
     // The seed follows the model's place in the schedule; with a window, a model after the first
     // (which sits at minTrainingRows from the start) is seeded by its absolute step instead, so
     // that a history loaded from a later start retrains it the same. A partial run matches the

@@ -4,7 +4,7 @@
  */
 import { mergeAnomalousDays, type AnomalyEpisode, type ScoredDay } from './anomaly-episodes.js';
 import { DEFAULT_ALARM_SCORE, DEFAULT_RETRAIN_EVERY, scoreSeries, type DetectorOptions, type SeriesScores } from './anomaly-detector.js';
-import { dayToMs, msToDay, type ScopeDimensions, type ScopeKind, type ScopeSeries } from './cost-scopes.js';
+import { dayToMs, type ScopeDimensions, type ScopeKind, type ScopeSeries } from './cost-scopes.js';
 import { DAY_MS, rollingMean, seasonalEffect } from './features.js';
 import { classifySeverity, DEFAULT_SEVERITY_THRESHOLDS, type Severity, type SeverityThresholds } from './severity.js';
 
@@ -85,10 +85,9 @@ function indexFrom(days: readonly string[], day: string): number {
  * until a day below the alarm (or the first model) bounds it, so that it keeps its start day.
  */
 function scoreCosts(series: ScopeSeries, detector: DetectorOptions, fromDay: string | undefined, alarm: number): SeriesScores {
-  const every = (detector.retrainEvery ?? DEFAULT_RETRAIN_EVERY) * DAY_MS;
-  const lastDay = series.days[series.days.length - 1]!;
-  const anchor = indexFrom(series.days, msToDay(Math.floor(dayToMs(lastDay) / every) * every));
   const origin = Math.round(dayToMs(series.days[0]!) / DAY_MS);
+  // A day whose number is divisible by retrainEvery, as a step of this series (at or before it).
+  const anchor = -(origin % (detector.retrainEvery ?? DEFAULT_RETRAIN_EVERY));
   const from = fromDay === undefined ? 0 : indexFrom(series.days, fromDay);
   let run = scoreSeries(series.values, DAY_MS, detector, { anchor, from, origin });
   for (;;) {

@@ -1,7 +1,7 @@
 import type { Config } from '../../config.js';
 import type { Db } from '../../db/client.js';
 import { dismissedAnomalies, upsertAnomalies, type AnomalyUpsert } from '../../db/queries/anomalies.js';
-import { listResourceCostDaily } from '../../db/queries/cost-daily.js';
+import { costDailyExtent, listResourceCostDaily } from '../../db/queries/cost-daily.js';
 import { metricPointsSpan, metricSeriesOfInstances } from '../../db/queries/metric-points.js';
 import { activeModels } from '../../db/queries/models.js';
 import type { Anomaly } from '../../db/schema/index.js';
@@ -27,6 +27,7 @@ const BASELINE_DAYS = 28;
 /** Contributors kept per dimension in the stored root cause. */
 const TOP_CONTRIBUTORS = 5;
 const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
 const EC2_INSTANCE_ID = /^i-[0-9a-f]+$/;
 
 /** A stored root-cause entry: a contributor, with CloudWatch evidence when it is an EC2 instance. */
@@ -129,9 +130,12 @@ function repeatsDismissed(anomaly: CostAnomaly, dismissed: readonly Anomaly[]): 
  */
 export const scoreAnomalies: JobHandler<object, ScoreAnomaliesPayload> = async (ctx, payload): Promise<JobOutcome> => {
   const { db, config, log } = ctx;
-  const history = await loadCostHistory(db, { kinds: scopeKindsFrom(config), days: HISTORY_DAYS_BEFORE_WINDOW + config.ANOMALY_SCORE_DAYS });
+  const { lastDay } = await costDailyExtent(db);
+  if (lastDay === null) return { counts: { scopes: 0 }, skipped: NO_COST_DATA };
+  const fromDay = payload.fromDay ?? addDays(lastDay, -(config.ANOMALY_SCORE_DAYS - 1));
+  const windowDays = Math.max(1, Math.round((Date.parse(lastDay) - Date.parse(fromDay)) / DAY_MS) + 1);
+  const history = await loadCostHistory(db, { kinds: scopeKindsFrom(config), days: HISTORY_DAYS_BEFORE_WINDOW + windowDays, asOf: lastDay });
   if (!history) return { counts: { scopes: 0 }, skipped: NO_COST_DATA };
-  const fromDay = payload.fromDay ?? addDays(history.lastDay, -(config.ANOMALY_SCORE_DAYS - 1));
   const models = await activeModels(db, { kind: 'isolation-forest' });
   const resourceRows: CostRow[] = (await listResourceCostDaily(db, { fromDay: addDays(fromDay, -BASELINE_DAYS), toDay: addDays(history.lastDay, 1) }))
     .map((r) => ({ day: r.day, accountId: r.accountId, service: r.service, region: r.region, usageType: r.usageType, unblendedUsd: r.unblendedUsd, resourceId: r.resourceId }));
