@@ -134,7 +134,9 @@ export const scoreAnomalies: JobHandler<object, ScoreAnomaliesPayload> = async (
   if (lastDay === null) return { counts: { scopes: 0 }, skipped: NO_COST_DATA };
   const fromDay = payload.fromDay ?? addDays(lastDay, -(config.ANOMALY_SCORE_DAYS - 1));
   const windowDays = Math.max(1, Math.round((Date.parse(lastDay) - Date.parse(fromDay)) / DAY_MS) + 1);
-  const history = await loadCostHistory(db, { kinds: scopeKindsFrom(config), days: HISTORY_DAYS_BEFORE_WINDOW + windowDays, asOf: lastDay });
+  // A minimum history longer than the models' span still has to be loaded to be seen.
+  const before = Math.max(HISTORY_DAYS_BEFORE_WINDOW, config.ANOMALY_MIN_HISTORY_DAYS);
+  const history = await loadCostHistory(db, { kinds: scopeKindsFrom(config), days: before + windowDays, asOf: lastDay });
   if (!history) return { counts: { scopes: 0 }, skipped: NO_COST_DATA };
   const models = await activeModels(db, { kind: 'isolation-forest' });
   const resourceRows: CostRow[] = (await listResourceCostDaily(db, { fromDay: addDays(fromDay, -BASELINE_DAYS), toDay: addDays(history.lastDay, 1) }))

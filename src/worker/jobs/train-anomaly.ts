@@ -20,7 +20,8 @@ const TRAINING_DAYS = 400;
  */
 export const trainAnomaly: JobHandler<object, TrainAnomalyPayload> = async (ctx, payload): Promise<JobOutcome> => {
   const { db, config, log } = ctx;
-  const history = await loadCostHistory(db, { kinds: scopeKindsFrom(config), days: TRAINING_DAYS, asOf: payload.asOf });
+  const days = Math.max(TRAINING_DAYS, config.ANOMALY_MIN_HISTORY_DAYS);
+  const history = await loadCostHistory(db, { kinds: scopeKindsFrom(config), days, asOf: payload.asOf });
   if (!history) return { counts: { scopes: 0 }, skipped: NO_COST_DATA };
   const minDays = config.ANOMALY_MIN_HISTORY_DAYS;
   const models: NewModelVersion[] = [];
