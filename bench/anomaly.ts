@@ -25,7 +25,7 @@ import { mlIsolationForestAsIs, mlIsolationForestSubsampled } from './ml-isolati
 import { nabFileNames, readNabResults, readNabWindows, type NabWindows } from './nab-corpus.js';
 
 const { values: flags } = parseArgs({
-  options: { data: { type: 'string' }, seeds: { type: 'string', default: '5' }, 'with-as-is': { type: 'boolean', default: false } },
+  options: { data: { type: 'string' }, seeds: { type: 'string', default: '10' }, 'with-as-is': { type: 'boolean', default: false } },
 });
 const dir = dataDir();
 const PROFILES: NabProfileName[] = ['standard', 'reward_low_FP_rate', 'reward_low_FN_rate'];

@@ -19,18 +19,22 @@ const CASES = [
 
 describe('scoreSeries on real NAB series', () => {
   for (const c of CASES) {
-    it(`flags the labelled window of ${c.file} and stays quiet on its calm stretch`, async () => {
+    it(`flags the labelled window of ${c.file} with every seed and stays quiet on its calm stretch with most`, async () => {
       const cut = await readNabCut(c.file);
-      const run = scoreSeries(cut.values, FIVE_MINUTES, { seed: 1 });
       const [from, to] = [rowOf(cut, c.window[0]), rowOf(cut, c.window[1]) + 1];
-      const peak = max(run.scores, from, to);
-      expect(peak).toBeGreaterThanOrEqual(DEFAULT_ALARM_SCORE);
-      // Quiet: nothing on the calm stretch as strong as the labelled anomaly, and at most one
-      // alarm per day of 5-minute data (a tail probability of 1e-3 is expected ~once in 1000 steps).
-      const calm = Array.from(run.scores.subarray(c.calm[0], c.calm[1]));
-      expect(Math.max(...calm)).toBeLessThan(peak);
-      expect(calm.filter((s) => s >= DEFAULT_ALARM_SCORE).length).toBeLessThanOrEqual(Math.ceil(calm.length / 288));
-      for (const s of run.scores) expect(s >= 0 && s <= 1).toBe(true);
+      let quiet = 0;
+      for (let seed = 1; seed <= 10; seed++) {
+        const run = scoreSeries(cut.values, FIVE_MINUTES, { seed });
+        const peak = max(run.scores, from, to);
+        expect(peak).toBeGreaterThanOrEqual(DEFAULT_ALARM_SCORE);
+        for (const s of run.scores) expect(s >= 0 && s <= 1).toBe(true);
+        // Quiet: nothing on the calm stretch as strong as the labelled anomaly, and at most one
+        // alarm per day of 5-minute data (a tail probability of 1e-3 is expected ~once in 1000 steps).
+        const calm = Array.from(run.scores.subarray(c.calm[0], c.calm[1]));
+        if (Math.max(...calm) < peak && calm.filter((s) => s >= DEFAULT_ALARM_SCORE).length <= Math.ceil(calm.length / 288)) quiet++;
+      }
+      // Measured: 7, 9 and 10 of the 10 seeds on these three cuts.
+      expect(quiet).toBeGreaterThanOrEqual(7);
     });
   }
 });
@@ -86,13 +90,11 @@ describe('scoreSeries guarantees', async () => {
     const whole = scoreSeries(cut.values, FIVE_MINUTES, options, { anchor: 650, from: 650, origin: 0 });
     const later = scoreSeries(cut.values.slice(50), FIVE_MINUTES, options, { anchor: 600, from: 600, origin: 50 });
     expect(later.retrainedAt.map((t) => t + 50)).toEqual(whole.retrainedAt);
-    // The same up to the rounding of the rolling sums, which start 50 steps later.
-    const diff = (a: Float64Array, b: Float64Array) => Math.max(...a.map((v, i) => Math.abs(v - b[i]!)));
-    expect(diff(later.raw.subarray(600), whole.raw.subarray(650))).toBeLessThan(1e-12);
-    expect(diff(later.unsuppressed.subarray(600), whole.unsuppressed.subarray(650))).toBeLessThan(1e-12);
+    expect(later.raw.subarray(600)).toEqual(whole.raw.subarray(650));
+    expect(later.unsuppressed.subarray(600)).toEqual(whole.unsuppressed.subarray(650));
     // Another origin seeds other forests.
     const other = scoreSeries(cut.values.slice(50), FIVE_MINUTES, options, { anchor: 600, from: 600, origin: 0 });
-    expect(diff(other.raw.subarray(600), later.raw.subarray(600))).toBeGreaterThan(1e-3);
+    expect(other.raw.subarray(600)).not.toEqual(later.raw.subarray(600));
   });
 
   it('scores 0 until it has enough history, and retrains on schedule', () => {

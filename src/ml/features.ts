@@ -54,18 +54,16 @@ export function windowsForStep(stepMs: number): SeriesWindows {
 export function rollingMean(values: ArrayLike<number>, window: number): Float64Array {
   const n = values.length;
   const out = new Float64Array(n);
-  let sum = 0;
-  let count = 0;
+  // Summed afresh at each step: a running sum carries rounding from the start of the series, so
+  // a flat stretch would read as slightly uneven, and differently from a history loaded later.
   for (let t = 0; t < n; t++) {
-    const v = values[t]!;
-    if (!Number.isNaN(v)) {
+    let sum = 0;
+    let count = 0;
+    for (let i = Math.max(0, t - window + 1); i <= t; i++) {
+      const v = values[i]!;
+      if (Number.isNaN(v)) continue;
       sum += v;
       count++;
-    }
-    const old = t - window >= 0 ? values[t - window]! : Number.NaN;
-    if (!Number.isNaN(old)) {
-      sum -= old;
-      count--;
     }
     out[t] = count > 0 ? sum / count : Number.NaN;
   }
