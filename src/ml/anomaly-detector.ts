@@ -17,6 +17,7 @@ import {
   type IsolationForestJson,
   type IsolationForestOptions,
 } from './isolation-forest.js';
+import { lowerBound } from './percentile.js';
 import { deriveSeed } from './prng.js';
 import { fitCalibration, probabilityToScore, suppressRepeats, tailProbability } from './score-calibration.js';
 
@@ -200,22 +201,10 @@ function retrainingPoints(index: Int32Array, s: Settings, window?: ScoringWindow
   let step = window.anchor - s.retrainEvery * Math.floor((window.anchor - firstStep) / s.retrainEvery);
   if (step <= firstStep) step += s.retrainEvery;
   for (; step <= index[usable - 1]!; step += s.retrainEvery) {
-    const j = rowAtOrAfter(index, step);
+    const j = lowerBound(index, step);
     if (j > points[points.length - 1]!) points.push(j);
   }
   return points;
-}
-
-/** First usable row at or after `step`. */
-function rowAtOrAfter(index: Int32Array, step: number): number {
-  let lo = 0;
-  let hi = index.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (index[mid]! < step) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /**
@@ -235,14 +224,14 @@ export function scoreSeries(values: ArrayLike<number>, stepMs: number, options: 
     pValues[packed.index[j]!] = 1;
     unsuppressed[packed.index[j]!] = 0;
   }
-  const fromRow = window ? rowAtOrAfter(packed.index, window.from) : 0;
+  const fromRow = window ? lowerBound(packed.index, window.from) : 0;
   const points = retrainingPoints(packed.index, s, window);
   const retrainedAt: number[] = [];
   points.forEach((j, k) => {
     // The model trained on rows [start, j) scores rows j..next-1; its training rows calibrate it.
     const next = points[k + 1] ?? usable;
     if (next <= fromRow) return;
-    const start = window ? rowAtOrAfter(packed.index, packed.index[j]! - s.trainingWindow) : Math.max(0, j - s.trainingWindow);
+    const start = window ? lowerBound(packed.index, packed.index[j]! - s.trainingWindow) : Math.max(0, j - s.trainingWindow);
     // The seed follows the model's place in the schedule; with a window, a model after the first
     // (which sits at minTrainingRows from the start) is seeded by its absolute step instead, so
     // that a history loaded from a later start retrains it the same. A partial run matches the

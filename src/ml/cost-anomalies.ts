@@ -80,9 +80,10 @@ function indexFrom(days: readonly string[], day: string): number {
  * After the first model (at minHistoryDays), models are trained on a calendar grid, every
  * `retrainEvery` days counted from 1970-01-01, each on the COST_TRAINING_DAYS before it and seeded
  * by its day: the next night's run, on a history a day longer or starting a day later, trains the
- * same models on the same days, so what it stored stays as it was unless the costs change. Only the models that score the days from `fromDay` are
- * trained; an anomaly under way on the first scored day is followed back, a model at a time,
- * until a day below the alarm (or the first model) bounds it, so that it keeps its start day.
+ * same models on the same days, so what it stored stays as it was unless the costs change. Only
+ * the models that score the days from `fromDay` are trained; an anomaly under way on the first
+ * scored day is followed back, a model at a time, until a day below the alarm (or the first
+ * model) bounds it, so that it keeps its start day.
  */
 function scoreCosts(series: ScopeSeries, detector: DetectorOptions, fromDay: string | undefined, alarm: number): SeriesScores {
   const origin = Math.round(dayToMs(series.days[0]!) / DAY_MS);

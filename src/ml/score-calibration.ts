@@ -8,6 +8,7 @@
  * as in SPOT, Siffer et al. KDD 2017) keeps ranking points that are more isolated than anything
  * seen. The anomaly score is -log10(p) / 8, capped at 1: 0.5 means p = 1e-4.
  */
+import { lowerBound } from './percentile.js';
 
 /** A model's calibration: its training rows' raw scores, ascending, and the fitted tail. */
 export interface Calibration {
@@ -38,16 +39,7 @@ export function fitCalibration(rawScores: ArrayLike<number>, tailFraction = 0.02
 export function tailProbability(cal: Calibration, raw: number): number {
   const { sorted } = cal;
   const n = sorted.length;
-  if (raw <= cal.tailStart) {
-    let lo = 0;
-    let hi = n;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (sorted[mid]! < raw) lo = mid + 1;
-      else hi = mid;
-    }
-    return (n - lo + 1) / (n + 1);
-  }
+  if (raw <= cal.tailStart) return (n - lowerBound(sorted, raw) + 1) / (n + 1);
   return (cal.tailCount / (n + 1)) * Math.exp(-(raw - cal.tailStart) / cal.tailScale);
 }
 

@@ -1,13 +1,14 @@
 import type { Config } from '../../config.js';
 import type { Db } from '../../db/client.js';
 import { dismissedAnomalies, upsertAnomalies, type AnomalyUpsert } from '../../db/queries/anomalies.js';
-import { costDailyExtent, listResourceCostDaily } from '../../db/queries/cost-daily.js';
+import { listResourceCostDaily } from '../../db/queries/cost-daily.js';
 import { metricPointsSpan, metricSeriesOfInstances } from '../../db/queries/metric-points.js';
 import { activeModels } from '../../db/queries/models.js';
 import type { Anomaly } from '../../db/schema/index.js';
 import { DEFAULT_RETRAIN_EVERY } from '../../ml/anomaly-detector.js';
 import { COST_TRAINING_DAYS, detectCostAnomalies, type CostAnomaly } from '../../ml/cost-anomalies.js';
-import { rowInScope, type CostRow } from '../../ml/cost-scopes.js';
+import { dayToMs, rowInScope, type CostRow } from '../../ml/cost-scopes.js';
+import { DAY_MS } from '../../ml/features.js';
 import { metricEvidence, type MetricEvidence, type TimeWindow } from '../../ml/metric-evidence.js';
 import { baselineFromHistory, rankRootCauses, type Contributor } from '../../ml/root-cause.js';
 import type { SeverityThresholds } from '../../ml/severity.js';
@@ -27,7 +28,6 @@ const BASELINE_DAYS = 28;
 /** Contributors kept per dimension in the stored root cause. */
 const TOP_CONTRIBUTORS = 5;
 const HOUR_MS = 3_600_000;
-const DAY_MS = 86_400_000;
 const EC2_INSTANCE_ID = /^i-[0-9a-f]+$/;
 
 /** A stored root-cause entry: a contributor, with CloudWatch evidence when it is an EC2 instance. */
@@ -130,14 +130,17 @@ function repeatsDismissed(anomaly: CostAnomaly, dismissed: readonly Anomaly[]): 
  */
 export const scoreAnomalies: JobHandler<object, ScoreAnomaliesPayload> = async (ctx, payload): Promise<JobOutcome> => {
   const { db, config, log } = ctx;
-  const { lastDay } = await costDailyExtent(db);
-  if (lastDay === null) return { counts: { scopes: 0 }, skipped: NO_COST_DATA };
-  const fromDay = payload.fromDay ?? addDays(lastDay, -(config.ANOMALY_SCORE_DAYS - 1));
-  const windowDays = Math.max(1, Math.round((Date.parse(lastDay) - Date.parse(fromDay)) / DAY_MS) + 1);
   // A minimum history longer than the models' span still has to be loaded to be seen.
   const before = Math.max(HISTORY_DAYS_BEFORE_WINDOW, config.ANOMALY_MIN_HISTORY_DAYS);
-  const history = await loadCostHistory(db, { kinds: scopeKindsFrom(config), days: before + windowDays, asOf: lastDay });
+  const kinds = scopeKindsFrom(config);
+  let history = await loadCostHistory(db, { kinds, days: before + config.ANOMALY_SCORE_DAYS });
   if (!history) return { counts: { scopes: 0 }, skipped: NO_COST_DATA };
+  const fromDay = payload.fromDay ?? addDays(history.lastDay, -(config.ANOMALY_SCORE_DAYS - 1));
+  // A one-off run from an earlier day needs the history before that day too.
+  if (addDays(fromDay, -before) < history.fromDay) {
+    const windowDays = Math.round((dayToMs(history.lastDay) - dayToMs(fromDay)) / DAY_MS) + 1;
+    history = (await loadCostHistory(db, { kinds, days: before + windowDays, asOf: history.lastDay }))!;
+  }
   const models = await activeModels(db, { kind: 'isolation-forest' });
   const resourceRows: CostRow[] = (await listResourceCostDaily(db, { fromDay: addDays(fromDay, -BASELINE_DAYS), toDay: addDays(history.lastDay, 1) }))
     .map((r) => ({ day: r.day, accountId: r.accountId, service: r.service, region: r.region, usageType: r.usageType, unblendedUsd: r.unblendedUsd, resourceId: r.resourceId }));
