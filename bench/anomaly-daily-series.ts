@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { parseCsv } from '../src/csv.js';
 import { aggregateCostsByScope, type CostRow } from '../src/ml/cost-scopes.js';
-import { DAY_MS, HOUR_MS } from '../src/ml/features.js';
+import { DAY_MS, HOUR_MS } from '../src/days.js';
 
 export interface DailyPool {
   name: string;

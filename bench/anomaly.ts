@@ -17,12 +17,12 @@ import { readDetectInput, type DetectInput } from '../src/cli/detect-input.js';
 import { detectScores, formatScore } from '../src/cli/detect.js';
 import type { DetectorOptions } from '../src/ml/anomaly-detector.js';
 import { detectCostAnomalies } from '../src/ml/cost-anomalies.js';
-import { msToDay } from '../src/ml/cost-scopes.js';
 import { scoreNabProfiles, type NabFile, type NabProfileName, type NabResult } from '../src/ml/nab-scorer.js';
 import { loadDailyPool, replaySeries } from './anomaly-daily-series.js';
 import { dataDir } from './data-dir.js';
 import { mlIsolationForestAsIs, mlIsolationForestSubsampled } from './ml-isolation-forest-backend.js';
 import { nabFileNames, readNabResults, readNabWindows, type NabWindows } from './nab-corpus.js';
+import { msToDay } from '../src/days.js';
 
 const { values: flags } = parseArgs({
   options: { data: { type: 'string' }, seeds: { type: 'string', default: '10' }, 'with-as-is': { type: 'boolean', default: false } },

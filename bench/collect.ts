@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { CloudWatchClient, GetMetricStatisticsCommand } from '@aws-sdk/client-cloudwatch';
 import { createAwsClients } from '../src/aws/clients.js';
-import { fetchHourlyMetrics, floorToHour, listMemoryMetrics, METRIC_SPECS, type MetricRequest } from '../src/aws/cloudwatch-metrics.js';
+import { fetchHourlyMetrics, listMemoryMetrics, METRIC_SPECS, type MetricRequest } from '../src/aws/cloudwatch-metrics.js';
 import { loadConfig } from '../src/config.js';
 import { listInstances } from '../src/db/queries/instances.js';
 import { collectInventory } from '../src/worker/jobs/collect-inventory.js';
@@ -31,6 +31,7 @@ import { fleetReservations, readRecordedReservations, startEc2Standin } from '..
 import { createTestDatabase } from '../test/helpers/database.js';
 import { dataDir } from './data-dir.js';
 import { loadFleetRecordings, serveFleetMetrics, type FleetRecordings } from './pipeline-data.js';
+import { floorToHour } from '../src/days.js';
 
 const HOUR = 3600_000;
 const USD_PER_1000 = 0.01;

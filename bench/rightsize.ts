@@ -21,8 +21,8 @@ import { asReportedBy, type BitbrainsRow, listBitbrains, readBitbrainsVm, smalle
 import { dataDir } from './data-dir.js';
 import { computeOptimizerLike, flowpipeThrifty, nextSmallerInFamily, noChange, type SizingRule } from './rightsize-baselines.js';
 import { replayOnType } from './rightsize-replay.js';
+import { DAY_MS } from '../src/days.js';
 
-const DAY_MS = 86_400_000;
 const WINDOW_DAYS = 14;
 const REGION = 'us-east-1';
 const CATALOG = 'pricing/ec2-us-east-1-2026-07.csv';

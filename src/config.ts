@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
+import { SEVERITIES } from './ml/severity.js';
 
 /**
  * Every setting, parsed once. This is the only module that reads process.env.
@@ -18,7 +19,7 @@ const sqlIdentifier = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, 'letter
 const roleArn = z.string().regex(/^arn:aws[\w-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'an IAM role ARN');
 const slackUserId = z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'Slack user ids such as U0123ABCD');
 
-const severity = z.enum(['low', 'medium', 'high', 'critical']);
+const severity = z.enum(SEVERITIES);
 
 const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

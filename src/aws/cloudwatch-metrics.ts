@@ -11,7 +11,6 @@ import { awsCall } from './aws-errors.js';
 
 /** One hour: the period every stored point covers. */
 export const PERIOD_SECONDS = 3600;
-const HOUR_MS = PERIOD_SECONDS * 1000;
 
 /** GetMetricData accepts at most 500 queries per call. */
 export const MAX_QUERIES_PER_CALL = 500;
@@ -104,10 +103,6 @@ export interface FetchHourlyOptions {
   concurrency?: number;
   /** Queries per GetMetricData call. @defaultValue MAX_QUERIES_PER_CALL (500, AWS's limit) */
   maxQueriesPerCall?: number;
-}
-
-export function floorToHour(t: Date): Date {
-  return new Date(Math.floor(t.getTime() / HOUR_MS) * HOUR_MS);
 }
 
 interface QueryRef {

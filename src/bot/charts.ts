@@ -6,9 +6,9 @@ import { renderUtilisation } from '../charts/utilisation.js';
 import type { WebClient } from '../slack/client.js';
 import { uploadPng } from '../slack/upload-file.js';
 import type { ChartSlot } from './blocks/anomaly-detail.js';
-import { addDays } from './days.js';
 import type { PageDeps } from './deps.js';
 import { scopeLabel, usageTypeOfScope } from './scope-label.js';
+import { addDays } from '../days.js';
 
 /** Days of cost shown before an anomaly (its baseline) and after it. */
 const DAYS_BEFORE = 30;

@@ -1,6 +1,6 @@
-import type { Severity } from '../db/schema/index.js';
 import { FORECAST_HORIZONS, type ForecastHorizon } from '../db/queries/forecasts.js';
 import { RANGES, type Range } from './view-state.js';
+import { SEVERITIES, type Severity } from '../ml/severity.js';
 
 /** What `/cost <text>` asks for. */
 export type CostCommand =
@@ -12,7 +12,6 @@ export type CostCommand =
   | { kind: 'help' }
   | { kind: 'usage'; problem: string };
 
-const SEVERITY_WORDS: readonly Severity[] = ['low', 'medium', 'high', 'critical'];
 const INSTANCE_ID = /^i-[0-9a-f]{8}([0-9a-f]{9})?$/;
 export const DEFAULT_TOP = 10;
 export const MAX_TOP = 100;
@@ -25,7 +24,7 @@ function parseAnomalies(args: string[]): CostCommand {
     const lower = arg.toLowerCase();
     if ((RANGES as readonly string[]).includes(lower)) range = lower as Range;
     else if (/^\d+d$/.test(lower)) return { kind: 'usage', problem: `"${arg}" is not an offered range: use 7d, 30d or 90d` };
-    else if ((SEVERITY_WORDS as readonly string[]).includes(lower) && minSeverity === undefined) minSeverity = lower as Severity;
+    else if ((SEVERITIES as readonly string[]).includes(lower) && minSeverity === undefined) minSeverity = lower as Severity;
     else rest.push(arg);
   }
   const service = rest.join(' ');

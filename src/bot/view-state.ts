@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { InputError } from '../errors.js';
-import type { Severity } from '../db/schema/index.js';
+import { SEVERITIES, type Severity } from '../ml/severity.js';
 
 /**
  * The state of a list (filters, sort, page) travels in its controls' values, so every click
@@ -22,7 +22,7 @@ export interface AnomalyListState {
   page: number;
 }
 
-const severity = z.enum(['low', 'medium', 'high', 'critical']);
+const severity = z.enum(SEVERITIES);
 const anomalyState = z.object({
   range: z.enum(RANGES),
   minSeverity: severity.optional(),

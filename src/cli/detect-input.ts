@@ -1,6 +1,6 @@
 import { parseTimestamp, readCsvFile, requireColumns } from '../csv.js';
 import { InputError } from '../errors.js';
-import { HOUR_MS } from '../ml/features.js';
+import { HOUR_MS } from '../days.js';
 
 /** The `detect` input: rows in file order, with the original text to echo back. */
 export interface DetectInput {

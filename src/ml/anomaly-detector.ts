@@ -7,7 +7,7 @@
  * and from features that read steps <= t only. Same code for the worker and the `detect` command.
  */
 import { InsufficientDataError } from '../errors.js';
-import { detectorFeatures, windowsForStep, DAY_MS, type SeriesWindows } from './features.js';
+import { detectorFeatures, windowsForStep, type SeriesWindows } from './features.js';
 import {
   forestFromJson,
   forestToJson,
@@ -20,6 +20,7 @@ import {
 import { lowerBound } from './percentile.js';
 import { deriveSeed } from './prng.js';
 import { fitCalibration, probabilityToScore, suppressRepeats, tailProbability } from './score-calibration.js';
+import { DAY_MS } from '../days.js';
 
 /** Scores at or above this are alarms by default: tail probability 1e-3 or less. */
 export const DEFAULT_ALARM_SCORE = 0.375;

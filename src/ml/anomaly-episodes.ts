@@ -2,9 +2,8 @@
  * Merges consecutive anomalous days of one scope into one anomaly with a start, an end and a
  * duration, so that a cost jump that lasts a week is one anomaly, not seven.
  */
-import { dayToMs } from './cost-scopes.js';
-import { DAY_MS } from './features.js';
 import { impactPercent } from './severity.js';
+import { DAY_MS, dayToMs } from '../days.js';
 
 /** One scored day of a scope. A gap day (no data) has a NaN score. */
 export interface ScoredDay {

@@ -3,8 +3,8 @@ import { readCurRows } from '../../test/anomaly/fixtures.js';
 import { scoreSeries } from './anomaly-detector.js';
 import { mergeAnomalousDays } from './anomaly-episodes.js';
 import { detectCostAnomalies, expectedDailyCost } from './cost-anomalies.js';
-import { DAY_MS } from './features.js';
 import { aggregateCostsByScope } from './cost-scopes.js';
+import { DAY_MS } from '../days.js';
 
 describe('detectCostAnomalies on the CUR 2018 daily series', async () => {
   const scopes = aggregateCostsByScope(await readCurRows('cur-2018-daily-account-service.csv'), ['total', 'service']);

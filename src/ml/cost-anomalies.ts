@@ -4,9 +4,10 @@
  */
 import { mergeAnomalousDays, type AnomalyEpisode, type ScoredDay } from './anomaly-episodes.js';
 import { DEFAULT_ALARM_SCORE, DEFAULT_RETRAIN_EVERY, scoreSeries, type DetectorOptions, type SeriesScores } from './anomaly-detector.js';
-import { dayToMs, type ScopeDimensions, type ScopeKind, type ScopeSeries } from './cost-scopes.js';
-import { DAY_MS, rollingMean, seasonalEffect } from './features.js';
+import { type ScopeDimensions, type ScopeKind, type ScopeSeries } from './cost-scopes.js';
+import { rollingMean, seasonalEffect } from './features.js';
 import { classifySeverity, DEFAULT_SEVERITY_THRESHOLDS, type Severity, type SeverityThresholds } from './severity.js';
+import { DAY_MS, dayToMs } from '../days.js';
 
 export interface CostAnomalyOptions {
   /** Days of data needed before a day is scored. @defaultValue 90 */

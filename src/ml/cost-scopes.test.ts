@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readCurRows } from '../../test/anomaly/fixtures.js';
-import { aggregateCostsByScope, dayToMs, rowInScope, scopeOf } from './cost-scopes.js';
+import { aggregateCostsByScope, rowInScope, scopeOf } from './cost-scopes.js';
+import { dayToMs } from '../days.js';
 
 describe('aggregateCostsByScope on the CUR 2018 daily account x service cut', async () => {
   const rows = await readCurRows('cur-2018-daily-account-service.csv');

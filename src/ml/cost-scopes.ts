@@ -8,7 +8,7 @@
  * gap days (neither scored nor trained on) and the caller decides how to report them.
  */
 import { InputError } from '../errors.js';
-import { DAY_MS } from './features.js';
+import { DAY_MS, dayToMs, msToDay } from '../days.js';
 
 /** One aggregated CUR line: a day's unblended cost of one account, service, region and usage type. */
 export interface CostRow {
@@ -46,21 +46,6 @@ export interface ScopeSeries {
   values: Float64Array;
   /** The days with no cost row for this scope. */
   gaps: string[];
-}
-
-const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
-
-/** Epoch ms of a `YYYY-MM-DD` UTC day; InputError when it is not one. */
-export function dayToMs(day: string): number {
-  const ms = DAY_PATTERN.test(day) ? Date.parse(`${day}T00:00:00Z`) : Number.NaN;
-  if (!Number.isFinite(ms) || new Date(ms).toISOString().slice(0, 10) !== day) {
-    throw new InputError(`"${day}" is not a day in YYYY-MM-DD form`);
-  }
-  return ms;
-}
-
-export function msToDay(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
 }
 
 /** The scope of a row for one kind: its key and dimensions. */

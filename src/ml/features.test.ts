@@ -1,19 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readNabCut } from '../../test/anomaly/fixtures.js';
-import {
-  change,
-  DAY_MS,
-  detectorFeatures,
-  HOUR_MS,
-  inferStepMs,
-  rollingMean,
-  rollingTrend,
-  seasonalDistance,
-  seasonalEffect,
-  trailingPercentile,
-  trailingZScore,
-  windowsForStep,
-} from './features.js';
+import { change, detectorFeatures, inferStepMs, rollingMean, rollingTrend, seasonalDistance, seasonalEffect, trailingPercentile, trailingZScore, windowsForStep } from './features.js';
+import { DAY_MS, HOUR_MS } from '../days.js';
 
 describe('features on a real series (NAB rds_cpu_utilization_e47b3b, first 1300 rows)', async () => {
   const cut = await readNabCut('rds_cpu_utilization_e47b3b.csv');

@@ -7,10 +7,9 @@
  * NaN when none is; a feature of a missing step is NaN (it is neither scored nor trained on).
  */
 import { InputError } from '../errors.js';
+import { DAY_MS } from '../days.js';
 
 export const MINUTE_MS = 60_000;
-export const HOUR_MS = 3_600_000;
-export const DAY_MS = 86_400_000;
 
 /** Window lengths of a series, in steps. */
 export interface SeriesWindows {

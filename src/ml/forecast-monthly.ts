@@ -1,8 +1,9 @@
 import { InputError } from '../errors.js';
 import { intervalMultiplier } from './forecast-calibration.js';
 import { quantile, zForLevel } from './forecast-math.js';
-import { DAY_MS, inverse, toGrid } from './forecast-prepare.js';
+import { inverse, toGrid } from './forecast-prepare.js';
 import type { SeriesForecast, SeriesInput } from './forecast-types.js';
+import { DAY_MS } from '../days.js';
 
 export interface MonthlyOptions {
   /** The history the forecast was made from: its values complete the month the forecast starts in. */

@@ -1,8 +1,8 @@
 import { InputError, InsufficientDataError } from '../errors.js';
 import type { ProphetSeasonalitySpec } from './forecast-prophet.js';
 import type { SeriesInput, ValueTransform } from './forecast-types.js';
+import { DAY_MS } from '../days.js';
 
-export const DAY_MS = 86_400_000;
 /** One billing cycle: under this much daily history no forecast is made (as Cost Explorer does). */
 export const BILLING_CYCLE_DAYS = 28;
 /** Yearly seasonality needs two full cycles to be told apart from trend. */

@@ -1,6 +1,7 @@
 import type { ProphetOptimizeOutput, ProphetOptions } from '@bsull/augurs/prophet';
 import type { ForecastRuntime } from './forecast-runtime.js';
 import type { ModelForecast, ModelInput } from './forecast-models.js';
+import { DAY_MS } from '../days.js';
 
 /** One Fourier seasonality given to Prophet. */
 export interface ProphetSeasonalitySpec {
@@ -27,7 +28,6 @@ export interface ProphetFit {
   trend: ProphetTrendFit;
 }
 
-const DAY_MS = 86_400_000;
 
 /**
  * Settings chosen for cost and utilisation series: changepoints over the first 90 % of the history

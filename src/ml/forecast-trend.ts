@@ -1,7 +1,7 @@
 import type { ProphetTrendFit } from './forecast-prophet.js';
 import type { TrendChangepoint, TrendDirection, TrendSummary } from './forecast-types.js';
+import { DAY_MS } from '../days.js';
 
-const DAY_MS = 86_400_000;
 const DAYS_PER_MONTH = 365.25 / 12;
 /** Prophet's own threshold for a changepoint worth drawing (add_changepoints_to_plot). */
 const SIGNIFICANT_DELTA = 0.01;

@@ -2,19 +2,11 @@ import { InputError } from '../errors.js';
 import { MIN_SCORES, rollingBacktest } from './forecast-calibration.js';
 import { runEnsemble, type EnsembleForecast } from './forecast-ensemble.js';
 import { intervalsAt } from './forecast-intervals.js';
-import {
-  checkHistory,
-  chooseTransform,
-  DAY_MS,
-  inverse,
-  prophetSeasonalities,
-  seasonalPeriod,
-  toGrid,
-  type GridSeries,
-} from './forecast-prepare.js';
+import { checkHistory, chooseTransform, inverse, prophetSeasonalities, seasonalPeriod, toGrid, type GridSeries } from './forecast-prepare.js';
 import type { ForecastRuntime } from './forecast-runtime.js';
 import { summarizeTrend } from './forecast-trend.js';
 import type { ForecastDistribution, ForecastOptions, ForecastPoint, SeriesForecast, SeriesInput } from './forecast-types.js';
+import { DAY_MS } from '../days.js';
 
 export { intervalsAt } from './forecast-intervals.js';
 export type * from './forecast-types.js';

@@ -5,9 +5,8 @@
  * network_out surge explains data-transfer cost, a CPU jump shows a workload change).
  */
 import type { MetricName } from '../db/schema/metrics.js';
+import { DAY_MS, HOUR_MS } from '../days.js';
 
-const HOUR_MS = 3_600_000;
-const DAY_MS = 86_400_000;
 
 /** A stored point (metric_points row): cpu/mem avg in %, network avg in bytes moved in the period. */
 export interface EvidencePoint {

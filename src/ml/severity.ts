@@ -3,7 +3,9 @@
  * alert thresholds, a level can require an absolute impact (USD), a percent impact, or both.
  */
 
-export type Severity = 'low' | 'medium' | 'high' | 'critical';
+/** Severity levels, lowest first (the order the thresholds and filters use). */
+export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
 
 /** What an anomaly must reach to be given one severity level. */
 export interface SeverityLevel {

@@ -1,9 +1,10 @@
-import type { Anomaly, Severity } from '../../db/schema/index.js';
+import type { Anomaly } from '../../db/schema/index.js';
 import { scopeLabel } from '../scope-label.js';
 import { RANGES, encodeAnomalyState, type AnomalyListState } from '../view-state.js';
 import { dayRange, money, SEVERITY_BADGE, signedPercent } from './format.js';
 import { actions, button, context, esc, header, option, section, staticSelect, type Block, type MessageBody, type Option } from './kit.js';
 import { anomalyTips } from './tooltips.js';
+import { SEVERITIES, type Severity } from '../../ml/severity.js';
 
 /** Anomalies per page: 10 sections plus header, filters, tips and paging stay far below 50 blocks. */
 export const ANOMALIES_PER_PAGE = 10;
@@ -47,7 +48,7 @@ function anomalyRow(a: Anomaly): Block {
 function controls(s: AnomalyListState, services: string[]): Block {
   const with_ = (patch: Partial<AnomalyListState>) => encodeAnomalyState({ ...s, ...patch, page: 0 });
   const rangeOptions = RANGES.map((r) => option(`Last ${r.replace('d', ' days')}`, with_({ range: r })));
-  const sevValues: (Severity | undefined)[] = [undefined, 'low', 'medium', 'high', 'critical'];
+  const sevValues: (Severity | undefined)[] = [undefined, ...SEVERITIES];
   const sevOptions = sevValues.map((v) => option(v === undefined ? 'Any severity' : `${v} or worse`, with_({ minSeverity: v })));
   const sortOptions = [option('Sort by impact', with_({ sort: 'impact' })), option('Sort by date', with_({ sort: 'date' }))];
   // The service list only offers names short enough for an option value; others are reached by typing them.

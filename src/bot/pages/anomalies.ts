@@ -2,10 +2,10 @@ import { anomalyServices, listAnomalies, severitiesAtLeast } from '../../db/quer
 import { dataFreshness } from '../../db/queries/models.js';
 import { anomalyListMessage, ANOMALIES_PER_PAGE, describeFilters } from '../blocks/anomaly-list.js';
 import type { MessageBody } from '../blocks/kit.js';
-import { windowStart } from '../days.js';
 import type { PageDeps } from '../deps.js';
 import { anomaliesEmptyReason } from '../empty-states.js';
 import { RANGE_DAYS, type AnomalyListState } from '../view-state.js';
+import { windowStart } from '../../days.js';
 
 /** The anomaly list for a filter state: one page of rows, the service filter options, or the empty state. */
 export async function anomaliesPage(deps: PageDeps, s: AnomalyListState): Promise<MessageBody> {

@@ -3,10 +3,10 @@ import { latestForecastsByHorizon } from '../../db/queries/forecasts.js';
 import { dataFreshness, modelStatus } from '../../db/queries/models.js';
 import { listRecommendations, savingsSummary } from '../../db/queries/recommendations.js';
 import type { DashboardInput } from '../blocks/dashboard.js';
-import { windowStart } from '../days.js';
 import type { PageDeps } from '../deps.js';
 import { anomaliesEmptyReason, recommendationsEmptyReason } from '../empty-states.js';
 import { FORECAST_SCOPE } from './forecast.js';
+import { windowStart } from '../../days.js';
 
 const TOP = 5;
 

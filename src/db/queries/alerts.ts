@@ -1,7 +1,8 @@
 import { and, asc, desc, eq, exists, gte, inArray, lt, or, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Db } from '../client.js';
-import { alerts, anomalies, type Alert, type Anomaly, type Severity } from '../schema/index.js';
+import { alerts, anomalies, type Alert, type Anomaly } from '../schema/index.js';
+import type { Severity } from '../../ml/severity.js';
 
 /**
  * "ended": the thread said the anomaly is over and nothing more is posted about it. The scoring

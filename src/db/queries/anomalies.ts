@@ -1,10 +1,10 @@
 import { and, asc, desc, eq, gte, ilike, inArray, isNotNull, lte, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client.js';
-import { anomalies, costDaily, type Anomaly, type AnomalyFeedback, type Severity } from '../schema/index.js';
+import { anomalies, costDaily, type Anomaly, type AnomalyFeedback } from '../schema/index.js';
 import { keysetAfter, keysetOrder, type SortOrder } from './keyset.js';
+import { SEVERITIES, type Severity } from '../../ml/severity.js';
 
 /** Severities from lowest to highest; a filter on one means "this or worse". */
-export const SEVERITIES: readonly Severity[] = ['low', 'medium', 'high', 'critical'];
 
 export function severitiesAtLeast(min: Severity): Severity[] {
   return SEVERITIES.slice(SEVERITIES.indexOf(min));

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { date, doublePrecision, index, integer, jsonb, pgTable, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import type { Severity } from '../../ml/severity.js';
 
 export type ModelKind = 'isolation-forest' | 'forecast';
 export type ModelStatus = 'active' | 'superseded' | 'failed';
@@ -33,7 +34,6 @@ export const mlModels = pgTable(
   ],
 );
 
-export type Severity = 'low' | 'medium' | 'high' | 'critical';
 export type AnomalyFeedback = 'valid' | 'expected' | 'not-anomaly';
 
 /** One row per anomaly of a scope: consecutive anomalous days extend it (endDay, durationDays). */

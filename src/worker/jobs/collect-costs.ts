@@ -5,8 +5,8 @@ import { costDailyExtent, replaceCostDays, replaceResourceCostDays } from '../..
 import type { JobContext, JobOutcome } from '../job-types.js';
 import type { CollectCostsPayload } from '../schemas/collect.js';
 import type { AwsDeps } from './aws-deps.js';
+import { DAY_MS } from '../../days.js';
 
-const DAY_MS = 86_400_000;
 
 const dayOf = (t: Date) => t.toISOString().slice(0, 10);
 const utcMidnight = (t: Date) => new Date(Date.UTC(t.getUTCFullYear(), t.getUTCMonth(), t.getUTCDate()));

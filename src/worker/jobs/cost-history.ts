@@ -2,15 +2,11 @@ import type { Config } from '../../config.js';
 import type { Db } from '../../db/client.js';
 import { costDailyExtent, listCostDaily } from '../../db/queries/cost-daily.js';
 import { aggregateCostsByScope, type CostRow, type ScopeKind, type ScopeSeries } from '../../ml/cost-scopes.js';
+import { addDays } from '../../days.js';
 
-const DAY_MS = 86_400_000;
 
 export const NO_COST_DATA =
   'no CUR data collected yet: the costs job has stored nothing (check the ATHENA_* settings and the costs job in /cost status)';
-
-export function addDays(day: string, days: number): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
-}
 
 /** ANOMALY_SCOPES uses dashes (account-service); the model's scope kinds use underscores. */
 export function scopeKindsFrom(config: Config): ScopeKind[] {

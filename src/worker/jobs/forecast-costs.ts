@@ -10,9 +10,10 @@ import { forecastSeries, type SeriesForecast } from '../../ml/forecasting.js';
 import type { ScopeSeries } from '../../ml/cost-scopes.js';
 import type { JobHandler, JobOutcome } from '../job-types.js';
 import type { ForecastPayload } from '../schemas/analysis.js';
-import { addDays, loadCostHistory, NO_COST_DATA } from './cost-history.js';
+import { loadCostHistory, NO_COST_DATA } from './cost-history.js';
 import { yieldToEventLoop } from './yield.js';
 import { describeTrend, storedDaily, storedDrivers, storedMonthly } from './forecast-shapes.js';
+import { addDays } from '../../days.js';
 
 /** A service or account is forecast on its own when it is at least this share of the last 90 days' spend. */
 const SIGNIFICANT_SHARE = 0.01;

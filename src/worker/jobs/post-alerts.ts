@@ -4,11 +4,11 @@ import { alertCandidates, claimAlert, isEnded, markAlertFailed, markAlertPosted,
 import type { Alert, Anomaly } from '../../db/schema/index.js';
 import { alertChange, alertMessage, DIGEST_THRESHOLD, digestMessage } from '../../bot/blocks/alert.js';
 import { anomalyChart } from '../../bot/charts.js';
-import { windowStart } from '../../bot/days.js';
 import type { Poster } from '../../slack/poster.js';
 import { uploadPng } from '../../slack/upload-file.js';
 import type { JobContext, JobHandler, JobOutcome } from '../job-types.js';
 import type { PostAlertsPayload } from '../schemas/alerts.js';
+import { windowStart } from '../../days.js';
 
 /** What the alert job needs beyond the common context. */
 export interface PostAlertsDeps {

@@ -13,8 +13,8 @@ import type { CpuPercentile, RightSizeOptions, UtilizationSamples } from '../../
 import type { JobHandler, JobOutcome } from '../job-types.js';
 import type { RightsizePayload } from '../schemas/analysis.js';
 import { yieldToEventLoop } from './yield.js';
+import { HOUR_MS } from '../../days.js';
 
-const HOUR_MS = 3_600_000;
 /**
  * Instances whose points are read in one query: ~67,000 rows at 14 days of four hourly metrics,
  * a few MB held at a time, and 50 times fewer round trips than one query per instance.

@@ -7,16 +7,16 @@ import { activeModels } from '../../db/queries/models.js';
 import type { Anomaly } from '../../db/schema/index.js';
 import { DEFAULT_RETRAIN_EVERY } from '../../ml/anomaly-detector.js';
 import { COST_TRAINING_DAYS, detectCostAnomalies, type CostAnomaly } from '../../ml/cost-anomalies.js';
-import { dayToMs, rowInScope, type CostRow } from '../../ml/cost-scopes.js';
-import { DAY_MS } from '../../ml/features.js';
+import { rowInScope, type CostRow } from '../../ml/cost-scopes.js';
 import { metricEvidence, type MetricEvidence, type TimeWindow } from '../../ml/metric-evidence.js';
 import { baselineFromHistory, rankRootCauses, type Contributor } from '../../ml/root-cause.js';
 import type { SeverityThresholds } from '../../ml/severity.js';
 import type { JobHandler, JobOutcome } from '../job-types.js';
 import type { ScoreAnomaliesPayload } from '../schemas/analysis.js';
-import { addDays, loadCostHistory, NO_COST_DATA, scopeKindsFrom } from './cost-history.js';
+import { loadCostHistory, NO_COST_DATA, scopeKindsFrom } from './cost-history.js';
 import { yieldToEventLoop } from './yield.js';
 import { ANOMALY_SEED } from './train-anomaly.js';
+import { DAY_MS, addDays, dayToMs, HOUR_MS } from '../../days.js';
 
 /**
  * Days of history loaded before the window: a model's training days, the 4 weeks its first
@@ -27,7 +27,6 @@ const HISTORY_DAYS_BEFORE_WINDOW = COST_TRAINING_DAYS + 28 + DEFAULT_RETRAIN_EVE
 const BASELINE_DAYS = 28;
 /** Contributors kept per dimension in the stored root cause. */
 const TOP_CONTRIBUTORS = 5;
-const HOUR_MS = 3_600_000;
 const EC2_INSTANCE_ID = /^i-[0-9a-f]+$/;
 
 /** A stored root-cause entry: a contributor, with CloudWatch evidence when it is an EC2 instance. */
@@ -90,17 +89,15 @@ function rootCauseOf(
   return { contributors, notes };
 }
 
-const dayStart = (day: string) => Date.parse(`${day}T00:00:00Z`);
-
 /**
  * Attaches CloudWatch evidence to the EC2 instances among the kept resource contributors (one
  * metric query per anomaly), explaining each instance's own cost change; the order stays the
  * dollar ranking.
  */
 async function withMetricEvidence(db: Db, anomaly: CostAnomaly, contributors: Contributor[], collected: TimeWindow): Promise<RootCauseEntry[]> {
-  const baselineFrom = dayStart(addDays(anomaly.startDay, -BASELINE_DAYS));
-  const start = dayStart(anomaly.startDay);
-  const end = dayStart(addDays(anomaly.endDay, 1));
+  const baselineFrom = dayToMs(addDays(anomaly.startDay, -BASELINE_DAYS));
+  const start = dayToMs(anomaly.startDay);
+  const end = dayToMs(addDays(anomaly.endDay, 1));
   const isInstance = (c: Contributor) => c.dimension === 'resource' && EC2_INSTANCE_ID.test(c.value);
   const instanceIds = contributors.filter(isInstance).map((c) => c.value);
   if (instanceIds.length === 0) return contributors;
