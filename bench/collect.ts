@@ -25,7 +25,7 @@ import { loadConfig } from '../src/config.js';
 import { listInstances } from '../src/db/queries/instances.js';
 import { collectInventory } from '../src/worker/jobs/collect-inventory.js';
 import { collectMetrics } from '../src/worker/jobs/collect-metrics.js';
-import { collectInventoryPayload, collectMetricsPayload } from '../src/worker/schemas/collect.js';
+import { collectInventoryPayload, collectMetricsPayload } from '../src/jobs/schemas/collect.js';
 import { startCloudWatchStandin } from '../test/aws-standins/cloudwatch.js';
 import { fleetReservations, readRecordedReservations, startEc2Standin } from '../test/aws-standins/ec2.js';
 import { createTestDatabase } from '../test/helpers/database.js';

@@ -18,7 +18,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { loadCatalog } from '../src/catalog/load-catalog.js';
-import { closeQueues, createQueues, enqueueJob, JOB_KIND_SPECS, type JobKind, type QueueName, type Queues } from '../src/worker/queues.js';
+import { closeQueues, createQueues, enqueueJob, JOB_KIND_SPECS, type JobKind, type QueueName, type Queues } from '../src/jobs/queues.js';
 import { jobRegistry } from '../src/worker/registry.js';
 import { legacyCurTable, startAthenaStandin } from '../test/aws-standins/athena.js';
 import { startCloudWatchStandin } from '../test/aws-standins/cloudwatch.js';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
 import { SEVERITIES } from './ml/severity.js';
+import { regionSchema } from './jobs/schemas/common.js';
 
 /**
  * Every setting, parsed once. This is the only module that reads process.env.
@@ -35,8 +36,8 @@ const schema = z.object({
   API_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
   HEALTH_PORT: int(1, 65535).default(8080),
 
-  AWS_REGION: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as us-east-1').optional(),
-  AWS_REGIONS: csv.pipe(z.array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'AWS regions'))).optional(),
+  AWS_REGION: regionSchema.optional(),
+  AWS_REGIONS: csv.pipe(z.array(regionSchema)).optional(),
   AWS_ACCOUNT_ROLE_ARNS: csv.pipe(z.array(roleArn)).default([]),
   AWS_ROLE_EXTERNAL_ID: z.string().min(2).optional(),
   AWS_PRICING_REGION: z.enum(['us-east-1', 'eu-central-1', 'ap-south-1']).default('us-east-1'),

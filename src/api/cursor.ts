@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ApiError } from './respond.js';
+import { daySchema } from '../jobs/schemas/common.js';
 
 /**
  * Opaque keyset cursors. A cursor holds the sort, the order and the sort key of the last row
@@ -78,7 +79,7 @@ export function decodeCursor<V, I>(
 export const keySchemas = {
   number: z.number(),
   nullableNumber: z.number().nullable(),
-  day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  day: daySchema,
   text: z.string().max(200),
   id: z.number().int().positive(),
 };

@@ -1,6 +1,7 @@
 import { FORECAST_HORIZONS, type ForecastHorizon } from '../db/queries/forecasts.js';
-import { RANGES, type Range } from './view-state.js';
+import { RANGES, type Range } from '../slack/messages/view-state.js';
 import { SEVERITIES, type Severity } from '../ml/severity.js';
+import { INSTANCE_ID_PATTERN } from '../jobs/schemas/common.js';
 
 /** What `/cost <text>` asks for. */
 export type CostCommand =
@@ -12,7 +13,6 @@ export type CostCommand =
   | { kind: 'help' }
   | { kind: 'usage'; problem: string };
 
-const INSTANCE_ID = /^i-[0-9a-f]{8}([0-9a-f]{9})?$/;
 export const DEFAULT_TOP = 10;
 export const MAX_TOP = 100;
 
@@ -35,7 +35,7 @@ function parseAnomalies(args: string[]): CostCommand {
 function parseRightsize(args: string[]): CostCommand {
   if (args.length === 0) return { kind: 'rightsize', top: DEFAULT_TOP };
   const [first, second, ...extra] = args;
-  if (args.length === 1 && first !== undefined && INSTANCE_ID.test(first.toLowerCase())) {
+  if (args.length === 1 && first !== undefined && INSTANCE_ID_PATTERN.test(first.toLowerCase())) {
     return { kind: 'rightsize', instanceId: first.toLowerCase() };
   }
   if (first?.toLowerCase() === 'top' && extra.length === 0) {

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
-import type { ApplyRecommendationPayload } from '../worker/schemas/apply.js';
+import type { ApplyRecommendationPayload } from '../jobs/schemas/apply.js';
 
 /** What the bot's listeners receive: clients built once by the entry point (CONVENTIONS 2). */
 export interface BotDeps {

@@ -3,10 +3,10 @@ import type { Logger } from 'pino';
 import { getAnomaly } from '../db/queries/anomalies.js';
 import { getRecommendation, typeSpecs } from '../db/queries/recommendations.js';
 import type { WebClient } from '../slack/client.js';
-import { anomalyDetailModal, type ChartSlot } from './blocks/anomaly-detail.js';
-import { section, modal } from './blocks/kit.js';
-import { recommendationDetailModal } from './blocks/recommendation-detail.js';
-import { anomalyChart, uploadChart, utilisationCharts, type RenderedChart } from './charts.js';
+import { anomalyDetailModal, type ChartSlot } from '../slack/messages/anomaly-detail.js';
+import { section, modal } from '../slack/messages/kit.js';
+import { recommendationDetailModal } from '../slack/messages/recommendation-detail.js';
+import { anomalyChart, uploadChart, utilisationCharts, type RenderedChart } from '../charts/stored-charts.js';
 import type { PageDeps } from './deps.js';
 
 /** interface for opening a detail modal from a click or a shortcut. */

@@ -5,7 +5,7 @@ import { loadConfig } from '../config.js';
 import { createDb } from '../db/client.js';
 import { logger } from '../logger.js';
 import { runEntry } from '../run-entry.js';
-import { closeQueues, createQueues, enqueueJob } from '../worker/queues.js';
+import { closeQueues, createQueues, enqueueJob } from '../jobs/queues.js';
 import { createApp } from './app.js';
 import type { BotDeps } from './deps.js';
 

@@ -1,8 +1,8 @@
 import type { RespondFn } from '@slack/bolt';
 import type { Logger } from 'pino';
 import { isCostbotError } from '../errors.js';
-import { errorMessage } from './blocks/help.js';
-import { context, type MessageBody } from './blocks/kit.js';
+import { errorMessage } from '../slack/messages/help.js';
+import { context, type MessageBody } from '../slack/messages/kit.js';
 
 /** interface for how a view is delivered through response_url. */
 export interface RespondOptions {

@@ -6,7 +6,7 @@ import { loadForecastRuntime } from '../forecast/augurs-runtime.js';
 import { logger } from '../logger.js';
 import { createSlackClient } from '../slack/client.js';
 import { createPoster } from '../slack/poster.js';
-import { closeQueues, createQueues } from './queues.js';
+import { closeQueues, createQueues } from '../jobs/queues.js';
 import { createRateLimiter } from './rate-limit.js';
 import type { JobRegistry } from './registry.js';
 import type { JobRuntime } from './run-job.js';

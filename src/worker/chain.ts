@@ -1,4 +1,4 @@
-import { enqueueJob, toJobId, type JobKind, type Queues } from './queues.js';
+import { enqueueJob, toJobId, type JobKind, type Queues } from '../jobs/queues.js';
 
 /**
  * What runs when a step succeeds: new costs are scored at once and new anomalies alerted at

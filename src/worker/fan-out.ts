@@ -1,5 +1,5 @@
 import type { Job } from 'bullmq';
-import { JOB_KIND_SPECS, toJobId, type JobKind, type Queues } from './queues.js';
+import { JOB_KIND_SPECS, toJobId, type JobKind, type Queues } from '../jobs/queues.js';
 
 /**
  * Fan-out: a run too big for one process (metrics of 10,000 instances, right-sizing them) is

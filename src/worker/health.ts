@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { sql } from 'drizzle-orm';
 import type { Redis } from 'ioredis';
 import type { Db } from '../db/client.js';
-import type { Queues } from './queues.js';
+import type { Queues } from '../jobs/queues.js';
 
 export interface DependencyHealth {
   ok: boolean;

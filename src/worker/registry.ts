@@ -10,11 +10,11 @@ import { postAlerts } from './jobs/post-alerts.js';
 import { rightsize } from './jobs/rightsize.js';
 import { scoreAnomalies } from './jobs/score-anomalies.js';
 import { trainAnomaly } from './jobs/train-anomaly.js';
-import type { JobKind } from './queues.js';
-import { postAlertsPayload } from './schemas/alerts.js';
-import { forecastPayload, rightsizePayload, scoreAnomaliesPayload, trainAnomalyPayload } from './schemas/analysis.js';
-import { applyRecommendationPayload } from './schemas/apply.js';
-import { collectCostsPayload, collectInventoryPayload, collectMetricsPayload, collectPricesPayload } from './schemas/collect.js';
+import type { JobKind } from '../jobs/queues.js';
+import { postAlertsPayload } from '../jobs/schemas/alerts.js';
+import { forecastPayload, rightsizePayload, scoreAnomaliesPayload, trainAnomalyPayload } from '../jobs/schemas/analysis.js';
+import { applyRecommendationPayload } from '../jobs/schemas/apply.js';
+import { collectCostsPayload, collectInventoryPayload, collectMetricsPayload, collectPricesPayload } from '../jobs/schemas/collect.js';
 import { splitRunningInstances, type Splitter } from './split.js';
 import type { WorkerDeps } from './worker-deps.js';
 

@@ -9,7 +9,7 @@ import { enqueueNextSteps } from './chain.js';
 import { enqueueParts, isJoinRun, joinParts } from './fan-out.js';
 import type { JobOutcome } from './job-types.js';
 import { PermanentJobError, toJobError } from './permanent-error.js';
-import { JOB_KINDS, type JobKind, type Queues } from './queues.js';
+import { JOB_KINDS, type JobKind, type Queues } from '../jobs/queues.js';
 import { registeredKinds, type JobDefinition, type JobRegistry, type WorkerJobContext } from './registry.js';
 import type { WorkerDeps } from './worker-deps.js';
 

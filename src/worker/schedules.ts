@@ -1,5 +1,5 @@
 import type { Config } from '../config.js';
-import { JOB_KIND_SPECS, type JobKind, type Queues } from './queues.js';
+import { JOB_KIND_SPECS, type JobKind, type Queues } from '../jobs/queues.js';
 import type { JobRegistry } from './registry.js';
 
 /** A cron schedule of one job kind. */

@@ -4,10 +4,10 @@ import type { Config } from '../config.js';
 import { logger } from '../logger.js';
 import { buildRuntime, type RuntimeOptions } from './build-runtime.js';
 import { serveHealth } from './health.js';
-import { DEFAULT_QUEUE_PREFIX } from './queues.js';
+import { DEFAULT_QUEUE_PREFIX } from '../jobs/queues.js';
 import { jobRegistry, registeredKinds } from './registry.js';
 import { registerSchedules } from './schedules.js';
-import { startWorkers, type StartWorkersOptions } from './start-workers.js';
+import { startWorkers, type StartWorkersOptions } from './workers.js';
 
 export interface WorkerProcessOptions extends StartWorkersOptions, Partial<Pick<RuntimeOptions, 'registry' | 'aws'>> {
   /** Port of GET /health; 0 picks a free one. @defaultValue config.HEALTH_PORT */

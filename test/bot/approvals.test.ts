@@ -6,7 +6,7 @@ import { actionEvents, actions, recommendations } from '../../src/db/schema/inde
 import { createSlackClient } from '../../src/slack/client.js';
 import { createPoster } from '../../src/slack/poster.js';
 import { applyRecommendation } from '../../src/worker/jobs/apply-recommendation.js';
-import type { ApplyRecommendationPayload } from '../../src/worker/schemas/apply.js';
+import type { ApplyRecommendationPayload } from '../../src/jobs/schemas/apply.js';
 import { catalog } from '../rightsize/traces.js';
 import { BOT_TOKEN, button, finalResponse, startHarness, textOf, USERS, type Harness } from './helpers/bot-harness.js';
 import { startEc2ApplyStandin, type Ec2ApplyStandin } from './helpers/ec2-apply-standin.js';

@@ -5,7 +5,7 @@ import { listInstances } from '../../src/db/queries/instances.js';
 import { metricCoverage, metricSeries } from '../../src/db/queries/metric-points.js';
 import { collectInventory } from '../../src/worker/jobs/collect-inventory.js';
 import { collectMetrics } from '../../src/worker/jobs/collect-metrics.js';
-import { collectInventoryPayload, collectMetricsPayload } from '../../src/worker/schemas/collect.js';
+import { collectInventoryPayload, collectMetricsPayload } from '../../src/jobs/schemas/collect.js';
 import { startCloudWatchStandin, type CloudWatchStandin } from '../aws-standins/cloudwatch.js';
 import { readJsonReservations, readRecordedInstanceTypes, readRecordedReservations, startEc2Standin } from '../aws-standins/ec2.js';
 import { FIXTURES, fixture } from '../aws-standins/fixtures.js';

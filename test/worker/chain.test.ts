@@ -4,7 +4,7 @@ import { loadConfig } from '../../src/config.js';
 import { costTotals } from '../../src/db/queries/cost-daily.js';
 import { jobRunsOf } from '../../src/db/queries/job-runs.js';
 import { enqueueNextSteps, nextStepJobId } from '../../src/worker/chain.js';
-import { closeQueues, createQueues, enqueueJob, JOB_KIND_SPECS, type Queues } from '../../src/worker/queues.js';
+import { closeQueues, createQueues, enqueueJob, JOB_KIND_SPECS, type Queues } from '../../src/jobs/queues.js';
 import { startWorkerProcess } from '../../src/worker/worker-process.js';
 import { legacyCurTable, startAthenaStandin } from '../aws-standins/athena.js';
 import { FIXTURES } from '../aws-standins/fixtures.js';

@@ -4,7 +4,7 @@ import { loadConfig } from '../../src/config.js';
 import { listInstances } from '../../src/db/queries/instances.js';
 import { jobRunsOf, latestJobRuns } from '../../src/db/queries/job-runs.js';
 import { checkHealth, serverPort } from '../../src/worker/health.js';
-import { closeQueues, createQueues, enqueueJob, JOB_KIND_SPECS, QUEUE_NAMES, type Queues } from '../../src/worker/queues.js';
+import { closeQueues, createQueues, enqueueJob, JOB_KIND_SPECS, QUEUE_NAMES, type Queues } from '../../src/jobs/queues.js';
 import { jobRegistry, registeredKinds } from '../../src/worker/registry.js';
 import { registerSchedules, SCHEDULES } from '../../src/worker/schedules.js';
 import { startWorkerProcess, type WorkerProcess } from '../../src/worker/worker-process.js';

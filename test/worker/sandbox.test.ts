@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listInstances } from '../../src/db/queries/instances.js';
 import { jobRunsOf } from '../../src/db/queries/job-runs.js';
-import { closeQueues, createQueues, enqueueJob, type Queues } from '../../src/worker/queues.js';
+import { closeQueues, createQueues, enqueueJob, type Queues } from '../../src/jobs/queues.js';
 import { startEc2Standin } from '../aws-standins/ec2.js';
 import type { StandinServer } from '../aws-standins/standin-server.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';

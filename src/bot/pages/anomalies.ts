@@ -1,10 +1,10 @@
 import { anomalyServices, listAnomalies, severitiesAtLeast } from '../../db/queries/anomalies.js';
 import { dataFreshness } from '../../db/queries/models.js';
-import { anomalyListMessage, ANOMALIES_PER_PAGE, describeFilters } from '../blocks/anomaly-list.js';
-import type { MessageBody } from '../blocks/kit.js';
+import { anomalyListMessage, ANOMALIES_PER_PAGE, describeFilters } from '../../slack/messages/anomaly-list.js';
+import type { MessageBody } from '../../slack/messages/kit.js';
 import type { PageDeps } from '../deps.js';
 import { anomaliesEmptyReason } from '../empty-states.js';
-import { RANGE_DAYS, type AnomalyListState } from '../view-state.js';
+import { RANGE_DAYS, type AnomalyListState } from '../../slack/messages/view-state.js';
 import { windowStart } from '../../days.js';
 
 /** The anomaly list for a filter state: one page of rows, the service filter options, or the empty state. */

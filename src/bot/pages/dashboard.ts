@@ -2,7 +2,7 @@ import { listAnomalies } from '../../db/queries/anomalies.js';
 import { latestForecastsByHorizon } from '../../db/queries/forecasts.js';
 import { dataFreshness, modelStatus } from '../../db/queries/models.js';
 import { listRecommendations, savingsSummary } from '../../db/queries/recommendations.js';
-import type { DashboardInput } from '../blocks/dashboard.js';
+import type { DashboardInput } from '../../slack/messages/dashboard.js';
 import type { PageDeps } from '../deps.js';
 import { anomaliesEmptyReason, recommendationsEmptyReason } from '../empty-states.js';
 import { FORECAST_SCOPE } from './forecast.js';

@@ -1,7 +1,7 @@
 import { latestForecast } from '../../db/queries/forecasts.js';
 import { dataFreshness } from '../../db/queries/models.js';
-import { forecastEmptyMessage, forecastMessage } from '../blocks/forecast.js';
-import type { MessageBody } from '../blocks/kit.js';
+import { forecastEmptyMessage, forecastMessage } from '../../slack/messages/forecast.js';
+import type { MessageBody } from '../../slack/messages/kit.js';
 import type { PageDeps } from '../deps.js';
 import { forecastEmptyReason } from '../empty-states.js';
 

@@ -1,11 +1,11 @@
 import { dataFreshness } from '../../db/queries/models.js';
 import { listRecommendations, savingsSummary, typeSpecs } from '../../db/queries/recommendations.js';
-import { errorMessage } from '../blocks/help.js';
-import type { MessageBody } from '../blocks/kit.js';
-import { recommendationListMessage, RECOMMENDATIONS_PER_PAGE, singleRecommendationMessage } from '../blocks/recommendation-list.js';
+import { errorMessage } from '../../slack/messages/help.js';
+import type { MessageBody } from '../../slack/messages/kit.js';
+import { recommendationListMessage, RECOMMENDATIONS_PER_PAGE, singleRecommendationMessage } from '../../slack/messages/recommendation-list.js';
 import type { PageDeps } from '../deps.js';
 import { recommendationsEmptyReason } from '../empty-states.js';
-import type { RecommendationListState } from '../view-state.js';
+import type { RecommendationListState } from '../../slack/messages/view-state.js';
 
 /** The top-N recommendation cards (one page of them) with the savings summary. */
 export async function recommendationsPage(deps: PageDeps, s: RecommendationListState): Promise<MessageBody> {

@@ -1,7 +1,7 @@
 import { latestJobRuns } from '../../db/queries/job-runs.js';
 import { dataFreshness, modelStatus } from '../../db/queries/models.js';
-import type { MessageBody } from '../blocks/kit.js';
-import { statusMessage } from '../blocks/status.js';
+import type { MessageBody } from '../../slack/messages/kit.js';
+import { statusMessage } from '../../slack/messages/status.js';
 import type { PageDeps } from '../deps.js';
 
 export async function statusPage(deps: PageDeps): Promise<MessageBody> {

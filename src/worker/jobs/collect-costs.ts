@@ -3,7 +3,7 @@ import type { PollOptions } from '../../aws/athena-query.js';
 import type { Config } from '../../config.js';
 import { costDailyExtent, replaceCostDays, replaceResourceCostDays } from '../../db/queries/cost-daily.js';
 import type { JobContext, JobOutcome } from '../job-types.js';
-import type { CollectCostsPayload } from '../schemas/collect.js';
+import type { CollectCostsPayload } from '../../jobs/schemas/collect.js';
 import type { AwsDeps } from './aws-deps.js';
 import { DAY_MS } from '../../days.js';
 

@@ -2,7 +2,7 @@ import { listInstances as fetchInstances, listInstanceTypes as fetchInstanceType
 import { markInstancesNotFound, upsertInstances } from '../../db/queries/instances.js';
 import { typeSpecStatus, upsertInstanceTypes } from '../../db/queries/instance-types.js';
 import type { JobContext, JobOutcome } from '../job-types.js';
-import type { CollectInventoryPayload } from '../schemas/collect.js';
+import type { CollectInventoryPayload } from '../../jobs/schemas/collect.js';
 import { forEachScope, scopeName, scopesOf, type AwsDeps } from './aws-deps.js';
 
 /** The `source` of instance type specs read from DescribeInstanceTypes. */

@@ -4,7 +4,7 @@ import { listInstances, setMemoryMetricFlags } from '../../db/queries/instances.
 import { latestMetricTimes, upsertMetricPoints } from '../../db/queries/metric-points.js';
 import type { Instance, MetricName } from '../../db/schema/index.js';
 import type { JobContext, JobOutcome } from '../job-types.js';
-import type { CollectMetricsPayload } from '../schemas/collect.js';
+import type { CollectMetricsPayload } from '../../jobs/schemas/collect.js';
 import { forEachScope, scopeName, type AccountRegion, type AwsDeps } from './aws-deps.js';
 import { floorToHour, HOUR_MS } from '../../days.js';
 

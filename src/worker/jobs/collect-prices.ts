@@ -1,7 +1,7 @@
 import { fetchLinuxOnDemandPrices } from '../../aws/pricing.js';
 import { latestPriceFetch, upsertPrices } from '../../db/queries/prices.js';
 import type { JobContext, JobOutcome } from '../job-types.js';
-import type { CollectPricesPayload } from '../schemas/collect.js';
+import type { CollectPricesPayload } from '../../jobs/schemas/collect.js';
 import type { AwsDeps } from './aws-deps.js';
 
 /** The `source` of prices this job writes. */

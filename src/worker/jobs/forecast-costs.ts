@@ -9,7 +9,7 @@ import { aggregateMonthly } from '../../ml/forecast-monthly.js';
 import { forecastSeries, type SeriesForecast } from '../../ml/forecasting.js';
 import type { ScopeSeries } from '../../ml/cost-scopes.js';
 import type { JobHandler, JobOutcome } from '../job-types.js';
-import type { ForecastPayload } from '../schemas/analysis.js';
+import type { ForecastPayload } from '../../jobs/schemas/analysis.js';
 import { loadCostHistory, NO_COST_DATA } from './cost-history.js';
 import { yieldToEventLoop } from './yield.js';
 import { describeTrend, storedDaily, storedDrivers, storedMonthly } from './forecast-shapes.js';

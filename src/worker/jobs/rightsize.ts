@@ -11,7 +11,7 @@ import { isCostbotError } from '../../errors.js';
 import { recommendRightSize } from '../../ml/right-sizing.js';
 import type { CpuPercentile, RightSizeOptions, UtilizationSamples } from '../../ml/right-sizing-types.js';
 import type { JobHandler, JobOutcome } from '../job-types.js';
-import type { RightsizePayload } from '../schemas/analysis.js';
+import type { RightsizePayload } from '../../jobs/schemas/analysis.js';
 import { yieldToEventLoop } from './yield.js';
 import { HOUR_MS } from '../../days.js';
 

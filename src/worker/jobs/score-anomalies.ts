@@ -12,11 +12,12 @@ import { metricEvidence, type MetricEvidence, type TimeWindow } from '../../ml/m
 import { baselineFromHistory, rankRootCauses, type Contributor } from '../../ml/root-cause.js';
 import type { SeverityThresholds } from '../../ml/severity.js';
 import type { JobHandler, JobOutcome } from '../job-types.js';
-import type { ScoreAnomaliesPayload } from '../schemas/analysis.js';
+import type { ScoreAnomaliesPayload } from '../../jobs/schemas/analysis.js';
 import { loadCostHistory, NO_COST_DATA, scopeKindsFrom } from './cost-history.js';
 import { yieldToEventLoop } from './yield.js';
 import { ANOMALY_SEED } from './train-anomaly.js';
 import { DAY_MS, addDays, dayToMs, HOUR_MS } from '../../days.js';
+import { INSTANCE_ID_PATTERN } from '../../jobs/schemas/common.js';
 
 /**
  * Days of history loaded before the window: a model's training days, the 4 weeks its first
@@ -27,7 +28,6 @@ const HISTORY_DAYS_BEFORE_WINDOW = COST_TRAINING_DAYS + 28 + DEFAULT_RETRAIN_EVE
 const BASELINE_DAYS = 28;
 /** Contributors kept per dimension in the stored root cause. */
 const TOP_CONTRIBUTORS = 5;
-const EC2_INSTANCE_ID = /^i-[0-9a-f]+$/;
 
 /** A stored root-cause entry: a contributor, with CloudWatch evidence when it is an EC2 instance. */
 type RootCauseEntry = Contributor & Partial<MetricEvidence>;
@@ -98,7 +98,7 @@ async function withMetricEvidence(db: Db, anomaly: CostAnomaly, contributors: Co
   const baselineFrom = dayToMs(addDays(anomaly.startDay, -BASELINE_DAYS));
   const start = dayToMs(anomaly.startDay);
   const end = dayToMs(addDays(anomaly.endDay, 1));
-  const isInstance = (c: Contributor) => c.dimension === 'resource' && EC2_INSTANCE_ID.test(c.value);
+  const isInstance = (c: Contributor) => c.dimension === 'resource' && INSTANCE_ID_PATTERN.test(c.value);
   const instanceIds = contributors.filter(isInstance).map((c) => c.value);
   if (instanceIds.length === 0) return contributors;
   const points = await metricSeriesOfInstances(db, { instanceIds, from: new Date(baselineFrom), to: new Date(end) });

@@ -3,7 +3,7 @@ import { isCostbotError } from '../../errors.js';
 import { trainDetector } from '../../ml/anomaly-detector.js';
 import { COST_TRAINING_DAYS } from '../../ml/cost-anomalies.js';
 import type { JobHandler, JobOutcome } from '../job-types.js';
-import type { TrainAnomalyPayload } from '../schemas/analysis.js';
+import type { TrainAnomalyPayload } from '../../jobs/schemas/analysis.js';
 import { loadCostHistory, NO_COST_DATA, scopeKindsFrom } from './cost-history.js';
 import { yieldToEventLoop } from './yield.js';
 import { DAY_MS } from '../../days.js';

@@ -2,7 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { AwsClientOptions } from '../../../src/aws/clients.js';
 import { WORKER_NODE_FLAGS } from '../../../src/worker/node-flags.js';
-import type { StartWorkersOptions } from '../../../src/worker/start-workers.js';
+import type { StartWorkersOptions } from '../../../src/worker/workers.js';
 
 /** What a spawned worker process is told (JSON in COSTBOT_TEST_WORKER). */
 export interface WorkerChildSpec {

@@ -1,6 +1,6 @@
 import type { Job, Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { JOB_KIND_SPECS, type QueueName } from '../../../src/worker/queues.js';
+import { JOB_KIND_SPECS, type QueueName } from '../../../src/jobs/queues.js';
 import { jobRegistry } from '../../../src/worker/registry.js';
 import { SCHEDULES } from '../../../src/worker/schedules.js';
 import { readJsonReservations, readRecordedInstanceTypes, readRecordedReservations, type Ec2StandinData } from '../../aws-standins/ec2.js';

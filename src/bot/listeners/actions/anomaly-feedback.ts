@@ -2,11 +2,11 @@ import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '
 import { z } from 'zod';
 import { getAnomaly, setAnomalyFeedback } from '../../../db/queries/anomalies.js';
 import { InputError } from '../../../errors.js';
-import { anomalyDetailModal } from '../../blocks/anomaly-detail.js';
-import { FEEDBACK_LABEL } from '../../blocks/feedback.js';
+import { anomalyDetailModal } from '../../../slack/messages/anomaly-detail.js';
+import { FEEDBACK_LABEL } from '../../../slack/messages/feedback.js';
 import type { BotDeps } from '../../deps.js';
 import { failureBody } from '../../respond-when-ready.js';
-import { parseId } from '../../view-state.js';
+import { parseId } from '../../../slack/messages/view-state.js';
 import { actionValue } from './action-value.js';
 
 export const ANOMALY_FEEDBACK = /^anomaly_feedback_(valid|expected|not-anomaly)$/;

@@ -2,7 +2,7 @@ import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '
 import type { BotDeps } from '../../deps.js';
 import { anomaliesPage } from '../../pages/anomalies.js';
 import { respondWhenReady } from '../../respond-when-ready.js';
-import { decodeAnomalyState } from '../../view-state.js';
+import { decodeAnomalyState } from '../../../slack/messages/view-state.js';
 import { actionValue } from './action-value.js';
 
 /** Filters, sort and paging of the anomaly list: the control's value is the whole new state. */

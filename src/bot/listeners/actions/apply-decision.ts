@@ -3,11 +3,11 @@ import { decideAction, expireAction, getAction, recordActionEvent } from '../../
 import type { Action } from '../../../db/schema/index.js';
 import { CostbotError, InputError } from '../../../errors.js';
 import type { WebClient } from '../../../slack/client.js';
-import { APPROVAL_ACTION, approvalOutcomeMessage } from '../../blocks/approval.js';
+import { APPROVAL_ACTION, approvalOutcomeMessage } from '../../../slack/messages/approval.js';
 import { isApprover } from '../../approvers.js';
 import type { BotDeps } from '../../deps.js';
 import { failureBody } from '../../respond-when-ready.js';
-import { parseId } from '../../view-state.js';
+import { parseId } from '../../../slack/messages/view-state.js';
 import { actionValue } from './action-value.js';
 
 export const APPLY_DECISION = new RegExp(`^(${APPROVAL_ACTION.approve}|${APPROVAL_ACTION.reject})$`);

@@ -4,12 +4,12 @@ import { getRecommendation } from '../../../db/queries/recommendations.js';
 import type { Action, Recommendation } from '../../../db/schema/index.js';
 import { CostbotError, InputError } from '../../../errors.js';
 import type { WebClient } from '../../../slack/client.js';
-import { approvalOutcomeMessage, approvalRequestMessage } from '../../blocks/approval.js';
-import { REC_ACTION, isApplicable } from '../../blocks/recommendation-card.js';
+import { approvalOutcomeMessage, approvalRequestMessage } from '../../../slack/messages/approval.js';
+import { REC_ACTION, isApplicable } from '../../../slack/messages/recommendation-card.js';
 import { approversConfigured, approversMention } from '../../approvers.js';
 import type { BotDeps } from '../../deps.js';
 import { failureBody } from '../../respond-when-ready.js';
-import { parseId } from '../../view-state.js';
+import { parseId } from '../../../slack/messages/view-state.js';
 import { actionValue, clickSurface } from './action-value.js';
 
 export const APPLY_REQUEST = REC_ACTION.apply;

@@ -1,5 +1,5 @@
 import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import { HOME_REFRESH_ACTION } from '../../blocks/dashboard.js';
+import { HOME_REFRESH_ACTION } from '../../../slack/messages/dashboard.js';
 import type { BotDeps } from '../../deps.js';
 import { publishHome } from '../events/app-home-opened.js';
 

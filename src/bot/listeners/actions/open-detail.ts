@@ -1,10 +1,10 @@
 import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import { REC_ACTION } from '../../blocks/recommendation-card.js';
-import { ACTION } from '../../blocks/anomaly-list.js';
+import { REC_ACTION } from '../../../slack/messages/recommendation-card.js';
+import { ACTION } from '../../../slack/messages/anomaly-list.js';
 import type { BotDeps } from '../../deps.js';
 import { openAnomalyDetail, openRecommendationDetail } from '../../detail-modals.js';
 import { failureBody } from '../../respond-when-ready.js';
-import { parseId } from '../../view-state.js';
+import { parseId } from '../../../slack/messages/view-state.js';
 import { actionValue } from './action-value.js';
 
 export const ANOMALY_DETAIL = ACTION.detail;

@@ -2,7 +2,7 @@ import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '
 import type { BotDeps } from '../../deps.js';
 import { recommendationsPage } from '../../pages/recommendations.js';
 import { respondWhenReady } from '../../respond-when-ready.js';
-import { decodeRecommendationState } from '../../view-state.js';
+import { decodeRecommendationState } from '../../../slack/messages/view-state.js';
 import { actionValue } from './action-value.js';
 
 export const RECOMMENDATION_PAGING = /^recommendations_page_(prev|next)$/;

@@ -1,5 +1,5 @@
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
-import { homeView } from '../../blocks/dashboard.js';
+import { homeView } from '../../../slack/messages/dashboard.js';
 import type { BotDeps } from '../../deps.js';
 import { loadDashboard } from '../../pages/dashboard.js';
 

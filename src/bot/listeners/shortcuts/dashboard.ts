@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, GlobalShortcut, SlackShortcutMiddlewareArgs } from '@slack/bolt';
-import { dashboardModal } from '../../blocks/dashboard.js';
-import { context, modal } from '../../blocks/kit.js';
+import { dashboardModal } from '../../../slack/messages/dashboard.js';
+import { context, modal } from '../../../slack/messages/kit.js';
 import type { BotDeps } from '../../deps.js';
 import { loadDashboard } from '../../pages/dashboard.js';
 

@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, MessageShortcut, SlackShortcutMiddlewareArgs } from '@slack/bolt';
 import { findAlertsByMessage } from '../../../db/queries/alerts.js';
-import { modal, section } from '../../blocks/kit.js';
+import { modal, section } from '../../../slack/messages/kit.js';
 import type { BotDeps } from '../../deps.js';
 import { openAnomalyDetail } from '../../detail-modals.js';
 

@@ -1,6 +1,6 @@
 import type { Forecast } from '../../db/schema/index.js';
 import { FORECAST_HORIZONS } from '../../db/queries/forecasts.js';
-import { readForecastDrivers, readForecastMonths, readForecastTrend, type ForecastMonth } from '../stored-shapes.js';
+import { readForecastDrivers, readForecastMonths, readForecastTrend, type ForecastMonth } from './stored-shapes.js';
 import { money } from './format.js';
 import { actions, button, context, esc, header, section, type Block, type MessageBody } from './kit.js';
 import { TIP } from './tooltips.js';

@@ -1,16 +1,15 @@
 import { z } from 'zod';
+import { daySchema, instanceIdSchema, regionSchema } from './common.js';
 
 /**
  * Payloads of the four collection jobs. Every field is optional so a scheduled run (payload
  * `{}`) does the normal thing; the fields exist for a one-off run from the command line.
  */
 
-const region = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as us-east-1');
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a day as YYYY-MM-DD');
 
 export const collectInventoryPayload = z.object({
   /** Only these of the configured regions. */
-  regions: z.array(region).min(1).optional(),
+  regions: z.array(regionSchema).min(1).optional(),
   /**
    * Instance type specs (DescribeInstanceTypes): "auto" refreshes them when the stored ones are
    * older than PRICE_TTL_HOURS or an inventoried type has none; true or false force it.
@@ -21,7 +20,7 @@ export type CollectInventoryPayload = z.infer<typeof collectInventoryPayload>;
 
 export const collectMetricsPayload = z.object({
   /** Only these instances (still only running ones). */
-  instanceIds: z.array(z.string().regex(/^i-[0-9a-f]{8,17}$/, 'an instance id such as i-0123456789abcdef0')).min(1).optional(),
+  instanceIds: z.array(instanceIdSchema).min(1).optional(),
   /** Backfill this many days for instances without stored points, instead of METRICS_LOOKBACK_DAYS. */
   lookbackDays: z.number().int().min(1).max(93).optional(),
 });
@@ -35,8 +34,8 @@ export const collectCostsPayload = z
      */
     mode: z.enum(['auto', 'window', 'backfill']).default('auto'),
     /** An explicit day range [fromDay, toDay) instead of the mode's. */
-    fromDay: day.optional(),
-    toDay: day.optional(),
+    fromDay: daySchema.optional(),
+    toDay: daySchema.optional(),
   })
   .refine((p) => (p.fromDay === undefined) === (p.toDay === undefined), {
     message: 'give both fromDay and toDay, or neither',
@@ -48,7 +47,7 @@ export type CollectCostsPayload = z.infer<typeof collectCostsPayload>;
 
 export const collectPricesPayload = z.object({
   /** Only these regions. @defaultValue the configured regions */
-  regions: z.array(region).min(1).optional(),
+  regions: z.array(regionSchema).min(1).optional(),
   /** Fetch even when the stored prices are younger than PRICE_TTL_HOURS. */
   force: z.boolean().default(false),
 });

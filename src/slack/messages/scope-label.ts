@@ -1,4 +1,4 @@
-import type { Anomaly } from '../db/schema/index.js';
+import type { Anomaly } from '../../db/schema/index.js';
 
 /**
  * Anomaly scopes are keyed as src/ml/cost-scopes.ts writes them: `total`, `account:<id>`,

@@ -4,7 +4,7 @@ import { rootCauseText } from './anomaly-detail.js';
 import { FEEDBACK_ACTION, FEEDBACK_LABEL, feedbackValue } from './feedback.js';
 import { dayRange, money, SEVERITY_BADGE } from './format.js';
 import { actions, button, context, header, section, slackFileImage, type Block, type MessageBody } from './kit.js';
-import { scopeLabel } from '../scope-label.js';
+import { scopeLabel } from './scope-label.js';
 import { TIP } from './tooltips.js';
 
 /** More new anomalies than this at once (per channel) go out as one digest. */

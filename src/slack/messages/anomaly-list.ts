@@ -1,6 +1,6 @@
 import type { Anomaly } from '../../db/schema/index.js';
-import { scopeLabel } from '../scope-label.js';
-import { RANGES, encodeAnomalyState, type AnomalyListState } from '../view-state.js';
+import { scopeLabel } from './scope-label.js';
+import { RANGES, encodeAnomalyState, type AnomalyListState } from './view-state.js';
 import { dayRange, money, SEVERITY_BADGE, signedPercent } from './format.js';
 import { actions, button, context, esc, header, option, section, staticSelect, type Block, type MessageBody, type Option } from './kit.js';
 import { anomalyTips } from './tooltips.js';

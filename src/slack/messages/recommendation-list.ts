@@ -1,6 +1,6 @@
 import type { Recommendation } from '../../db/schema/index.js';
 import type { SavingsSummary } from '../../db/queries/recommendations.js';
-import { encodeRecommendationState, type RecommendationListState } from '../view-state.js';
+import { encodeRecommendationState, type RecommendationListState } from './view-state.js';
 import { money } from './format.js';
 import { actions, button, context, divider, header, section, type Block, type MessageBody } from './kit.js';
 import { recommendationCard, type Specs } from './recommendation-card.js';

@@ -1,5 +1,5 @@
 import type { Anomaly } from '../../db/schema/index.js';
-import { readRootCause } from '../stored-shapes.js';
+import { readRootCause } from './stored-shapes.js';
 import { anomalySummaryFields, anomalyTitle } from './anomaly-list.js';
 import { feedbackButtons } from './feedback.js';
 import { dayRange, money, SEVERITY_BADGE } from './format.js';

@@ -1,4 +1,4 @@
-import { Queue, type JobsOptions, type WorkerOptions } from 'bullmq';
+import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { logger } from '../logger.js';
 
@@ -24,28 +24,6 @@ export type JobKind = (typeof JOB_KINDS)[number];
  */
 export const QUEUE_NAMES = ['collect', 'analyze', 'notify', 'apply'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
-
-/** Worker settings per queue; every worker process runs one BullMQ Worker per queue. */
-export type QueueWorkerSettings = Pick<WorkerOptions, 'concurrency' | 'lockDuration' | 'maxStalledCount' | 'stalledInterval'>;
-
-export const QUEUE_SETTINGS: Record<QueueName, QueueWorkerSettings> = {
-  // AWS reads, paced by the shared rate limiter, then upserts. One at a time: a metrics job
-  // already keeps 2 GetMetricData batches in flight, and measured with bench/pipeline.ts
-  // (1,000 instances, one worker) a second job at once raised the peak from ~1.0 to ~1.5 GiB
-  // and finished no sooner. More throughput comes from more processes.
-  // A stalled collection is re-run: every write is an upsert on a natural key.
-  collect: { concurrency: 1, lockDuration: 60_000, maxStalledCount: 2 },
-  // CPU-bound model work: one at a time per process (a second would only share the core); scale
-  // with processes. The long lock covers synchronous stretches during which the event loop
-  // cannot renew it, so a busy job is not taken for stalled and run twice. Handlers should still
-  // await between units of work (series, instances) so /health keeps answering.
-  analyze: { concurrency: 1, lockDuration: 10 * 60_000, maxStalledCount: 1 },
-  // Slack posts: the alerts table dedupes per anomaly and channel, so a re-run is safe.
-  notify: { concurrency: 2, lockDuration: 60_000, maxStalledCount: 1 },
-  // EC2 changes a person approved. A worker that dies mid-apply must not have the change
-  // re-run behind everyone's back: a stalled apply fails (maxStalledCount 0) and shows as such.
-  apply: { concurrency: 2, lockDuration: 5 * 60_000, maxStalledCount: 0 },
-};
 
 const DAY_SECONDS = 24 * 3600;
 

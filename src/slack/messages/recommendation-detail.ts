@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Recommendation } from '../../db/schema/index.js';
-import { readEvidence } from '../stored-shapes.js';
+import { readEvidence } from './stored-shapes.js';
 import type { ChartSlot } from './anomaly-detail.js';
 import { money, percent } from './format.js';
 import { actions, context, esc, header, modal, section, slackFileImage, type Block } from './kit.js';

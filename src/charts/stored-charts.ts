@@ -1,13 +1,13 @@
 import { anomalyCostSeries } from '../db/queries/anomalies.js';
 import { utilisationSeries } from '../db/queries/recommendations.js';
 import type { Anomaly, MetricName, Recommendation } from '../db/schema/index.js';
-import { renderAnomalyTrend } from '../charts/anomaly-trend.js';
-import { renderUtilisation } from '../charts/utilisation.js';
+import { renderAnomalyTrend } from './anomaly-trend.js';
+import { renderUtilisation } from './utilisation.js';
 import type { WebClient } from '../slack/client.js';
 import { uploadPng } from '../slack/upload-file.js';
-import type { ChartSlot } from './blocks/anomaly-detail.js';
-import type { PageDeps } from './deps.js';
-import { scopeLabel, usageTypeOfScope } from './scope-label.js';
+import type { ChartSlot } from '../slack/messages/anomaly-detail.js';
+import type { Db } from '../db/client.js';
+import { scopeLabel, usageTypeOfScope } from '../slack/messages/scope-label.js';
 import { addDays } from '../days.js';
 
 /** Days of cost shown before an anomaly (its baseline) and after it. */
@@ -17,7 +17,7 @@ const DAYS_AFTER = 7;
 export type RenderedChart = { png: Buffer; alt: string; filename: string } | { reason: string };
 
 /** The anomaly's trend chart from cost_daily, or why there is none. */
-export async function anomalyChart(deps: Pick<PageDeps, 'db'>, a: Anomaly): Promise<RenderedChart> {
+export async function anomalyChart(deps: { db: Db }, a: Anomaly): Promise<RenderedChart> {
   const from = addDays(a.startDay, -DAYS_BEFORE);
   const to = addDays(a.endDay, DAYS_AFTER);
   const usageType = usageTypeOfScope(a.scope);
@@ -37,7 +37,7 @@ export async function anomalyChart(deps: Pick<PageDeps, 'db'>, a: Anomaly): Prom
 const METRIC_LABEL: Record<Extract<MetricName, 'cpu' | 'mem'>, string> = { cpu: 'CPU', mem: 'Memory' };
 
 /** CPU and memory percentile charts over the recommendation's lookback, each or why it is missing. */
-export async function utilisationCharts(deps: Pick<PageDeps, 'db'>, r: Recommendation): Promise<RenderedChart[]> {
+export async function utilisationCharts(deps: { db: Db }, r: Recommendation): Promise<RenderedChart[]> {
   const charts: RenderedChart[] = [];
   for (const metric of ['cpu', 'mem'] as const) {
     const points = await utilisationSeries(deps.db, { instanceId: r.instanceId, metric, before: r.createdAt, days: r.lookbackDays });
