@@ -17,7 +17,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { parseCsv } from '../src/csv.js';
-import { aggregateCostsByScope, type CostRow } from '../src/ml/cost-scopes.js';
+import { aggregateCostsByScope, type CostRow } from '../src/ml/cost-series.js';
 import { DAY_MS, HOUR_MS } from '../src/days.js';
 
 export interface DailyPool {

@@ -1,5 +1,5 @@
-import type { ForecastRuntime } from '../src/ml/forecast-runtime.js';
-import { forecastSeries } from '../src/ml/forecasting.js';
+import type { ForecastRuntime } from '../src/ml/forecast/runtime.js';
+import { forecastSeries } from '../src/ml/forecast/forecast-series.js';
 import { loadBitbrainsHourly } from './forecast-data.js';
 
 const DAY = 86_400_000;

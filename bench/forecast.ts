@@ -8,12 +8,12 @@
  * seasonal naive, augurs MSTL (ETS trend) and augurs Prophet with its default settings.
  * Options: --data DIR (or COSTBOT_DATA_DIR), --set cur|nab|bitbrains, --verbose (per series).
  */
-import { loadForecastRuntime } from '../src/forecast/augurs-runtime.js';
-import { interpolateGaps, zForLevel } from '../src/ml/forecast-math.js';
-import { runSeasonalNaive } from '../src/ml/forecast-models.js';
-import { toGrid } from '../src/ml/forecast-prepare.js';
-import type { ForecastRuntime } from '../src/ml/forecast-runtime.js';
-import { forecastSeries } from '../src/ml/forecasting.js';
+import { loadForecastRuntime } from '../src/ml/forecast/load-augurs.js';
+import { interpolateGaps, zForLevel } from '../src/ml/forecast/math.js';
+import { runSeasonalNaive } from '../src/ml/forecast/models.js';
+import { toGrid } from '../src/ml/forecast/prepare.js';
+import type { ForecastRuntime } from '../src/ml/forecast/runtime.js';
+import { forecastSeries } from '../src/ml/forecast/forecast-series.js';
 import { dataDir } from './data-dir.js';
 import { loadBitbrainsHourly, loadCurDaily, loadNabHourly, type BenchSeries } from './forecast-data.js';
 import { mae, MethodScore, naiveScale, type MethodForecast } from './forecast-metrics.js';

@@ -12,8 +12,8 @@
  *   (every tree holds every training row: no out-of-bag scores).
  */
 import { IsolationForest } from 'ml-isolation-forest';
-import type { ForestBackend } from '../src/ml/anomaly-detector.js';
-import { averagePathLength } from '../src/ml/isolation-forest.js';
+import type { ForestBackend } from '../src/ml/anomaly/detector.js';
+import { averagePathLength } from '../src/ml/anomaly/isolation-forest.js';
 import { createRandom, type Random } from '../src/ml/prng.js';
 
 function withSeededMathRandom<T>(random: Random, fn: () => T): T {

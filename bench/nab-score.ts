@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { scoreNabProfiles } from '../src/ml/nab-scorer.js';
+import { scoreNabProfiles } from './nab-scorer.js';
 import { nabFileNames, readNabResults, readNabWindows } from './nab-corpus.js';
 
 const { values, positionals } = parseArgs({

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
-import { SEVERITIES } from './ml/severity.js';
+import { SEVERITIES } from './ml/anomaly/severity.js';
 import { regionSchema } from './jobs/schemas/common.js';
 
 /**

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { listAnomaliesKeyset, type AnomalyKeysetSort } from '../db/queries/anomalies.js';
-import { SEVERITIES } from '../ml/severity.js';
+import { SEVERITIES } from '../ml/anomaly/severity.js';
 import type { Anomaly } from '../db/schema/index.js';
 import { decodeCursor, encodeCursor, keySchemas } from './cursor.js';
 import type { Endpoint, Page } from './endpoint.js';

@@ -6,8 +6,8 @@ import {
   type MetricDataQuery,
   type MetricDataResult,
 } from '@aws-sdk/client-cloudwatch';
-import type { MetricName } from '../db/schema/metrics.js';
 import { awsCall } from './aws-errors.js';
+import type { MetricName } from '../metrics.js';
 
 /** One hour: the period every stored point covers. */
 export const PERIOD_SECONDS = 3600;

@@ -1,6 +1,6 @@
 import { anomalyCostSeries } from '../db/queries/anomalies.js';
 import { utilisationSeries } from '../db/queries/recommendations.js';
-import type { Anomaly, MetricName, Recommendation } from '../db/schema/index.js';
+import type { Anomaly, Recommendation } from '../db/schema/index.js';
 import { renderAnomalyTrend } from './anomaly-trend.js';
 import { renderUtilisation } from './utilisation.js';
 import type { WebClient } from '../slack/client.js';
@@ -9,6 +9,7 @@ import type { ChartSlot } from '../slack/messages/anomaly-detail.js';
 import type { Db } from '../db/client.js';
 import { scopeLabel, usageTypeOfScope } from '../slack/messages/scope-label.js';
 import { addDays } from '../days.js';
+import type { MetricName } from '../metrics.js';
 
 /** Days of cost shown before an anomaly (its baseline) and after it. */
 const DAYS_BEFORE = 30;

@@ -1,6 +1,6 @@
 import { writeCsvFile } from '../csv.js';
-import { scoreSeries, type DetectorOptions } from '../ml/anomaly-detector.js';
-import { inferStepMs } from '../ml/features.js';
+import { scoreSeries, type DetectorOptions } from '../ml/anomaly/detector.js';
+import { inferStepMs } from '../ml/anomaly/features.js';
 import { parseFlags, parseIntFlag, requireFlag, type CliCommand } from './command.js';
 import { readDetectInput, type DetectInput } from './detect-input.js';
 

@@ -1,7 +1,7 @@
 import { writeCsvFile, readTimeSeriesCsv } from '../csv.js';
 import { InputError, InsufficientDataError, isCostbotError } from '../errors.js';
-import { loadForecastRuntime } from '../forecast/augurs-runtime.js';
-import { forecastSeries, intervalsAt } from '../ml/forecasting.js';
+import { loadForecastRuntime } from '../ml/forecast/load-augurs.js';
+import { forecastSeries, intervalsAt } from '../ml/forecast/forecast-series.js';
 import { parseFlags, requireFlag, type CliCommand } from './command.js';
 import { timestampFormatter } from './timestamp-style.js';
 

@@ -1,9 +1,9 @@
 import { writeFile } from 'node:fs/promises';
 import { readCatalogCsv, type Catalog } from '../catalog/read-catalog-csv.js';
 import { InputError } from '../errors.js';
-import { recommendRightSize } from '../ml/right-sizing.js';
-import { CPU_PERCENTILES } from '../ml/right-sizing-options.js';
-import type { CpuPercentile, Recommendation, RightSizeOptions } from '../ml/right-sizing-types.js';
+import { recommendRightSize } from '../ml/rightsize/recommend.js';
+import { CPU_PERCENTILES } from '../ml/rightsize/options.js';
+import type { CpuPercentile, Recommendation, RightSizeOptions } from '../ml/rightsize/types.js';
 import { parseFlags, parseIntFlag, requireFlag, type CliCommand } from './command.js';
 import { readUtilizationCsv, type UtilizationSeries } from './utilization-csv.js';
 

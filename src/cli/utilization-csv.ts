@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseCsv, parseTimestamp, requireColumns } from '../csv.js';
 import { InputError } from '../errors.js';
-import type { UtilizationSamples } from '../ml/right-sizing-types.js';
+import type { UtilizationSamples } from '../ml/rightsize/types.js';
 
 /** The optional columns of `rightsize --metrics`, beside the required `timestamp,cpu_percent`. */
 const OPTIONAL_COLUMNS = {

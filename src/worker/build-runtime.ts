@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import { createAwsClients, type AwsClientOptions } from '../aws/clients.js';
 import type { Config } from '../config.js';
 import { createDb } from '../db/client.js';
-import { loadForecastRuntime } from '../forecast/augurs-runtime.js';
+import { loadForecastRuntime } from '../ml/forecast/load-augurs.js';
 import { logger } from '../logger.js';
 import { createSlackClient } from '../slack/client.js';
 import { createPoster } from '../slack/poster.js';

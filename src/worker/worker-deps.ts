@@ -1,5 +1,5 @@
 import type { AwsClients } from '../aws/clients.js';
-import type { ForecastRuntime } from '../ml/forecast-runtime.js';
+import type { ForecastRuntime } from '../ml/forecast/runtime.js';
 import type { Poster } from '../slack/poster.js';
 import type { RateLimiter } from './rate-limit.js';
 

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseCsv } from '../../src/csv.js';
-import type { MetricName } from '../../src/db/schema/index.js';
-import type { CostRow } from '../../src/ml/cost-scopes.js';
+import type { CostRow } from '../../src/ml/cost-series.js';
+import type { MetricName } from '../../src/metrics.js';
 
 /** Real data cut for the anomaly tests; sources in test/fixtures/anomaly/README.md. */
 export const ANOMALY_FIXTURES = join(import.meta.dirname, '../fixtures/anomaly');

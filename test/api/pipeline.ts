@@ -1,7 +1,7 @@
 import { loadConfig } from '../../src/config.js';
 import { replaceCostDays } from '../../src/db/queries/cost-daily.js';
 import type { Db } from '../../src/db/client.js';
-import { loadForecastRuntime } from '../../src/forecast/augurs-runtime.js';
+import { loadForecastRuntime } from '../../src/ml/forecast/load-augurs.js';
 import { logger } from '../../src/logger.js';
 import { forecastCosts } from '../../src/worker/jobs/forecast-costs.js';
 import { scoreAnomalies } from '../../src/worker/jobs/score-anomalies.js';

@@ -3,7 +3,7 @@ import { asReportedBy, parseBitbrainsCsv } from '../../bench/bitbrains.js';
 import { readCatalogCsv } from '../../src/catalog/read-catalog-csv.js';
 import type { Db } from '../../src/db/client.js';
 import { recommendations, type NewRecommendation } from '../../src/db/schema/index.js';
-import { recommendRightSize } from '../../src/ml/right-sizing.js';
+import { recommendRightSize } from '../../src/ml/rightsize/recommend.js';
 import { recommendationRow } from '../../src/worker/jobs/rightsize.js';
 
 /**

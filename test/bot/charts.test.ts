@@ -3,8 +3,8 @@ import { renderAnomalyTrend } from '../../src/charts/anomaly-trend.js';
 import { CHART_HEIGHT, CHART_WIDTH } from '../../src/charts/canvas.js';
 import { renderUtilisation } from '../../src/charts/utilisation.js';
 import { decodePng, HUE, pixelsWhere, spearman, type Pixels } from './helpers/png.js';
-import { detectCostAnomalies } from '../../src/ml/cost-anomalies.js';
-import { aggregateCostsByScope } from '../../src/ml/cost-scopes.js';
+import { detectCostAnomalies } from '../../src/ml/anomaly/cost-anomalies.js';
+import { aggregateCostsByScope } from '../../src/ml/cost-series.js';
 import { hourly, readCostRows } from './helpers/real-data.js';
 import { reported } from '../rightsize/traces.js';
 

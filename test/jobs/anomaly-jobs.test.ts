@@ -5,7 +5,7 @@ import { setAnomalyFeedback } from '../../src/db/queries/anomalies.js';
 import { replaceCostDays } from '../../src/db/queries/cost-daily.js';
 import { anomalies, mlModels } from '../../src/db/schema/index.js';
 import { logger } from '../../src/logger.js';
-import { detectCostAnomalies } from '../../src/ml/cost-anomalies.js';
+import { detectCostAnomalies } from '../../src/ml/anomaly/cost-anomalies.js';
 import { loadCostHistory } from '../../src/worker/jobs/cost-history.js';
 import { scoreAnomalies } from '../../src/worker/jobs/score-anomalies.js';
 import { trainAnomaly } from '../../src/worker/jobs/train-anomaly.js';

@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { loadConfig } from '../../src/config.js';
 import { replaceCostDays } from '../../src/db/queries/cost-daily.js';
 import { forecasts, mlModels } from '../../src/db/schema/index.js';
-import { loadForecastRuntime } from '../../src/forecast/augurs-runtime.js';
+import { loadForecastRuntime } from '../../src/ml/forecast/load-augurs.js';
 import { logger } from '../../src/logger.js';
 import { forecastCosts, horizonDays } from '../../src/worker/jobs/forecast-costs.js';
 import { curCostDailyRows } from '../helpers/cur-fixture.js';

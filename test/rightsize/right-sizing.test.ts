@@ -5,8 +5,8 @@ import { toUtilizationSeries } from '../../src/cli/utilization-csv.js';
 import { rightsizeSeries } from '../../src/cli/rightsize.js';
 import { InputError } from '../../src/errors.js';
 import { mean } from '../../src/ml/percentile.js';
-import { recommendRightSize } from '../../src/ml/right-sizing.js';
-import type { Recommendation, RightSizeOptions, UtilizationSamples } from '../../src/ml/right-sizing-types.js';
+import { recommendRightSize } from '../../src/ml/rightsize/recommend.js';
+import type { Recommendation, RightSizeOptions, UtilizationSamples } from '../../src/ml/rightsize/types.js';
 import { catalog, csvPrice, reported, spec, TRACES, traceRows } from './traces.js';
 
 // The fixtures hold 60 h of 5-minute rows, so the lookback is 3 days rather than the default 14.

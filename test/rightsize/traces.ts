@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { asReportedBy, type BitbrainsRow, parseBitbrainsCsv } from '../../bench/bitbrains.js';
 import type { InstanceTypeSpec } from '../../src/catalog.js';
 import { type Catalog, parseCatalogCsv } from '../../src/catalog/read-catalog-csv.js';
-import type { UtilizationSamples } from '../../src/ml/right-sizing-types.js';
+import type { UtilizationSamples } from '../../src/ml/rightsize/types.js';
 
 /** Real fixtures of test/fixtures/rightsize (sources in its README). */
 export const fixture = (name: string): string =>

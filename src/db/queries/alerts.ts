@@ -2,7 +2,7 @@ import { and, asc, desc, eq, exists, gte, inArray, lt, or, sql } from 'drizzle-o
 import { alias } from 'drizzle-orm/pg-core';
 import type { Db } from '../client.js';
 import { alerts, anomalies, type Alert, type Anomaly } from '../schema/index.js';
-import type { Severity } from '../../ml/severity.js';
+import type { Severity } from '../../ml/anomaly/severity.js';
 
 /**
  * "ended": the thread said the anomaly is over and nothing more is posted about it. The scoring

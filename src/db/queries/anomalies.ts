@@ -2,7 +2,7 @@ import { and, asc, desc, eq, gte, ilike, inArray, isNotNull, lte, sql, type SQL 
 import type { Db } from '../client.js';
 import { anomalies, costDaily, type Anomaly, type AnomalyFeedback } from '../schema/index.js';
 import { keysetAfter, keysetOrder, type SortOrder } from './keyset.js';
-import { SEVERITIES, type Severity } from '../../ml/severity.js';
+import { SEVERITIES, type Severity } from '../../ml/anomaly/severity.js';
 
 /** Severities from lowest to highest; a filter on one means "this or worse". */
 

@@ -1,7 +1,8 @@
 import { and, asc, gte, inArray, lt, sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
-import { metricPoints, type MetricName, type MetricPoint, type NewMetricPoint } from '../schema/index.js';
+import { metricPoints, type MetricPoint, type NewMetricPoint } from '../schema/index.js';
 import { chunksFor } from './batch-upsert.js';
+import type { MetricName } from '../../metrics.js';
 
 /**
  * Units (see src/aws/cloudwatch-metrics.ts METRIC_SPECS): cpu and mem rows hold percentages

@@ -1,17 +1,9 @@
 import { and, asc, eq, gt, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client.js';
-import {
-  metricPoints,
-  recommendations,
-  type Finding,
-  type InstanceTypeRow,
-  type MetricName,
-  type NewRecommendation,
-  type Recommendation,
-  type Risk,
-} from '../schema/index.js';
+import { metricPoints, recommendations, type Finding, type InstanceTypeRow, type NewRecommendation, type Recommendation, type Risk } from '../schema/index.js';
 import { listInstanceTypes } from './instance-types.js';
 import { keysetAfter, keysetOrder, type SortOrder } from './keyset.js';
+import type { MetricName } from '../../metrics.js';
 
 /** Findings that suggest a change (the rest are shown as counts only). */
 export const ACTIONABLE_FINDINGS: readonly Finding[] = ['over-provisioned', 'idle', 'under-provisioned'];

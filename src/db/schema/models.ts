@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { date, doublePrecision, index, integer, jsonb, pgTable, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
-import type { Severity } from '../../ml/severity.js';
+import type { Severity } from '../../ml/anomaly/severity.js';
 
 export type ModelKind = 'isolation-forest' | 'forecast';
 export type ModelStatus = 'active' | 'superseded' | 'failed';

@@ -4,7 +4,7 @@ import { RANGES, encodeAnomalyState, type AnomalyListState } from './view-state.
 import { dayRange, money, SEVERITY_BADGE, signedPercent } from './format.js';
 import { actions, button, context, esc, header, option, section, staticSelect, type Block, type MessageBody, type Option } from './kit.js';
 import { anomalyTips } from './tooltips.js';
-import { SEVERITIES, type Severity } from '../../ml/severity.js';
+import { SEVERITIES, type Severity } from '../../ml/anomaly/severity.js';
 
 /** Anomalies per page: 10 sections plus header, filters, tips and paging stay far below 50 blocks. */
 export const ANOMALIES_PER_PAGE = 10;

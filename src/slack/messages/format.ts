@@ -1,5 +1,5 @@
 import type { Risk } from '../../db/schema/index.js';
-import type { Severity } from '../../ml/severity.js';
+import type { Severity } from '../../ml/anomaly/severity.js';
 
 const usd0 = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', maximumFractionDigits: 0 });
 const usd2 = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', minimumFractionDigits: 2, maximumFractionDigits: 2 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { InputError } from '../../errors.js';
-import { SEVERITIES, type Severity } from '../../ml/severity.js';
+import { SEVERITIES, type Severity } from '../../ml/anomaly/severity.js';
 
 /**
  * The state of a list (filters, sort, page) travels in its controls' values, so every click

@@ -3,11 +3,11 @@ import { FORECAST_HORIZONS, upsertForecasts } from '../../db/queries/forecasts.j
 import { storeModelVersions } from '../../db/queries/models.js';
 import type { NewForecast } from '../../db/schema/index.js';
 import { isCostbotError } from '../../errors.js';
-import type { ForecastRuntime } from '../../ml/forecast-runtime.js';
-import { keyDrivers } from '../../ml/forecast-drivers.js';
-import { aggregateMonthly } from '../../ml/forecast-monthly.js';
-import { forecastSeries, type SeriesForecast } from '../../ml/forecasting.js';
-import type { ScopeSeries } from '../../ml/cost-scopes.js';
+import type { ForecastRuntime } from '../../ml/forecast/runtime.js';
+import { keyDrivers } from '../../ml/forecast/drivers.js';
+import { aggregateMonthly } from '../../ml/forecast/monthly.js';
+import { forecastSeries, type SeriesForecast } from '../../ml/forecast/forecast-series.js';
+import type { ScopeSeries } from '../../ml/cost-series.js';
 import type { JobHandler, JobOutcome } from '../job-types.js';
 import type { ForecastPayload } from '../../jobs/schemas/analysis.js';
 import { loadCostHistory, NO_COST_DATA } from './cost-history.js';

@@ -1,7 +1,7 @@
 import { storeModelVersions, type NewModelVersion } from '../../db/queries/models.js';
 import { isCostbotError } from '../../errors.js';
-import { trainDetector } from '../../ml/anomaly-detector.js';
-import { COST_TRAINING_DAYS } from '../../ml/cost-anomalies.js';
+import { trainDetector } from '../../ml/anomaly/detector.js';
+import { COST_TRAINING_DAYS } from '../../ml/anomaly/cost-anomalies.js';
 import type { JobHandler, JobOutcome } from '../job-types.js';
 import type { TrainAnomalyPayload } from '../../jobs/schemas/analysis.js';
 import { loadCostHistory, NO_COST_DATA, scopeKindsFrom } from './cost-history.js';

@@ -8,7 +8,7 @@ import { upsertPrices } from '../../../src/db/queries/prices.js';
 import { parseCsv } from '../../../src/csv.js';
 import type { Db } from '../../../src/db/client.js';
 import { costDaily, instances, metricPoints, type NewMetricPoint } from '../../../src/db/schema/index.js';
-import { loadForecastRuntime } from '../../../src/forecast/augurs-runtime.js';
+import { loadForecastRuntime } from '../../../src/ml/forecast/load-augurs.js';
 import type { JobOutcome } from '../../../src/worker/job-types.js';
 import { forecastCosts } from '../../../src/worker/jobs/forecast-costs.js';
 import { rightsize } from '../../../src/worker/jobs/rightsize.js';

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { readNabCut } from '../../../test/anomaly/fixtures.js';
+import { change, detectorFeatures, inferStepMs, rollingMean, rollingTrend, seasonalDistance, seasonalEffect, trailingPercentile, trailingZScore, windowsForStep } from './features.js';
+import { DAY_MS, HOUR_MS } from '../../days.js';
+
+describe('features on a real series (NAB rds_cpu_utilization_e47b3b, first 1300 rows)', async () => {
+  const cut = await readNabCut('rds_cpu_utilization_e47b3b.csv');
+  const x = cut.values;
+  const t = 950; // four rows after the labelled spike (76.23 at row 946): x[947..950] = 65.835, 21.666, 17.668, 16.668
+
+  // Expected values computed independently in python from the CSV:
+  //   mean(x[948:951]) = 18.667333333333335; mean(x[927:951]) = 18.910458333333334
+  //   h = x[926:950]; (x[950] - mean(h)) / statistics.stdev(h) = -0.1283219964841139
+  //   share of h below x[950] = 0.8333333333333334; x[950] - x[949] = -1.0; x[950] - x[662] = 3.002
+  //   min |x[950] - x[i]| for i in 656..668 = 2.336; least-squares slope of x[927:951] = 0.947594347826087
+  it('reads the step and picks windows from it', () => {
+    expect(inferStepMs(cut.times)).toBe(5 * 60_000);
+    expect(windowsForStep(5 * 60_000)).toEqual({ stepMs: 300_000, short: 3, long: 24, season: 288, seasonTolerance: 6 });
+    expect(windowsForStep(HOUR_MS)).toMatchObject({ season: 24, seasonTolerance: 1 });
+    expect(windowsForStep(DAY_MS)).toMatchObject({ season: 7, seasonTolerance: 0 });
+    expect(windowsForStep(7 * DAY_MS)).toMatchObject({ season: 0 });
+  });
+
+  it('rolling means, trend and changes', () => {
+    expect(rollingMean(x, 3)[t]).toBeCloseTo(18.667333333333335, 10);
+    expect(rollingMean(x, 24)[t]).toBeCloseTo(18.910458333333334, 10);
+    expect(rollingTrend(x, 24)[t]).toBeCloseTo(0.947594347826087, 10);
+    expect(change(x, 1)[t]).toBeCloseTo(-1.0, 10);
+    expect(change(x, 288)[t]).toBeCloseTo(3.002, 10);
+    expect(change(x, 288)[100]).toBeNaN();
+  });
+
+  it('trailing z-score and percentile exclude the current step', () => {
+    expect(trailingZScore(x, 24)[t]).toBeCloseTo(-0.1283219964841139, 10);
+    expect(trailingPercentile(x, 24)[t]).toBeCloseTo(0.8333333333333334, 12);
+    expect(trailingZScore(x, 24)[0]).toBeNaN();
+  });
+
+  it('seasonal distance looks one day back within +/- 30 minutes', () => {
+    expect(seasonalDistance(x, 288, 6)[t]).toBeCloseTo(2.336, 10);
+    expect(seasonalDistance(x, 288, 6)[10]).toBe(0);
+  });
+
+  it('the detector feature matrix holds those columns, row-major', () => {
+    const fm = detectorFeatures(x, windowsForStep(300_000));
+    expect(fm.names).toEqual(['value', 'mean_3', 'mean_24', 'seasonal_distance_288']);
+    expect(Array.from(fm.data.subarray(t * 4, t * 4 + 4))).toEqual([
+      x[t],
+      rollingMean(x, 3)[t],
+      rollingMean(x, 24)[t],
+      seasonalDistance(x, 288, 6)[t],
+    ]);
+  });
+
+  it('is causal: features of a prefix equal the prefix of the features', () => {
+    const full = detectorFeatures(x, windowsForStep(300_000));
+    const prefix = detectorFeatures(x.slice(0, t + 1), windowsForStep(300_000));
+    expect(prefix.data).toEqual(full.data.subarray(0, (t + 1) * 4));
+  });
+});
+
+describe('gaps', () => {
+  it('rolling statistics use the values present; a gap has NaN features', () => {
+    const v = [10, Number.NaN, 20, 30];
+    expect(Array.from(rollingMean(v, 2))).toEqual([10, 10, 20, 25]);
+    const fm = detectorFeatures(v, windowsForStep(DAY_MS));
+    expect(fm.data[1 * 4]).toBeNaN();
+    expect(fm.data[2 * 4 + 1]).toBe(15); // mean_3 of 10, gap, 20
+  });
+
+  it('seasonal effect is the mean deviation at the same phase in earlier seasons', () => {
+    // Weekly pattern: Mondays (index 0, 7) 10 above a flat 100 level.
+    const v = Array.from({ length: 15 }, (_, i) => (i % 7 === 0 ? 110 : 100));
+    const effect = seasonalEffect(v, 7, 28, 4);
+    // Index 14: earlier Mondays 0 and 7; their rolling means are 110 (one value) and (110 + 6 * 100 + 110) / 8 = 102.5,
+    // so the deviations are 0 and 7.5, mean 3.75.
+    expect(effect[14]).toBeCloseTo(3.75, 12);
+  });
+});
