@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { InstanceTypeSpec } from '../src/catalog.js';
+import type { InstanceTypeSpec } from '../src/catalog/types.js';
 import type { UtilizationSamples } from '../src/ml/rightsize/types.js';
 
 /**

@@ -17,7 +17,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { loadCatalog } from '../src/catalog/load-catalog.js';
+import { loadCatalog } from '../src/cli/load-catalog.js';
 import { closeQueues, createQueues, enqueueJob, JOB_KIND_SPECS, type JobKind, type QueueName, type Queues } from '../src/jobs/queues.js';
 import { jobRegistry } from '../src/worker/registry.js';
 import { legacyCurTable, startAthenaStandin } from '../test/aws-standins/athena.js';

@@ -1,4 +1,4 @@
-import type { InstanceTypeSpec } from '../src/catalog.js';
+import type { InstanceTypeSpec } from '../src/catalog/types.js';
 import { mean, percentile } from '../src/ml/percentile.js';
 import { type BitbrainsRow, demandVcpu } from './bitbrains.js';
 

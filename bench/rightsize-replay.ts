@@ -1,4 +1,4 @@
-import type { InstanceTypeSpec } from '../src/catalog.js';
+import type { InstanceTypeSpec } from '../src/catalog/types.js';
 import { type BitbrainsRow, demandVcpu } from './bitbrains.js';
 
 /** T2 Standard gets 30 launch credits per vCPU at start; T3, T3a and T4g standard get none. */

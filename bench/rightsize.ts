@@ -12,7 +12,7 @@
  */
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { InstanceTypeSpec } from '../src/catalog.js';
+import type { InstanceTypeSpec } from '../src/catalog/types.js';
 import { readCatalogCsv } from '../src/catalog/read-catalog-csv.js';
 import { rightsizeSeries } from '../src/cli/rightsize.js';
 import { toUtilizationSeries } from '../src/cli/utilization-csv.js';

@@ -6,7 +6,7 @@ import {
   type InstanceTypeInfo,
   type Reservation,
 } from '@aws-sdk/client-ec2';
-import type { InstanceTypeSpec } from '../catalog.js';
+import type { InstanceTypeSpec } from '../catalog/types.js';
 import { burstableBaselinePercent } from '../catalog/burstable-baselines.js';
 import { awsCall } from './aws-errors.js';
 

@@ -6,7 +6,7 @@ import type { WebClient } from '../slack/client.js';
 import { anomalyDetailModal, type ChartSlot } from '../slack/messages/anomaly-detail.js';
 import { section, modal } from '../slack/messages/kit.js';
 import { recommendationDetailModal } from '../slack/messages/recommendation-detail.js';
-import { anomalyChart, uploadChart, utilisationCharts, type RenderedChart } from '../charts/stored-charts.js';
+import { anomalyChart, uploadChart, utilizationCharts, type RenderedChart } from '../charts/stored-charts.js';
 import type { PageDeps } from './deps.js';
 
 /** interface for opening a detail modal from a click or a shortcut. */
@@ -52,7 +52,7 @@ export async function openAnomalyDetail(deps: PageDeps, p: OpenModalParams, anom
   await p.client.views.update({ view_id: opened.id, hash: opened.hash, view: anomalyDetailModal(a, slot) });
 }
 
-/** The recommendation detail modal with CPU and memory utilisation charts. */
+/** The recommendation detail modal with CPU and memory utilization charts. */
 export async function openRecommendationDetail(deps: PageDeps, p: OpenModalParams, recommendationId: number): Promise<void> {
   const r = await getRecommendation(deps.db, recommendationId);
   if (r === undefined) {
@@ -62,8 +62,8 @@ export async function openRecommendationDetail(deps: PageDeps, p: OpenModalParam
   const specs = await typeSpecs(deps.db, [r.currentType, r.recommendedType]);
   const opened = await show(p, recommendationDetailModal(r, specs, [{ kind: 'loading' }]));
   if (opened === undefined) return;
-  const charts = await utilisationCharts(deps, r).catch((err: unknown) => {
-    p.log.warn({ err }, 'utilisation charts failed');
+  const charts = await utilizationCharts(deps, r).catch((err: unknown) => {
+    p.log.warn({ err }, 'utilization charts failed');
     return [{ reason: 'the charts could not be rendered this time (see the bot log)' }] as RenderedChart[];
   });
   const slots = [];

@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import type { InstancePrice, InstanceTypeSpec } from '../catalog.js';
+import type { InstancePrice, InstanceTypeSpec } from './types.js';
 import { parseCsv, requireColumns } from '../csv.js';
 import { InputError } from '../errors.js';
 import { burstableBaselinePercent, isBurstableFamily } from './burstable-baselines.js';

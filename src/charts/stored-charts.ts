@@ -1,8 +1,8 @@
 import { anomalyCostSeries } from '../db/queries/anomalies.js';
-import { utilisationSeries } from '../db/queries/recommendations.js';
+import { utilizationSeries } from '../db/queries/recommendations.js';
 import type { Anomaly, Recommendation } from '../db/schema/index.js';
 import { renderAnomalyTrend } from './anomaly-trend.js';
-import { renderUtilisation } from './utilisation.js';
+import { renderUtilization } from './utilization.js';
 import type { WebClient } from '../slack/client.js';
 import { uploadPng } from '../slack/upload-file.js';
 import type { ChartSlot } from '../slack/messages/anomaly-detail.js';
@@ -38,10 +38,10 @@ export async function anomalyChart(deps: { db: Db }, a: Anomaly): Promise<Render
 const METRIC_LABEL: Record<Extract<MetricName, 'cpu' | 'mem'>, string> = { cpu: 'CPU', mem: 'Memory' };
 
 /** CPU and memory percentile charts over the recommendation's lookback, each or why it is missing. */
-export async function utilisationCharts(deps: { db: Db }, r: Recommendation): Promise<RenderedChart[]> {
+export async function utilizationCharts(deps: { db: Db }, r: Recommendation): Promise<RenderedChart[]> {
   const charts: RenderedChart[] = [];
   for (const metric of ['cpu', 'mem'] as const) {
-    const points = await utilisationSeries(deps.db, { instanceId: r.instanceId, metric, before: r.createdAt, days: r.lookbackDays });
+    const points = await utilizationSeries(deps.db, { instanceId: r.instanceId, metric, before: r.createdAt, days: r.lookbackDays });
     if (points.length < 2) {
       charts.push({
         reason:
@@ -52,8 +52,8 @@ export async function utilisationCharts(deps: { db: Db }, r: Recommendation): Pr
       continue;
     }
     const label = METRIC_LABEL[metric];
-    const png = await renderUtilisation({ title: `${r.instanceId} ${label} utilisation (%), hourly`, points });
-    charts.push({ png, alt: `${label} utilisation of ${r.instanceId}: average, p95, p99 and maximum per hour`, filename: `${r.instanceId}-${metric}.png` });
+    const png = await renderUtilization({ title: `${r.instanceId} ${label} utilization (%), hourly`, points });
+    charts.push({ png, alt: `${label} utilization of ${r.instanceId}: average, p95, p99 and maximum per hour`, filename: `${r.instanceId}-${metric}.png` });
   }
   return charts;
 }

@@ -1,7 +1,34 @@
-import { loadCatalog } from '../catalog/load-catalog.js';
+import { basename } from 'node:path';
+import { readCatalogCsv } from '../catalog/read-catalog-csv.js';
 import { loadConfig } from '../config.js';
-import { createDb } from '../db/client.js';
+import { createDb, type Db } from '../db/client.js';
+import { upsertInstanceTypes } from '../db/queries/instance-types.js';
+import { upsertPrices } from '../db/queries/prices.js';
 import { parseFlags, requireFlag, type CliCommand } from './command.js';
+
+export interface LoadCatalogResult {
+  source: string;
+  instanceTypes: number;
+  prices: number;
+  regions: string[];
+  /** Types the file lists without vCPU, memory or architecture: not loaded. */
+  incompleteTypes: string[];
+}
+
+/**
+ * Loads a catalog CSV (the columns of ../shared/data/pricing/ec2-us-east-1-2026-07.csv) into
+ * instance_types and prices, for offline use. The whole file is parsed and checked before
+ * anything is written; a bad file writes nothing. Prices keep the rule of upsertPrices: a
+ * catalog older than the stored Pricing API figures does not replace them.
+ */
+export async function loadCatalog(db: Db, params: { path: string }): Promise<LoadCatalogResult> {
+  const catalog = await readCatalogCsv(params.path);
+  const source = `catalog:${basename(params.path)}`;
+  const updatedAt = new Date();
+  const instanceTypes = await upsertInstanceTypes(db, { specs: catalog.instanceTypes, source, updatedAt });
+  const prices = await upsertPrices(db, { prices: catalog.prices });
+  return { source, instanceTypes, prices, regions: catalog.regions, incompleteTypes: catalog.incompleteTypes };
+}
 
 const usage = 'npm run costbot -- load-catalog --catalog CATALOG.csv';
 

@@ -3,7 +3,7 @@ import { readCatalogCsv, type Catalog } from '../catalog/read-catalog-csv.js';
 import { InputError } from '../errors.js';
 import { recommendRightSize } from '../ml/rightsize/recommend.js';
 import { CPU_PERCENTILES } from '../ml/rightsize/options.js';
-import type { CpuPercentile, Recommendation, RightSizeOptions } from '../ml/rightsize/types.js';
+import type { CpuPercentile, RightSizeResult, RightSizeOptions } from '../ml/rightsize/types.js';
 import { parseFlags, parseIntFlag, requireFlag, type CliCommand } from './command.js';
 import { readUtilizationCsv, type UtilizationSeries } from './utilization-csv.js';
 
@@ -42,7 +42,7 @@ export function rightsizeSeries(
   catalog: Catalog,
   region: string,
   options: Partial<RightSizeOptions> = {},
-): Recommendation {
+): RightSizeResult {
   if (catalog.incompleteTypes.includes(currentType)) {
     throw new InputError(`the catalog lists ${currentType} without vCPU, memory or architecture, so it cannot be sized`);
   }

@@ -1,5 +1,7 @@
 import type { Job } from 'bullmq';
+import { listInstances } from '../db/queries/instances.js';
 import { JOB_KIND_SPECS, toJobId, type JobKind, type Queues } from '../jobs/queues.js';
+import type { JobContext } from './job-types.js';
 
 /**
  * Fan-out: a run too big for one process (metrics of 10,000 instances, right-sizing them) is
@@ -47,4 +49,23 @@ export async function joinParts(job: Job): Promise<Record<string, number>> {
     for (const [key, n] of Object.entries(value?.counts ?? {})) counts[key] = (counts[key] ?? 0) + n;
   }
   return counts;
+}
+
+/** Splits a run into parts (their payloads), or returns undefined to run it whole. */
+export type Splitter<P> = (ctx: JobContext, payload: P) => Promise<object[] | undefined>;
+
+/**
+ * For jobs that take `instanceIds` (collect-metrics, rightsize): a run over the whole fleet is
+ * split into parts of `partSize` running instances, so that every worker process takes some.
+ * A run that already names its instances (a part, or a one-off) runs whole.
+ */
+export function splitRunningInstances<P extends { instanceIds?: string[] | undefined }>(partSize: number): Splitter<P> {
+  return async (ctx, payload) => {
+    if (payload.instanceIds !== undefined) return undefined;
+    const ids = (await listInstances(ctx.db, { states: ['running'] })).map((i) => i.instanceId);
+    if (ids.length <= partSize) return undefined;
+    const parts: object[] = [];
+    for (let i = 0; i < ids.length; i += partSize) parts.push({ ...payload, instanceIds: ids.slice(i, i + partSize) });
+    return parts;
+  };
 }

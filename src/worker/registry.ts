@@ -1,21 +1,21 @@
 import type { z } from 'zod';
 import type { JobContext, JobHandler, JobOutcome } from './job-types.js';
-import { applyRecommendation } from './jobs/apply-recommendation.js';
-import { collectCosts } from './jobs/collect-costs.js';
-import { collectInventory } from './jobs/collect-inventory.js';
-import { collectMetrics } from './jobs/collect-metrics.js';
-import { collectPrices } from './jobs/collect-prices.js';
-import { forecastCosts } from './jobs/forecast-costs.js';
-import { postAlerts } from './jobs/post-alerts.js';
-import { rightsize } from './jobs/rightsize.js';
-import { scoreAnomalies } from './jobs/score-anomalies.js';
-import { trainAnomaly } from './jobs/train-anomaly.js';
+import { applyRecommendation } from './jobs/apply/apply-recommendation.js';
+import { collectCosts } from './jobs/collect/costs.js';
+import { collectInventory } from './jobs/collect/inventory.js';
+import { collectMetrics } from './jobs/collect/metrics.js';
+import { collectPrices } from './jobs/collect/prices.js';
+import { forecastCosts } from './jobs/analyze/forecast.js';
+import { postAlerts } from './jobs/notify/post-alerts.js';
+import { rightsize } from './jobs/analyze/rightsize.js';
+import { scoreAnomalies } from './jobs/analyze/score-anomalies.js';
+import { trainAnomaly } from './jobs/analyze/train-anomaly.js';
 import type { JobKind } from '../jobs/queues.js';
 import { postAlertsPayload } from '../jobs/schemas/alerts.js';
 import { forecastPayload, rightsizePayload, scoreAnomaliesPayload, trainAnomalyPayload } from '../jobs/schemas/analysis.js';
 import { applyRecommendationPayload } from '../jobs/schemas/apply.js';
 import { collectCostsPayload, collectInventoryPayload, collectMetricsPayload, collectPricesPayload } from '../jobs/schemas/collect.js';
-import { splitRunningInstances, type Splitter } from './split.js';
+import { splitRunningInstances, type Splitter } from './fan-out.js';
 import type { WorkerDeps } from './worker-deps.js';
 
 /** What a handler registered here receives: the common context plus the worker's clients. */

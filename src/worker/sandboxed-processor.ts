@@ -1,9 +1,9 @@
 import type { Job, SandboxedJob } from 'bullmq';
 import { loadConfig } from '../config.js';
 import { logger } from '../logger.js';
-import { buildRuntime } from './build-runtime.js';
+import { buildRuntime } from './runtime.js';
 import { jobRegistry } from './registry.js';
-import { createJobProcessor, type JobResult } from './run-job.js';
+import { createJobProcessor, type JobResult } from './processor.js';
 
 /**
  * The processor of the sandboxed queues, loaded by BullMQ in a child process it forks from the

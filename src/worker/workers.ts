@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker, type WorkerOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { registeredKinds } from './registry.js';
-import { createJobProcessor, type JobRuntime } from './run-job.js';
+import { createJobProcessor, type JobRuntime } from './processor.js';
 import { DEFAULT_QUEUE_PREFIX, JOB_KIND_SPECS, QUEUE_NAMES, type QueueName } from '../jobs/queues.js';
 
 /** Worker settings per queue; every worker process runs one BullMQ Worker per queue. */

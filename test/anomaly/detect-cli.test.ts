@@ -75,7 +75,7 @@ describe('detect', () => {
     const input = join(dir, 'dup.csv');
     const rows = await lines('rds_cpu_utilization_e47b3b.csv');
     await writeFile(input, [rows[0], rows[1], rows[1]].join('\n'));
-    const run = promisify(execFile)('npx', ['tsx', 'src/cli.ts', 'detect', '--input', input, '--output', join(dir, 'dup-out.csv')]);
+    const run = promisify(execFile)('npx', ['tsx', 'src/cli/main.ts', 'detect', '--input', input, '--output', join(dir, 'dup-out.csv')]);
     await expect(run).rejects.toMatchObject({ code: 2, stderr: expect.stringMatching(/error \[INPUT_INVALID\]: .*duplicate timestamp/) });
     expect(existsSync(join(dir, 'dup-out.csv'))).toBe(false);
   });

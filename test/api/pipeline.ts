@@ -3,9 +3,9 @@ import { replaceCostDays } from '../../src/db/queries/cost-daily.js';
 import type { Db } from '../../src/db/client.js';
 import { loadForecastRuntime } from '../../src/ml/forecast/load-augurs.js';
 import { logger } from '../../src/logger.js';
-import { forecastCosts } from '../../src/worker/jobs/forecast-costs.js';
-import { scoreAnomalies } from '../../src/worker/jobs/score-anomalies.js';
-import { trainAnomaly } from '../../src/worker/jobs/train-anomaly.js';
+import { forecastCosts } from '../../src/worker/jobs/analyze/forecast.js';
+import { scoreAnomalies } from '../../src/worker/jobs/analyze/score-anomalies.js';
+import { trainAnomaly } from '../../src/worker/jobs/analyze/train-anomaly.js';
 import { curCostDailyRows } from '../helpers/cur-fixture.js';
 
 /**

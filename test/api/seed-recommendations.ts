@@ -4,7 +4,7 @@ import { readCatalogCsv } from '../../src/catalog/read-catalog-csv.js';
 import type { Db } from '../../src/db/client.js';
 import { recommendations, type NewRecommendation } from '../../src/db/schema/index.js';
 import { recommendRightSize } from '../../src/ml/rightsize/recommend.js';
-import { recommendationRow } from '../../src/worker/jobs/rightsize.js';
+import { recommendationRow } from '../../src/worker/jobs/analyze/rightsize.js';
 
 /**
  * Right-sizing rows for the API tests, computed by the project's own recommendRightSize on real

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { alerts, anomalies, costDaily } from '../../src/db/schema/index.js';
 import { createSlackClient } from '../../src/slack/client.js';
 import { createPoster } from '../../src/slack/poster.js';
-import { postAlerts } from '../../src/worker/jobs/post-alerts.js';
+import { postAlerts } from '../../src/worker/jobs/notify/post-alerts.js';
 import { BOT_TOKEN, startHarness, textOf, USERS, type Harness } from './helpers/bot-harness.js';
 import { decodePng, HUE, pixelsWhere } from './helpers/png.js';
 import { loadCostDaily, readCostRows, runScoring } from './helpers/real-data.js';

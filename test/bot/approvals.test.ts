@@ -5,7 +5,7 @@ import { createAwsClients } from '../../src/aws/clients.js';
 import { actionEvents, actions, recommendations } from '../../src/db/schema/index.js';
 import { createSlackClient } from '../../src/slack/client.js';
 import { createPoster } from '../../src/slack/poster.js';
-import { applyRecommendation } from '../../src/worker/jobs/apply-recommendation.js';
+import { applyRecommendation } from '../../src/worker/jobs/apply/apply-recommendation.js';
 import type { ApplyRecommendationPayload } from '../../src/jobs/schemas/apply.js';
 import { catalog } from '../rightsize/traces.js';
 import { BOT_TOKEN, button, finalResponse, startHarness, textOf, USERS, type Harness } from './helpers/bot-harness.js';

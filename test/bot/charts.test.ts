@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderAnomalyTrend } from '../../src/charts/anomaly-trend.js';
 import { CHART_HEIGHT, CHART_WIDTH } from '../../src/charts/canvas.js';
-import { renderUtilisation } from '../../src/charts/utilisation.js';
+import { renderUtilization } from '../../src/charts/utilization.js';
 import { decodePng, HUE, pixelsWhere, spearman, type Pixels } from './helpers/png.js';
 import { detectCostAnomalies } from '../../src/ml/anomaly/cost-anomalies.js';
 import { aggregateCostsByScope } from '../../src/ml/cost-series.js';
@@ -56,10 +56,10 @@ describe('chart PNGs are real images of the data', () => {
     }
   });
 
-  it('utilisation: the p99 and average lines sit at the heights of the real hourly CPU figures', async () => {
+  it('utilization: the p99 and average lines sit at the heights of the real hourly CPU figures', async () => {
     const samples = reported('spiky', 'm5.large');
     const points = hourly('i-0', 'cpu', samples.times, samples.cpuPercent);
-    const png = await renderUtilisation({ title: 'CPU', points });
+    const png = await renderUtilization({ title: 'CPU', points });
     const p = await decodePng(png);
     expect([p.width, p.height]).toEqual([CHART_WIDTH, CHART_HEIGHT]);
     const plotBottom = p.height - 60;

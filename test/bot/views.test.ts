@@ -61,14 +61,14 @@ describe('detail modals with charts uploaded through the external upload flow', 
     expect(pixelsWhere(png, HUE.red).length).toBeGreaterThan(20);
   });
 
-  it('recommendation detail: utilisation figures and CPU and memory percentile charts', async () => {
+  it('recommendation detail: utilization figures and CPU and memory percentile charts', async () => {
     const instanceId = instanceIdOf(25);
     const [rec] = await h.db.db.select().from(recommendations).where(eq(recommendations.instanceId, instanceId));
     const updates = h.slack.callsOf('views.update').length;
     await h.sender.click({ actionId: 'recommendation_detail', value: String(rec!.id), user: USERS.alice });
     const view = (await viewCall('views.update', updates)).args['view'] as View;
     const text = textOf(view.blocks);
-    expect(text).toContain('*Utilisation over the lookback*');
+    expect(text).toContain('*Utilization over the lookback*');
     expect(text).toMatch(/CPU p99: \d+\.\d %/);
     const images = view.blocks.filter((b) => b['type'] === 'image') as { slack_file: { id: string }; alt_text: string }[];
     expect(images.map((i) => i.alt_text.split(' ')[0])).toEqual(['CPU', 'Memory']);

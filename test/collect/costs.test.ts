@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { costTotals, listCostDaily } from '../../src/db/queries/cost-daily.js';
 import { costResourceDaily } from '../../src/db/schema/index.js';
-import { collectCosts } from '../../src/worker/jobs/collect-costs.js';
+import { collectCosts } from '../../src/worker/jobs/collect/costs.js';
 import { collectCostsPayload } from '../../src/jobs/schemas/collect.js';
 import { cur2Table, legacyCurTable, startAthenaStandin, type AthenaStandin, type StandinTable } from '../aws-standins/athena.js';
 import { FIXTURES } from '../aws-standins/fixtures.js';

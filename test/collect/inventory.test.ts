@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listInstances } from '../../src/db/queries/instances.js';
 import { listInstanceTypes, typeSpecStatus } from '../../src/db/queries/instance-types.js';
-import { collectInventory } from '../../src/worker/jobs/collect-inventory.js';
+import { collectInventory } from '../../src/worker/jobs/collect/inventory.js';
 import { collectInventoryPayload } from '../../src/jobs/schemas/collect.js';
 import {
   readJsonReservations,

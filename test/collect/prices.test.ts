@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listPricedTypes, upsertPrices } from '../../src/db/queries/prices.js';
 import { upsertInstanceTypes } from '../../src/db/queries/instance-types.js';
 import { prices } from '../../src/db/schema/index.js';
-import { collectPrices } from '../../src/worker/jobs/collect-prices.js';
+import { collectPrices } from '../../src/worker/jobs/collect/prices.js';
 import { collectPricesPayload } from '../../src/jobs/schemas/collect.js';
 import { toInstanceTypeSpec } from '../../src/aws/ec2-inventory.js';
 import { FIXTURES, fixture } from '../aws-standins/fixtures.js';

@@ -6,9 +6,9 @@ import { replaceCostDays } from '../../src/db/queries/cost-daily.js';
 import { anomalies, mlModels } from '../../src/db/schema/index.js';
 import { logger } from '../../src/logger.js';
 import { detectCostAnomalies } from '../../src/ml/anomaly/cost-anomalies.js';
-import { loadCostHistory } from '../../src/worker/jobs/cost-history.js';
-import { scoreAnomalies } from '../../src/worker/jobs/score-anomalies.js';
-import { trainAnomaly } from '../../src/worker/jobs/train-anomaly.js';
+import { loadCostHistory } from '../../src/worker/jobs/analyze/cost-history.js';
+import { scoreAnomalies } from '../../src/worker/jobs/analyze/score-anomalies.js';
+import { trainAnomaly } from '../../src/worker/jobs/analyze/train-anomaly.js';
 import { curCostDailyRows } from '../helpers/cur-fixture.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 

@@ -9,7 +9,7 @@ import { anomalies } from '../../src/db/schema/index.js';
 import { logger } from '../../src/logger.js';
 import { rootCauseText } from '../../src/slack/messages/anomaly-detail.js';
 import { NO_METRIC_DATA } from '../../src/ml/anomaly/metric-evidence.js';
-import { scoreAnomalies } from '../../src/worker/jobs/score-anomalies.js';
+import { scoreAnomalies } from '../../src/worker/jobs/analyze/score-anomalies.js';
 import { ANOMALY_FIXTURES, hourlyPoints, readNabCut } from '../anomaly/fixtures.js';
 import { curCostDailyRows } from '../helpers/cur-fixture.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';

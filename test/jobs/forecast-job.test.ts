@@ -5,7 +5,7 @@ import { replaceCostDays } from '../../src/db/queries/cost-daily.js';
 import { forecasts, mlModels } from '../../src/db/schema/index.js';
 import { loadForecastRuntime } from '../../src/ml/forecast/load-augurs.js';
 import { logger } from '../../src/logger.js';
-import { forecastCosts, horizonDays } from '../../src/worker/jobs/forecast-costs.js';
+import { forecastCosts, horizonDays } from '../../src/worker/jobs/analyze/forecast.js';
 import { curCostDailyRows } from '../helpers/cur-fixture.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 

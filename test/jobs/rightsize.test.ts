@@ -7,7 +7,7 @@ import { upsertMetricPoints } from '../../src/db/queries/metric-points.js';
 import { upsertPrices } from '../../src/db/queries/prices.js';
 import { recommendations, type NewMetricPoint } from '../../src/db/schema/index.js';
 import { logger } from '../../src/logger.js';
-import { rightsize } from '../../src/worker/jobs/rightsize.js';
+import { rightsize } from '../../src/worker/jobs/analyze/rightsize.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { catalog, reported } from '../rightsize/traces.js';
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HOURS_PER_MONTH } from '../../src/catalog.js';
+import { HOURS_PER_MONTH } from '../../src/catalog/types.js';
 import { rightsizeCommand } from '../../src/cli/rightsize.js';
 import { CATALOG_PATH, catalog, csvPrice, metricsCsv, reported } from './traces.js';
 
@@ -30,7 +30,7 @@ describe('npm run costbot -- rightsize, end to end', () => {
   it('writes one JSON object with the contract fields for a real VM trace', async () => {
     const metrics = await metricsFile('vm4.csv', metricsCsv(reported('spiky', 'm5.large', { network: true })));
     const out = join(dir, 'vm4.json');
-    await run('npx', ['tsx', 'src/cli.ts', 'rightsize', '--metrics', metrics, '--instance-type', 'm5.large', '--catalog', CATALOG_PATH, '--output', out, '--lookback-days', '3'], {
+    await run('npx', ['tsx', 'src/cli/main.ts', 'rightsize', '--metrics', metrics, '--instance-type', 'm5.large', '--catalog', CATALOG_PATH, '--output', out, '--lookback-days', '3'], {
       env: { PATH: process.env['PATH'] },
     });
     const rec = JSON.parse(await readFile(out, 'utf8')) as Record<string, unknown>;

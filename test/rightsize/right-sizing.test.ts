@@ -1,18 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { demandVcpu } from '../../bench/bitbrains.js';
-import { HOURS_PER_MONTH } from '../../src/catalog.js';
+import { HOURS_PER_MONTH } from '../../src/catalog/types.js';
 import { toUtilizationSeries } from '../../src/cli/utilization-csv.js';
 import { rightsizeSeries } from '../../src/cli/rightsize.js';
 import { InputError } from '../../src/errors.js';
 import { mean } from '../../src/ml/percentile.js';
 import { recommendRightSize } from '../../src/ml/rightsize/recommend.js';
-import type { Recommendation, RightSizeOptions, UtilizationSamples } from '../../src/ml/rightsize/types.js';
+import type { RightSizeResult, RightSizeOptions, UtilizationSamples } from '../../src/ml/rightsize/types.js';
 import { catalog, csvPrice, reported, spec, TRACES, traceRows } from './traces.js';
 
 // The fixtures hold 60 h of 5-minute rows, so the lookback is 3 days rather than the default 14.
 const LOOKBACK: Partial<RightSizeOptions> = { lookbackDays: 3 };
 
-function recommend(samples: UtilizationSamples, currentType: string, options: Partial<RightSizeOptions> = LOOKBACK): Recommendation {
+function recommend(samples: UtilizationSamples, currentType: string, options: Partial<RightSizeOptions> = LOOKBACK): RightSizeResult {
   return rightsizeSeries(toUtilizationSeries(samples, 'fixture'), currentType, catalog, 'us-east-1', options);
 }
 

@@ -5,7 +5,7 @@ import { costTotals } from '../../src/db/queries/cost-daily.js';
 import { jobRunsOf } from '../../src/db/queries/job-runs.js';
 import { enqueueNextSteps, nextStepJobId } from '../../src/worker/chain.js';
 import { closeQueues, createQueues, enqueueJob, JOB_KIND_SPECS, type Queues } from '../../src/jobs/queues.js';
-import { startWorkerProcess } from '../../src/worker/worker-process.js';
+import { startWorkerProcess } from '../../src/worker/process.js';
 import { legacyCurTable, startAthenaStandin } from '../aws-standins/athena.js';
 import { FIXTURES } from '../aws-standins/fixtures.js';
 import { createTestDatabase } from '../helpers/database.js';

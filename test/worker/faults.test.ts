@@ -6,7 +6,7 @@ import { listInstances } from '../../src/db/queries/instances.js';
 import { jobRunsOf } from '../../src/db/queries/job-runs.js';
 import { serverPort } from '../../src/worker/health.js';
 import { closeQueues, createQueues, enqueueJob, type Queues } from '../../src/jobs/queues.js';
-import { startWorkerProcess, type WorkerProcess } from '../../src/worker/worker-process.js';
+import { startWorkerProcess, type WorkerProcess } from '../../src/worker/process.js';
 import { startEc2Standin } from '../aws-standins/ec2.js';
 import type { StandinServer } from '../aws-standins/standin-server.js';
 import { adminUrl, createTestDatabase, type TestDatabase } from '../helpers/database.js';

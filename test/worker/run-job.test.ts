@@ -7,7 +7,7 @@ import { checkHealth, serverPort } from '../../src/worker/health.js';
 import { closeQueues, createQueues, enqueueJob, JOB_KIND_SPECS, QUEUE_NAMES, type Queues } from '../../src/jobs/queues.js';
 import { jobRegistry, registeredKinds } from '../../src/worker/registry.js';
 import { registerSchedules, SCHEDULES } from '../../src/worker/schedules.js';
-import { startWorkerProcess, type WorkerProcess } from '../../src/worker/worker-process.js';
+import { startWorkerProcess, type WorkerProcess } from '../../src/worker/process.js';
 import { startEc2Standin } from '../aws-standins/ec2.js';
 import type { StandinServer } from '../aws-standins/standin-server.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';

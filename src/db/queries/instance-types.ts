@@ -1,5 +1,5 @@
 import { asc, eq, inArray, isNull, like, sql } from 'drizzle-orm';
-import type { InstanceTypeSpec } from '../../catalog.js';
+import type { InstanceTypeSpec } from '../../catalog/types.js';
 import type { Db } from '../client.js';
 import { instances, instanceTypes, type InstanceTypeRow } from '../schema/index.js';
 import { chunksFor, excluded } from './batch-upsert.js';

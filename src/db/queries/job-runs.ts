@@ -1,6 +1,6 @@
 import { and, desc, eq, lt } from 'drizzle-orm';
 import type { Db } from '../client.js';
-import { jobRuns, type JobRun, type JobRunStatus } from '../schema/jobs.js';
+import { jobRuns, type JobRun, type JobRunStatus } from '../schema/job-runs.js';
 
 export interface JobRunKey {
   /** The job kind, e.g. "collect-costs". */

@@ -1,5 +1,5 @@
 import { and, asc, eq, like, sql } from 'drizzle-orm';
-import type { InstancePrice, InstanceTypeSpec } from '../../catalog.js';
+import type { InstancePrice, InstanceTypeSpec } from '../../catalog/types.js';
 import type { Db } from '../client.js';
 import { instanceTypes, prices } from '../schema/index.js';
 import { chunksFor, excluded } from './batch-upsert.js';

@@ -89,7 +89,7 @@ export async function savingsSummary(db: Db): Promise<SavingsSummary> {
   return { count, monthlyUsd, annualUsd: monthlyUsd * 12, byFinding, unpriced };
 }
 
-export interface UtilisationPoint {
+export interface UtilizationPoint {
   ts: Date;
   avg: number | null;
   max: number | null;
@@ -101,10 +101,10 @@ export interface UtilisationPoint {
  * Hourly CPU or memory statistics of an instance over the `days` that end at its last stored
  * point no later than `before` (the lookback the recommendation saw), oldest first.
  */
-export async function utilisationSeries(
+export async function utilizationSeries(
   db: Db,
   p: { instanceId: string; metric: MetricName; before: Date; days: number },
-): Promise<UtilisationPoint[]> {
+): Promise<UtilizationPoint[]> {
   const of = and(eq(metricPoints.instanceId, p.instanceId), eq(metricPoints.metric, p.metric), lte(metricPoints.ts, p.before));
   const [last] = await db.select({ ts: sql<string | null>`max(${metricPoints.ts})` }).from(metricPoints).where(of);
   if (last?.ts === null || last?.ts === undefined) return [];

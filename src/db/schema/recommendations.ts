@@ -26,7 +26,7 @@ export const recommendations = pgTable(
     confidence: doublePrecision('confidence').notNull(),
     reasoning: text('reasoning').notNull(),
     lookbackDays: integer('lookback_days').notNull(),
-    /** Alternatives (e.g. Graviton), utilisation percentiles and coverage behind the figures. */
+    /** Alternatives (e.g. Graviton), utilization percentiles and coverage behind the figures. */
     details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },

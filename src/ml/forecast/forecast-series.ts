@@ -19,7 +19,7 @@ const YEAR_DAYS = 365;
 
 /**
  * Forecasts `options.horizon` steps after the last row of a regular series (daily cost, hourly
- * utilisation, ...), with 80 % and 95 % intervals, Prophet's trend and the history rules:
+ * utilization, ...), with 80 % and 95 % intervals, Prophet's trend and the history rules:
  * - under one billing cycle of daily history (or two seasonal periods): InsufficientDataError;
  * - all zeros, irregular spacing, non-finite numbers: InputError;
  * - missing steps stay missing (Prophet fits the observed rows; the other members interpolate);

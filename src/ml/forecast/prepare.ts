@@ -116,7 +116,7 @@ export function prophetSeasonalities(grid: GridSeries, period: number): ProphetS
 }
 
 /**
- * Non-negative series (costs, utilisation, bytes) are modelled as log(y + offset), offset 1 % of
+ * Non-negative series (costs, utilization, bytes) are modelled as log(y + offset), offset 1 % of
  * the mean: their changes are multiplicative, their spikes are tamed, and back-transformed
  * intervals are skewed and never below zero. Series with negative values stay as they are.
  */

@@ -23,7 +23,7 @@ export interface ProphetFit {
 
 
 /**
- * Settings chosen for cost and utilisation series: changepoints over the first 90 % of the history
+ * Settings chosen for cost and utilization series: changepoints over the first 90 % of the history
  * (Prophet's default 80 % ignores the most recent fifth, where a cost change matters most).
  */
 const PROPHET_SETTINGS = { changepointRange: 0.9, changepointPriorScale: 0.05 } as const;

@@ -1,4 +1,4 @@
-import type { InstanceTypeSpec } from '../../catalog.js';
+import type { InstanceTypeSpec } from '../../catalog/types.js';
 import { replayStandardCredits, type CreditReplay } from './burstable-credits.js';
 
 export interface PricedType {

@@ -1,4 +1,4 @@
-import type { InstanceTypeSpec } from '../../catalog.js';
+import type { InstanceTypeSpec } from '../../catalog/types.js';
 import type { WorkloadProfile } from './profile.js';
 import type { Finding } from './types.js';
 

@@ -1,4 +1,4 @@
-import { HOURS_PER_MONTH, type InstancePrice, type InstanceTypeSpec } from '../../catalog.js';
+import { HOURS_PER_MONTH, type InstancePrice, type InstanceTypeSpec } from '../../catalog/types.js';
 import { InputError } from '../../errors.js';
 import {
   candidateTypes,
@@ -15,7 +15,7 @@ import { confidenceOf, riskLevel, riskPoints } from './risk.js';
 import type {
   Alternative,
   Finding,
-  Recommendation,
+  RightSizeResult,
   RightSizeEvidence,
   RightSizeInput,
   RightSizeOptions,
@@ -93,7 +93,7 @@ function keepCurrent(
   usdPerHour: number | undefined,
   reasoning: string,
   cannotRecommend: string | null,
-): Recommendation {
+): RightSizeResult {
   const cost = usdPerHour === undefined ? null : monthly(usdPerHour);
   return {
     currentType: base.current.instanceType,
@@ -171,7 +171,7 @@ function graviton(
  * instance can produce (unknown type, empty or out-of-range samples); a missing price or too
  * little data is an `insufficient-data` recommendation that says so.
  */
-export function recommendRightSize(input: RightSizeInput, options: Partial<RightSizeOptions> = {}): Recommendation {
+export function recommendRightSize(input: RightSizeInput, options: Partial<RightSizeOptions> = {}): RightSizeResult {
   const opts = resolveRightSizeOptions(options);
   const currentSpec = findType(input.catalog, input.currentType);
   if (!(input.periodSeconds > 0)) throw new InputError(`periodSeconds must be > 0, got ${input.periodSeconds}`);
@@ -212,7 +212,7 @@ interface SizingContext {
 }
 
 /** The recommendation once there is enough data and a price for the current type. */
-function sized({ input, opts, profile, req, priceOf, current }: SizingContext): Recommendation {
+function sized({ input, opts, profile, req, priceOf, current }: SizingContext): RightSizeResult {
   const { candidates, unpriced } = candidateTypes(current.spec, input.catalog, priceOf, current.spec.arch);
   // The type it runs on needs no bandwidth figure to be known to carry its own traffic.
   const currentReq = current.spec.networkBandwidthMbps === null ? { ...req, networkMbps: null } : req;

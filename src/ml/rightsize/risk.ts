@@ -1,4 +1,4 @@
-import type { InstanceTypeSpec } from '../../catalog.js';
+import type { InstanceTypeSpec } from '../../catalog/types.js';
 import type { Fit } from './candidates.js';
 import type { WorkloadProfile } from './profile.js';
 import type { RiskLevel } from './types.js';

@@ -1,4 +1,4 @@
-import type { InstancePrice, InstanceTypeSpec } from '../../catalog.js';
+import type { InstancePrice, InstanceTypeSpec } from '../../catalog/types.js';
 
 export type Finding = 'over-provisioned' | 'under-provisioned' | 'optimized' | 'idle' | 'insufficient-data';
 export type RiskLevel = 'low' | 'medium' | 'high';
@@ -97,7 +97,7 @@ export interface RightSizeEvidence {
   unpricedCandidates: string[];
 }
 
-export interface Recommendation {
+export interface RightSizeResult {
   currentType: string;
   /** Always a catalog type: the current one when no change is right or the data is insufficient. */
   recommendedType: string;

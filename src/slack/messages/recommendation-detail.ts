@@ -45,7 +45,7 @@ function evidenceText(r: Recommendation): string {
 function chartBlocks(charts: ChartSlot[]): Block[] {
   return charts.map((c) => {
     if (c.kind === 'file') return slackFileImage(c.fileId, c.alt, c.alt);
-    if (c.kind === 'loading') return context(':hourglass_flowing_sand: Rendering the utilisation charts…');
+    if (c.kind === 'loading') return context(':hourglass_flowing_sand: Rendering the utilization charts…');
     return context(`:bar_chart: No chart: ${c.reason}`);
   });
 }
@@ -56,7 +56,7 @@ export function recommendationDetailModal(r: Recommendation, specs: Specs, chart
     header(`${r.instanceId}`),
     section(`*${r.finding}* · account ${esc(r.accountId)} · ${esc(r.region)}`, { fields: recommendationFields(r, specs) }),
     section(`*Reasoning*\n${esc(r.reasoning)}`),
-    section(`*Utilisation over the lookback*\n${evidenceText(r)}`),
+    section(`*Utilization over the lookback*\n${evidenceText(r)}`),
     ...(alt === undefined ? [] : [section(`*Alternatives*\n${alt}`)]),
     ...chartBlocks(charts),
     recommendationTips(),

@@ -111,7 +111,7 @@ const evidence = z
   .partial();
 export type RecommendationEvidence = z.infer<typeof evidence>;
 
-/** Utilisation figures behind a recommendation (details.evidence); fields missing are shown as n/a. */
+/** Utilization figures behind a recommendation (details.evidence); fields missing are shown as n/a. */
 export function readEvidence(details: unknown): RecommendationEvidence {
   const d = z.object({ evidence: evidence }).safeParse(details);
   return d.success ? d.data.evidence : {};

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { DescribeInstanceTypeOfferingsResult$, DescribeInstanceTypesResult$, StartInstancesResult$, StopInstancesResult$ } from '@aws-sdk/client-ec2';
-import type { InstanceTypeSpec } from '../../../src/catalog.js';
+import type { InstanceTypeSpec } from '../../../src/catalog/types.js';
 import { ec2Response, reservationItems } from '../../aws-standins/ec2-xml.js';
 import { startStandin, type ServiceReply, type StandinServer } from '../../aws-standins/standin-server.js';
 

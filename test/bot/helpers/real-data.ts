@@ -10,9 +10,9 @@ import type { Db } from '../../../src/db/client.js';
 import { costDaily, instances, metricPoints, type NewMetricPoint } from '../../../src/db/schema/index.js';
 import { loadForecastRuntime } from '../../../src/ml/forecast/load-augurs.js';
 import type { JobOutcome } from '../../../src/worker/job-types.js';
-import { forecastCosts } from '../../../src/worker/jobs/forecast-costs.js';
-import { rightsize } from '../../../src/worker/jobs/rightsize.js';
-import { scoreAnomalies } from '../../../src/worker/jobs/score-anomalies.js';
+import { forecastCosts } from '../../../src/worker/jobs/analyze/forecast.js';
+import { rightsize } from '../../../src/worker/jobs/analyze/rightsize.js';
+import { scoreAnomalies } from '../../../src/worker/jobs/analyze/score-anomalies.js';
 import { catalog, reported, spec, TRACES } from '../../rightsize/traces.js';
 
 /**

@@ -1,6 +1,6 @@
 import { loadConfig } from '../../../src/config.js';
 import { serverPort } from '../../../src/worker/health.js';
-import { runWorker } from '../../../src/worker/run-worker.js';
+import { runWorker } from '../../../src/worker/process.js';
 import type { WorkerChildSpec } from './worker-children.js';
 
 /**

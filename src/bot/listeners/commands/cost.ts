@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { helpMessage, usageMessage } from '../../../slack/messages/help.js';
 import type { MessageBody } from '../../../slack/messages/kit.js';
-import { parseCostCommand, type CostCommand } from '../../cost-command.js';
+import { parseCostCommand, type CostCommand } from './parse-cost-command.js';
 import type { BotDeps, PageDeps } from '../../deps.js';
 import { anomaliesPage } from '../../pages/anomalies.js';
 import { forecastPage } from '../../pages/forecast.js';

@@ -1,12 +1,12 @@
-import type { AwsClients } from '../../aws/clients.js';
-import { resizeInstance, type StepEvent } from '../../aws/ec2-modify.js';
-import { approvalOutcomeMessage } from '../../slack/messages/approval.js';
-import { finishAction, getAction, recordActionEvent, startAction, type FinalStatus } from '../../db/queries/actions.js';
-import { markRecommendationApplied } from '../../db/queries/recommendations.js';
-import type { Action } from '../../db/schema/index.js';
-import type { Poster } from '../../slack/poster.js';
-import type { JobContext, JobHandler } from '../job-types.js';
-import type { ApplyRecommendationPayload } from '../../jobs/schemas/apply.js';
+import type { AwsClients } from '../../../aws/clients.js';
+import { resizeInstance, type StepEvent } from '../../../aws/ec2-modify.js';
+import { approvalOutcomeMessage } from '../../../slack/messages/approval.js';
+import { finishAction, getAction, recordActionEvent, startAction, type FinalStatus } from '../../../db/queries/actions.js';
+import { markRecommendationApplied } from '../../../db/queries/recommendations.js';
+import type { Action } from '../../../db/schema/index.js';
+import type { Poster } from '../../../slack/poster.js';
+import type { JobContext, JobHandler } from '../../job-types.js';
+import type { ApplyRecommendationPayload } from '../../../jobs/schemas/apply.js';
 
 /** What the apply job needs beyond the common context. */
 export interface ApplyDeps {

@@ -1,10 +1,10 @@
-import { logger } from './logger.js';
-import { isCostbotError } from './errors.js';
-import type { CliCommand } from './cli/command.js';
-import { detectCommand } from './cli/detect.js';
-import { rightsizeCommand } from './cli/rightsize.js';
-import { loadCatalogCommand } from './cli/load-catalog.js';
-import { forecastCommand } from './cli/forecast.js';
+import { logger } from '../logger.js';
+import { isCostbotError } from '../errors.js';
+import type { CliCommand } from './command.js';
+import { detectCommand } from './detect.js';
+import { rightsizeCommand } from './rightsize.js';
+import { loadCatalogCommand } from './load-catalog.js';
+import { forecastCommand } from './forecast.js';
 
 // Each command lives in src/cli/<name>.ts; add it here.
 const commands: CliCommand[] = [detectCommand, rightsizeCommand, loadCatalogCommand, forecastCommand];

@@ -1,19 +1,19 @@
-import type { InstancePrice, InstanceTypeSpec } from '../../catalog.js';
-import type { Config } from '../../config.js';
-import type { Db } from '../../db/client.js';
-import { listInstanceTypes, toInstanceTypeSpec } from '../../db/queries/instance-types.js';
-import { listInstances } from '../../db/queries/instances.js';
-import { metricSeriesOfInstances, type SeriesPoint } from '../../db/queries/metric-points.js';
-import { listPricedTypes } from '../../db/queries/prices.js';
-import { replaceRecommendations } from '../../db/queries/recommendations.js';
-import type { Instance, NewRecommendation } from '../../db/schema/index.js';
-import { isCostbotError } from '../../errors.js';
-import { recommendRightSize } from '../../ml/rightsize/recommend.js';
-import type { CpuPercentile, RightSizeOptions, UtilizationSamples } from '../../ml/rightsize/types.js';
-import type { JobHandler, JobOutcome } from '../job-types.js';
-import type { RightsizePayload } from '../../jobs/schemas/analysis.js';
+import type { InstancePrice, InstanceTypeSpec } from '../../../catalog/types.js';
+import type { Config } from '../../../config.js';
+import type { Db } from '../../../db/client.js';
+import { listInstanceTypes, toInstanceTypeSpec } from '../../../db/queries/instance-types.js';
+import { listInstances } from '../../../db/queries/instances.js';
+import { metricSeriesOfInstances, type SeriesPoint } from '../../../db/queries/metric-points.js';
+import { listPricedTypes } from '../../../db/queries/prices.js';
+import { replaceRecommendations } from '../../../db/queries/recommendations.js';
+import type { Instance, NewRecommendation } from '../../../db/schema/index.js';
+import { isCostbotError } from '../../../errors.js';
+import { recommendRightSize } from '../../../ml/rightsize/recommend.js';
+import type { CpuPercentile, RightSizeOptions, UtilizationSamples } from '../../../ml/rightsize/types.js';
+import type { JobHandler, JobOutcome } from '../../job-types.js';
+import type { RightsizePayload } from '../../../jobs/schemas/analysis.js';
 import { yieldToEventLoop } from './yield.js';
-import { HOUR_MS } from '../../days.js';
+import { HOUR_MS } from '../../../days.js';
 
 /**
  * Instances whose points are read in one query: ~67,000 rows at 14 days of four hourly metrics,

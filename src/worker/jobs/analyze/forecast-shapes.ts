@@ -1,6 +1,6 @@
-import type { KeyDrivers } from '../../ml/forecast/drivers.js';
-import type { MonthlyForecast } from '../../ml/forecast/monthly.js';
-import type { SeriesForecast } from '../../ml/forecast/forecast-series.js';
+import type { KeyDrivers } from '../../../ml/forecast/drivers.js';
+import type { MonthlyForecast } from '../../../ml/forecast/monthly.js';
+import type { SeriesForecast } from '../../../ml/forecast/forecast-series.js';
 
 /**
  * The JSON stored in forecasts.daily / monthly / trend / drivers: plain figures in dollars with

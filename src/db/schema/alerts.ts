@@ -1,5 +1,5 @@
 import { doublePrecision, integer, pgTable, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
-import { anomalies } from './models.js';
+import { anomalies } from './anomalies.js';
 
 /** What was posted where: one row per anomaly and channel, so an alert goes out once and is then updated in its thread. */
 export const alerts = pgTable(

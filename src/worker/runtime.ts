@@ -9,7 +9,7 @@ import { createPoster } from '../slack/poster.js';
 import { closeQueues, createQueues } from '../jobs/queues.js';
 import { createRateLimiter } from './rate-limit.js';
 import type { JobRegistry } from './registry.js';
-import type { JobRuntime } from './run-job.js';
+import type { JobRuntime } from './processor.js';
 
 export interface RuntimeOptions {
   prefix: string;

@@ -1,14 +1,14 @@
-import type { Config } from '../../config.js';
-import { severitiesAtLeast } from '../../db/queries/anomalies.js';
-import { alertCandidates, claimAlert, isEnded, markAlertFailed, markAlertPosted, recordAlertUpdate, type AlertCandidate } from '../../db/queries/alerts.js';
-import type { Alert, Anomaly } from '../../db/schema/index.js';
-import { alertChange, alertMessage, DIGEST_THRESHOLD, digestMessage } from '../../slack/messages/alert.js';
-import { anomalyChart } from '../../charts/stored-charts.js';
-import type { Poster } from '../../slack/poster.js';
-import { uploadPng } from '../../slack/upload-file.js';
-import type { JobContext, JobHandler, JobOutcome } from '../job-types.js';
-import type { PostAlertsPayload } from '../../jobs/schemas/alerts.js';
-import { windowStart } from '../../days.js';
+import type { Config } from '../../../config.js';
+import { severitiesAtLeast } from '../../../db/queries/anomalies.js';
+import { alertCandidates, claimAlert, isEnded, markAlertFailed, markAlertPosted, recordAlertUpdate, type AlertCandidate } from '../../../db/queries/alerts.js';
+import type { Alert, Anomaly } from '../../../db/schema/index.js';
+import { alertChange, alertMessage, DIGEST_THRESHOLD, digestMessage } from '../../../slack/messages/alert.js';
+import { anomalyChart } from '../../../charts/stored-charts.js';
+import type { Poster } from '../../../slack/poster.js';
+import { uploadPng } from '../../../slack/upload-file.js';
+import type { JobContext, JobHandler, JobOutcome } from '../../job-types.js';
+import type { PostAlertsPayload } from '../../../jobs/schemas/alerts.js';
+import { windowStart } from '../../../days.js';
 
 /** What the alert job needs beyond the common context. */
 export interface PostAlertsDeps {

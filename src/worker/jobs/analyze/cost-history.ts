@@ -1,8 +1,8 @@
-import type { Config } from '../../config.js';
-import type { Db } from '../../db/client.js';
-import { costDailyExtent, listCostDaily } from '../../db/queries/cost-daily.js';
-import { aggregateCostsByScope, type CostRow, type ScopeKind, type ScopeSeries } from '../../ml/cost-series.js';
-import { addDays } from '../../days.js';
+import type { Config } from '../../../config.js';
+import type { Db } from '../../../db/client.js';
+import { costDailyExtent, listCostDaily } from '../../../db/queries/cost-daily.js';
+import { aggregateCostsByScope, type CostRow, type ScopeKind, type ScopeSeries } from '../../../ml/cost-series.js';
+import { addDays } from '../../../days.js';
 
 
 export const NO_COST_DATA =

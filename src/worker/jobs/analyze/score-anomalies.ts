@@ -1,23 +1,23 @@
-import type { Config } from '../../config.js';
-import type { Db } from '../../db/client.js';
-import { dismissedAnomalies, upsertAnomalies, type AnomalyUpsert } from '../../db/queries/anomalies.js';
-import { listResourceCostDaily } from '../../db/queries/cost-daily.js';
-import { metricPointsSpan, metricSeriesOfInstances } from '../../db/queries/metric-points.js';
-import { activeModels } from '../../db/queries/models.js';
-import type { Anomaly } from '../../db/schema/index.js';
-import { DEFAULT_RETRAIN_EVERY } from '../../ml/anomaly/detector.js';
-import { COST_TRAINING_DAYS, detectCostAnomalies, type CostAnomaly } from '../../ml/anomaly/cost-anomalies.js';
-import { rowInScope, type CostRow } from '../../ml/cost-series.js';
-import { metricEvidence, type MetricEvidence, type TimeWindow } from '../../ml/anomaly/metric-evidence.js';
-import { baselineFromHistory, rankRootCauses, type Contributor } from '../../ml/anomaly/root-cause.js';
-import type { SeverityThresholds } from '../../ml/anomaly/severity.js';
-import type { JobHandler, JobOutcome } from '../job-types.js';
-import type { ScoreAnomaliesPayload } from '../../jobs/schemas/analysis.js';
+import type { Config } from '../../../config.js';
+import type { Db } from '../../../db/client.js';
+import { dismissedAnomalies, upsertAnomalies, type AnomalyUpsert } from '../../../db/queries/anomalies.js';
+import { listResourceCostDaily } from '../../../db/queries/cost-daily.js';
+import { metricPointsSpan, metricSeriesOfInstances } from '../../../db/queries/metric-points.js';
+import { activeModels } from '../../../db/queries/models.js';
+import type { Anomaly } from '../../../db/schema/index.js';
+import { DEFAULT_RETRAIN_EVERY } from '../../../ml/anomaly/detector.js';
+import { COST_TRAINING_DAYS, detectCostAnomalies, type CostAnomaly } from '../../../ml/anomaly/cost-anomalies.js';
+import { rowInScope, type CostRow } from '../../../ml/cost-series.js';
+import { metricEvidence, type MetricEvidence, type TimeWindow } from '../../../ml/anomaly/metric-evidence.js';
+import { baselineFromHistory, rankRootCauses, type Contributor } from '../../../ml/anomaly/root-cause.js';
+import type { SeverityThresholds } from '../../../ml/anomaly/severity.js';
+import type { JobHandler, JobOutcome } from '../../job-types.js';
+import type { ScoreAnomaliesPayload } from '../../../jobs/schemas/analysis.js';
 import { loadCostHistory, NO_COST_DATA, scopeKindsFrom } from './cost-history.js';
 import { yieldToEventLoop } from './yield.js';
 import { ANOMALY_SEED } from './train-anomaly.js';
-import { DAY_MS, addDays, dayToMs, HOUR_MS } from '../../days.js';
-import { INSTANCE_ID_PATTERN } from '../../jobs/schemas/common.js';
+import { DAY_MS, addDays, dayToMs, HOUR_MS } from '../../../days.js';
+import { INSTANCE_ID_PATTERN } from '../../../jobs/schemas/common.js';
 
 /**
  * Days of history loaded before the window: a model's training days, the 4 weeks its first

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseCostCommand } from './cost-command.js';
+import { parseCostCommand } from './parse-cost-command.js';
 
 describe('parseCostCommand', () => {
   it.each([

@@ -1,11 +1,11 @@
-import { describeCurTable, fetchDailyCosts, fetchResourceCosts, type CostWindow, type CurTable } from '../../aws/athena-cur.js';
-import type { PollOptions } from '../../aws/athena-query.js';
-import type { Config } from '../../config.js';
-import { costDailyExtent, replaceCostDays, replaceResourceCostDays } from '../../db/queries/cost-daily.js';
-import type { JobContext, JobOutcome } from '../job-types.js';
-import type { CollectCostsPayload } from '../../jobs/schemas/collect.js';
-import type { AwsDeps } from './aws-deps.js';
-import { DAY_MS } from '../../days.js';
+import { describeCurTable, fetchDailyCosts, fetchResourceCosts, type CostWindow, type CurTable } from '../../../aws/athena-cur.js';
+import type { PollOptions } from '../../../aws/athena-query.js';
+import type { Config } from '../../../config.js';
+import { costDailyExtent, replaceCostDays, replaceResourceCostDays } from '../../../db/queries/cost-daily.js';
+import type { JobContext, JobOutcome } from '../../job-types.js';
+import type { CollectCostsPayload } from '../../../jobs/schemas/collect.js';
+import type { AwsDeps } from './for-each-scope.js';
+import { DAY_MS } from '../../../days.js';
 
 
 const dayOf = (t: Date) => t.toISOString().slice(0, 10);

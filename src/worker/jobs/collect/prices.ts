@@ -1,8 +1,8 @@
-import { fetchLinuxOnDemandPrices } from '../../aws/pricing.js';
-import { latestPriceFetch, upsertPrices } from '../../db/queries/prices.js';
-import type { JobContext, JobOutcome } from '../job-types.js';
-import type { CollectPricesPayload } from '../../jobs/schemas/collect.js';
-import type { AwsDeps } from './aws-deps.js';
+import { fetchLinuxOnDemandPrices } from '../../../aws/pricing.js';
+import { latestPriceFetch, upsertPrices } from '../../../db/queries/prices.js';
+import type { JobContext, JobOutcome } from '../../job-types.js';
+import type { CollectPricesPayload } from '../../../jobs/schemas/collect.js';
+import type { AwsDeps } from './for-each-scope.js';
 
 /** The `source` of prices this job writes. */
 export const PRICING_API_SOURCE = 'pricing-api';

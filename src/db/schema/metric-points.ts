@@ -1,6 +1,4 @@
 import { doublePrecision, index, integer, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
-
-/** Metric names costbot stores; values are CloudWatch's own units (percent, bytes per period). */
 import type { MetricName } from '../../metrics.js';
 
 /** Hourly CloudWatch statistics per instance and metric, at CloudWatch's own timestamps. */

@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import { Redis } from 'ioredis';
 import type { Config } from '../config.js';
 import { logger } from '../logger.js';
-import { buildRuntime, type RuntimeOptions } from './build-runtime.js';
+import { buildRuntime, type RuntimeOptions } from './runtime.js';
 import { serveHealth } from './health.js';
 import { DEFAULT_QUEUE_PREFIX } from '../jobs/queues.js';
 import { jobRegistry, registeredKinds } from './registry.js';
@@ -57,4 +57,34 @@ export async function startWorkerProcess(config: Config, options: WorkerProcessO
       return closing;
     },
   };
+}
+
+/**
+ * Runs the worker until SIGTERM or SIGINT, then stops it gracefully and exits 0.
+ *
+ * An uncaught exception ends the process at once with exit code 1: its state is unknown, and
+ * BullMQ hands the jobs it held to the other workers (or to this one restarted) once their
+ * locks expire. One such exception is known: postgres.js 3.4.9 throws from a setImmediate when a
+ * connection dies under a transaction (porsager/postgres#1208), which no caller can catch.
+ */
+export async function runWorker(config: Config, options: WorkerProcessOptions = {}): Promise<WorkerProcess> {
+  logger.level = config.LOG_LEVEL;
+  process.once('uncaughtException', (err) => {
+    logger.fatal({ err }, 'uncaught exception; exiting so that the jobs this process held are taken over');
+    process.exit(1);
+  });
+  const worker = await startWorkerProcess(config, options);
+  const stop = (signal: NodeJS.Signals) => {
+    logger.info({ signal }, 'worker received a stop signal');
+    void worker.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, 'worker did not stop cleanly');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+  return worker;
 }

@@ -1,13 +1,13 @@
 import type { Dimension } from '@aws-sdk/client-cloudwatch';
-import { fetchHourlyMetrics, listMemoryMetrics, type MetricRequest } from '../../aws/cloudwatch-metrics.js';
-import { listInstances, setMemoryMetricFlags } from '../../db/queries/instances.js';
-import { latestMetricTimes, upsertMetricPoints } from '../../db/queries/metric-points.js';
-import type { Instance } from '../../db/schema/index.js';
-import type { JobContext, JobOutcome } from '../job-types.js';
-import type { CollectMetricsPayload } from '../../jobs/schemas/collect.js';
-import { forEachScope, scopeName, type AccountRegion, type AwsDeps } from './aws-deps.js';
-import { floorToHour, HOUR_MS } from '../../days.js';
-import type { MetricName } from '../../metrics.js';
+import { fetchHourlyMetrics, listMemoryMetrics, type MetricRequest } from '../../../aws/cloudwatch-metrics.js';
+import { listInstances, setMemoryMetricFlags } from '../../../db/queries/instances.js';
+import { latestMetricTimes, upsertMetricPoints } from '../../../db/queries/metric-points.js';
+import type { Instance } from '../../../db/schema/index.js';
+import type { JobContext, JobOutcome } from '../../job-types.js';
+import type { CollectMetricsPayload } from '../../../jobs/schemas/collect.js';
+import { forEachScope, scopeName, type AccountRegion, type AwsDeps } from './for-each-scope.js';
+import { floorToHour, HOUR_MS } from '../../../days.js';
+import type { MetricName } from '../../../metrics.js';
 
 /**
  * Hours newer than this are left for the next run: EC2 publishes basic-monitoring samples a few

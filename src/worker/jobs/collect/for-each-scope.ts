@@ -1,5 +1,5 @@
-import type { AwsAccount, AwsClients } from '../../aws/clients.js';
-import { CostbotError } from '../../errors.js';
+import type { AwsAccount, AwsClients } from '../../../aws/clients.js';
+import { CostbotError } from '../../../errors.js';
 
 /** What the collection jobs need beyond the common JobContext: the AWS clients, built once by the worker. */
 export interface AwsDeps {

@@ -1,19 +1,19 @@
-import type { Db } from '../../db/client.js';
-import { FORECAST_HORIZONS, upsertForecasts } from '../../db/queries/forecasts.js';
-import { storeModelVersions } from '../../db/queries/models.js';
-import type { NewForecast } from '../../db/schema/index.js';
-import { isCostbotError } from '../../errors.js';
-import type { ForecastRuntime } from '../../ml/forecast/runtime.js';
-import { keyDrivers } from '../../ml/forecast/drivers.js';
-import { aggregateMonthly } from '../../ml/forecast/monthly.js';
-import { forecastSeries, type SeriesForecast } from '../../ml/forecast/forecast-series.js';
-import type { ScopeSeries } from '../../ml/cost-series.js';
-import type { JobHandler, JobOutcome } from '../job-types.js';
-import type { ForecastPayload } from '../../jobs/schemas/analysis.js';
+import type { Db } from '../../../db/client.js';
+import { FORECAST_HORIZONS, upsertForecasts } from '../../../db/queries/forecasts.js';
+import { storeModelVersions } from '../../../db/queries/models.js';
+import type { NewForecast } from '../../../db/schema/index.js';
+import { isCostbotError } from '../../../errors.js';
+import type { ForecastRuntime } from '../../../ml/forecast/runtime.js';
+import { keyDrivers } from '../../../ml/forecast/drivers.js';
+import { aggregateMonthly } from '../../../ml/forecast/monthly.js';
+import { forecastSeries, type SeriesForecast } from '../../../ml/forecast/forecast-series.js';
+import type { ScopeSeries } from '../../../ml/cost-series.js';
+import type { JobHandler, JobOutcome } from '../../job-types.js';
+import type { ForecastPayload } from '../../../jobs/schemas/analysis.js';
 import { loadCostHistory, NO_COST_DATA } from './cost-history.js';
 import { yieldToEventLoop } from './yield.js';
 import { describeTrend, storedDaily, storedDrivers, storedMonthly } from './forecast-shapes.js';
-import { addDays } from '../../days.js';
+import { addDays } from '../../../days.js';
 
 /** A service or account is forecast on its own when it is at least this share of the last 90 days' spend. */
 const SIGNIFICANT_SHARE = 0.01;

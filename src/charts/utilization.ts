@@ -2,14 +2,14 @@ import type { ChartConfiguration } from 'chart.js';
 import { InputError } from '../errors.js';
 import { COLOURS, renderPng } from './canvas.js';
 
-/** interface for a utilisation chart: hourly CPU or memory percent with its percentiles. */
-export interface UtilisationInput {
+/** interface for a utilization chart: hourly CPU or memory percent with its percentiles. */
+export interface UtilizationInput {
   title: string;
   points: { ts: Date; avg: number | null; p95: number | null; p99: number | null; max: number | null }[];
 }
 
-export function utilisationConfig(input: UtilisationInput): ChartConfiguration {
-  if (input.points.length < 2) throw new InputError('a utilisation chart needs at least 2 points');
+export function utilizationConfig(input: UtilizationInput): ChartConfiguration {
+  if (input.points.length < 2) throw new InputError('a utilization chart needs at least 2 points');
   const labels = input.points.map((p) => p.ts.toISOString().slice(5, 13).replace('T', ' ') + 'h');
   // Chart.js draws a lower `order` on top: the average stays visible where the percentiles meet it.
   const series = (key: 'avg' | 'p95' | 'p99' | 'max', label: string, width: number, order: number) => ({
@@ -34,7 +34,7 @@ export function utilisationConfig(input: UtilisationInput): ChartConfiguration {
   };
 }
 
-/** PNG of an instance's hourly CPU or memory utilisation percentiles. */
-export function renderUtilisation(input: UtilisationInput): Promise<Buffer> {
-  return renderPng(utilisationConfig(input));
+/** PNG of an instance's hourly CPU or memory utilization percentiles. */
+export function renderUtilization(input: UtilizationInput): Promise<Buffer> {
+  return renderPng(utilizationConfig(input));
 }

@@ -1,9 +1,9 @@
-import { listInstances as fetchInstances, listInstanceTypes as fetchInstanceTypes, type Ec2InstanceType } from '../../aws/ec2-inventory.js';
-import { markInstancesNotFound, upsertInstances } from '../../db/queries/instances.js';
-import { typeSpecStatus, upsertInstanceTypes } from '../../db/queries/instance-types.js';
-import type { JobContext, JobOutcome } from '../job-types.js';
-import type { CollectInventoryPayload } from '../../jobs/schemas/collect.js';
-import { forEachScope, scopeName, scopesOf, type AwsDeps } from './aws-deps.js';
+import { listInstances as fetchInstances, listInstanceTypes as fetchInstanceTypes, type Ec2InstanceType } from '../../../aws/ec2-inventory.js';
+import { markInstancesNotFound, upsertInstances } from '../../../db/queries/instances.js';
+import { typeSpecStatus, upsertInstanceTypes } from '../../../db/queries/instance-types.js';
+import type { JobContext, JobOutcome } from '../../job-types.js';
+import type { CollectInventoryPayload } from '../../../jobs/schemas/collect.js';
+import { forEachScope, scopeName, scopesOf, type AwsDeps } from './for-each-scope.js';
 
 /** The `source` of instance type specs read from DescribeInstanceTypes. */
 export const EC2_API_SOURCE = 'ec2-api';

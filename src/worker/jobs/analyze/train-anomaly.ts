@@ -1,12 +1,12 @@
-import { storeModelVersions, type NewModelVersion } from '../../db/queries/models.js';
-import { isCostbotError } from '../../errors.js';
-import { trainDetector } from '../../ml/anomaly/detector.js';
-import { COST_TRAINING_DAYS } from '../../ml/anomaly/cost-anomalies.js';
-import type { JobHandler, JobOutcome } from '../job-types.js';
-import type { TrainAnomalyPayload } from '../../jobs/schemas/analysis.js';
+import { storeModelVersions, type NewModelVersion } from '../../../db/queries/models.js';
+import { isCostbotError } from '../../../errors.js';
+import { trainDetector } from '../../../ml/anomaly/detector.js';
+import { COST_TRAINING_DAYS } from '../../../ml/anomaly/cost-anomalies.js';
+import type { JobHandler, JobOutcome } from '../../job-types.js';
+import type { TrainAnomalyPayload } from '../../../jobs/schemas/analysis.js';
 import { loadCostHistory, NO_COST_DATA, scopeKindsFrom } from './cost-history.js';
 import { yieldToEventLoop } from './yield.js';
-import { DAY_MS } from '../../days.js';
+import { DAY_MS } from '../../../days.js';
 
 /** Seed of every anomaly model, so that a training run can be repeated exactly. */
 export const ANOMALY_SEED = 1;
