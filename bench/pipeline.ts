@@ -1,6 +1,6 @@
 /**
  * The whole daily pipeline through the real worker: `npm run bench:pipeline [-- --instances
- * 10000] [--series 1000] [--days 400] [--lookback-days 14] [--workers 1,2] [--sandboxed analyze|none]
+ * 10000] [--series 1000] [--days 400] [--lookback-days 14] [--workers 1,2]
  * [--stages collect-inventory,collect-metrics,...] [--data DIR]`.
  *
  * Worker processes (the same runWorker as `npm run start:worker`) take the jobs from Redis and
@@ -9,7 +9,7 @@
  * schedule would enqueue it, in the daily order, and timed until it and the steps it triggers
  * (scoring, alerts) are done; split runs (metrics, right-sizing) are shared by the workers.
  * Data: see bench/pipeline-data.ts. Prints wall time and rows per second per stage, peak memory
- * (resident set of the worker processes and their sandboxed children, summed) and 1 vs 2 workers.
+ * (resident set of the worker processes, summed) and 1 vs 2 workers.
  * Stages whose job is not registered in src/worker/registry.ts are listed as such.
  */
 import { readFileSync } from 'node:fs';
@@ -18,7 +18,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { loadCatalog } from '../src/cli/load-catalog.js';
-import { closeQueues, createQueues, enqueueJob, JOB_KIND_SPECS, type JobKind, type QueueName, type Queues } from '../src/jobs/queues.js';
+import { closeQueues, createQueues, enqueueJob, JOB_KIND_SPECS, type JobKind, type Queues } from '../src/jobs/queues.js';
 import { jobRegistry } from '../src/worker/registry.js';
 import { legacyCurTable, startAthenaStandin } from '../test/aws-standins/athena.js';
 import { startCloudWatchStandin } from '../test/aws-standins/cloudwatch.js';
@@ -119,8 +119,6 @@ interface Setup {
   env: Record<string, string>;
   endpoints: Record<string, string>;
   catalog: string;
-  /** Queues run in sandboxed child processes; undefined = the worker's default. */
-  sandboxed?: QueueName[];
   /** The stages to run, in the daily order (a later stage needs the data of the earlier ones). */
   stages: JobKind[];
 }
@@ -130,7 +128,7 @@ interface PipelineRun {
   seconds: number;
   /** Peak of the workers' summed resident sets. */
   peakRss: number;
-  /** Peak resident set of any one worker (with its sandboxed children). */
+  /** Peak resident set of any one worker. */
   peakOne: number;
 }
 
@@ -154,7 +152,7 @@ async function runPipeline(workers: number, setup: Setup): Promise<PipelineRun> 
     // The offline price catalog (`costbot load-catalog`), as a user without Pricing API access would.
     await loadCatalog(database.db, { path: setup.catalog });
     const env = { ...setup.env, DATABASE_URL: database.url };
-    const spec = { prefix, endpoints: setup.endpoints, credentials: CREDENTIALS, ...(setup.sandboxed ? { sandboxed: setup.sandboxed } : {}) };
+    const spec = { prefix, endpoints: setup.endpoints, credentials: CREDENTIALS };
     children.push(...(await Promise.all(Array.from({ length: workers }, () => spawnWorker(spec, env)))));
     const health = healthProbe(children.map((c) => c.healthPort));
     const started = performance.now();
@@ -209,7 +207,6 @@ async function main(): Promise<void> {
   const days = Number(arg('days', '400'));
   const workerCounts = arg('workers', '1,2').split(',').map(Number);
   const lookbackDays = arg('lookback-days', '14');
-  const sandboxed = arg('sandboxed', '');
   const stages = arg('stages', STAGES.join(',')).split(',') as JobKind[];
   const unknown = stages.filter((s) => !STAGES.includes(s));
   if (unknown.length > 0) throw new Error(`unknown stage(s) ${unknown.join(', ')}; the stages are ${STAGES.join(', ')}`);
@@ -246,7 +243,6 @@ async function main(): Promise<void> {
     endpoints: { ec2: ec2.url, cloudwatch: cw.url, athena: athena.url, pricing: pricing.url },
     catalog: join(dir, 'pricing/ec2-us-east-1-2026-07.csv'),
     stages: STAGES.filter((s) => stages.includes(s)),
-    ...(sandboxed === '' ? {} : { sandboxed: sandboxed === 'none' ? [] : (sandboxed.split(',') as QueueName[]) }),
   };
   const totals: Record<number, number> = {};
   try {

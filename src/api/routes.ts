@@ -12,7 +12,7 @@ import { parseQuery } from './query-params.js';
 import { ApiError, sendError, sendJson } from './respond.js';
 import { rightSizingEndpoint } from './right-sizing.js';
 
-/** interface for what the JSON API needs from the bot process. */
+/** What the JSON API needs from the bot process. */
 export interface ApiDeps {
   db: Db;
   /** API_TOKEN; undefined turns the API off (no routes are mounted). */

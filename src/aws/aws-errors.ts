@@ -39,12 +39,6 @@ function actionInMessage(message: string): string | null {
   return m?.[1] ?? null;
 }
 
-/** True for an AWS error that no retry can fix (missing permission or rejected credentials). */
-export function isAwsPermissionError(err: unknown): boolean {
-  const name = (err as AwsErrorShape | null)?.name ?? '';
-  return PERMISSION_ERRORS.has(name) || CREDENTIAL_ERRORS.has(name);
-}
-
 /**
  * Turns an error from an AWS call into a CostbotError: AWS_PERMISSION_DENIED naming the IAM
  * action to grant, or AWS_REQUEST_FAILED for anything the SDK already retried and gave up on

@@ -32,7 +32,7 @@ export interface StepEvent {
   detail: Record<string, unknown>;
 }
 
-/** interface for the resize options. */
+/** The resize options. */
 export interface ResizeOptions {
   onStep: (e: StepEvent) => Promise<void>;
   /** Longest wait for the instance to stop or start, seconds. @defaultValue 600 */

@@ -3,7 +3,7 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
 import type { ApplyRecommendationPayload } from '../jobs/schemas/apply.js';
 
-/** What the bot's listeners receive: clients built once by the entry point (CONVENTIONS 2). */
+/** What the bot's listeners receive: clients built once by the entry point. */
 export interface BotDeps {
   db: Db;
   config: Config;

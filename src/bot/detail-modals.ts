@@ -9,7 +9,7 @@ import { recommendationDetailModal } from '../slack/messages/recommendation-deta
 import { anomalyChart, uploadChart, utilizationCharts, type RenderedChart } from '../charts/stored-charts.js';
 import type { PageDeps } from './deps.js';
 
-/** interface for opening a detail modal from a click or a shortcut. */
+/** Opening a detail modal from a click or a shortcut. */
 export interface OpenModalParams {
   client: WebClient;
   triggerId: string;

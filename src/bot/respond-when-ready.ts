@@ -4,7 +4,7 @@ import { isCostbotError } from '../errors.js';
 import { errorMessage } from '../slack/messages/help.js';
 import { context, type MessageBody } from '../slack/messages/kit.js';
 
-/** interface for how a view is delivered through response_url. */
+/** How a view is delivered through response_url. */
 export interface RespondOptions {
   /** Replace the message the click came from (paging, filters) instead of posting a new one. */
   replace: boolean;

@@ -2,7 +2,7 @@ import type { ChartConfiguration } from 'chart.js';
 import { InputError } from '../errors.js';
 import { COLOURS, renderPng } from './canvas.js';
 
-/** interface for the anomaly trend chart: daily cost around the anomaly and its days marked. */
+/** The anomaly trend chart: daily cost around the anomaly and its days marked. */
 export interface AnomalyTrendInput {
   title: string;
   /** Daily cost, oldest first, days as YYYY-MM-DD. */

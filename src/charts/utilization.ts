@@ -2,7 +2,7 @@ import type { ChartConfiguration } from 'chart.js';
 import { InputError } from '../errors.js';
 import { COLOURS, renderPng } from './canvas.js';
 
-/** interface for a utilization chart: hourly CPU or memory percent with its percentiles. */
+/** A utilization chart: hourly CPU or memory percent with its percentiles. */
 export interface UtilizationInput {
   title: string;
   points: { ts: Date; avg: number | null; p95: number | null; p99: number | null; max: number | null }[];

@@ -10,7 +10,7 @@ export interface DbHandle {
   close(timeoutSeconds?: number): Promise<void>;
 }
 
-/** interface for pool options the processes tune; see postgres.js `max`. */
+/** Pool options the processes tune; see postgres.js `max`. */
 export interface DbOptions {
   /** Pool size. @defaultValue 10 */
   max?: number;

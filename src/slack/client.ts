@@ -4,7 +4,7 @@ import { slackLogger } from './slack-logger.js';
 
 export type WebClient = webApi.WebClient;
 
-/** interface for the worker's Slack client settings. */
+/** The worker's Slack client settings. */
 export interface SlackClientOptions {
   token: string;
   /** Base URL of the Web API; a local stand-in in tests. @defaultValue https://slack.com/api/ */

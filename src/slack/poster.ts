@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { CostbotError } from '../errors.js';
 import type { WebClient } from './client.js';
 
-/** interface for the pacing of posts. */
+/** The pacing of posts. */
 export interface PosterOptions {
   /** Minimum gap between two messages to the same channel (Slack: about one per second). @defaultValue 1000 */
   minIntervalMs?: number;

@@ -1,7 +1,7 @@
 import { CostbotError } from '../errors.js';
 import type { WebClient } from './client.js';
 
-/** interface for one PNG upload through Slack's external upload flow. */
+/** One PNG upload through Slack's external upload flow. */
 export interface UploadPngParams {
   png: Buffer;
   filename: string;

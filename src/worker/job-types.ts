@@ -4,7 +4,7 @@ import type { Db } from '../db/client.js';
 
 /**
  * What every job processor receives. Clients are built once by the worker entry and passed in
- * (CONVENTIONS 2); processors never read process.env or build their own clients.
+ *; processors never read process.env or build their own clients.
  */
 export interface JobContext {
   db: Db;

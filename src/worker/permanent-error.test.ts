@@ -14,7 +14,6 @@ describe('toJobError', () => {
     expect(out).toBeInstanceOf(UnrecoverableError);
     expect(out).toBeInstanceOf(PermanentJobError);
     // bullmq Job.shouldRetryJob: `err instanceof UnrecoverableError || err.name == 'UnrecoverableError'`;
-    // only the name survives the trip back from a sandboxed processor.
     expect(out.name).toBe('UnrecoverableError');
     expect((out as PermanentJobError).code).toBe(err.code);
     expect(out.message).toBe(`${err.code}: ${err.message}`);

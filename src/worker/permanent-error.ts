@@ -4,8 +4,8 @@ import { CostbotError, type ErrorCode } from '../errors.js';
 /**
  * A failure that retrying cannot fix (bad payload, missing IAM permission, bad settings).
  * BullMQ fails the job at once when the error is an UnrecoverableError *or is named*
- * 'UnrecoverableError' (bullmq `Job.shouldRetryJob`); the name is what survives the trip from a
- * sandboxed child process, so this subclass keeps it (CONVENTIONS 6) and carries our stable code.
+ * 'UnrecoverableError' (bullmq `Job.shouldRetryJob`), so this subclass keeps that name and carries
+ * our stable code.
  */
 export class PermanentJobError extends UnrecoverableError {
   readonly code: ErrorCode;

@@ -28,10 +28,7 @@ export interface BuiltRuntime {
   close(): Promise<void>;
 }
 
-/**
- * Builds the clients a process's jobs share, once (CONVENTIONS 2): the worker process builds
- * one, and so does each sandboxed child process BullMQ forks for the CPU-heavy queue.
- */
+/** Builds, once per worker process, the clients its jobs share. */
 export function buildRuntime(config: Config, options: RuntimeOptions): BuiltRuntime {
   const { DATABASE_URL, REDIS_URL } = config;
   if (DATABASE_URL === undefined || REDIS_URL === undefined) throw new Error('loadConfig("worker") guarantees DATABASE_URL and REDIS_URL');

@@ -4,7 +4,7 @@ import type { Poster } from '../slack/poster.js';
 import type { RateLimiter } from './rate-limit.js';
 
 /**
- * The clients the worker entry builds once per process and hands to every job (CONVENTIONS 2),
+ * The clients the worker entry builds once per process and hands to every job,
  * beyond the common JobContext. A handler names the ones it needs in its JobHandler<Deps, ...>.
  */
 export interface WorkerDeps {

@@ -1,5 +1,3 @@
-import { extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Worker, type WorkerOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { registeredKinds } from './registry.js';
@@ -33,15 +31,6 @@ export interface StartWorkersOptions {
   prefix?: string;
   /** Overrides of the per-queue settings (tests shorten locks and stalled checks). */
   settings?: Partial<Record<QueueName, Partial<QueueWorkerSettings>>>;
-  /**
-   * Queues whose jobs run in a child process (BullMQ sandboxed processor) instead of this one,
-   * for a job that computes for long stretches without awaiting: in a child it cannot stall
-   * /health or the renewal of locks in this process.
-   * @defaultValue [] — measured with bench/pipeline.ts (1,000 instances): a sandboxed child
-   * costs ~340 MB and made right-sizing slower (8.1 s vs 4.9 s) while /health stayed under
-   * 100 ms either way, because the job awaits the database between instances.
-   */
-  sandboxed?: readonly QueueName[];
 }
 
 export interface RunningWorkers {
@@ -56,20 +45,16 @@ export interface RunningWorkers {
   close(timeoutMs: number): Promise<boolean>;
 }
 
-/** The sandboxed processor module, with this module's extension (.ts under tsx, .js if built). */
-const sandboxFile = fileURLToPath(new URL(`./sandboxed-processor${extname(fileURLToPath(import.meta.url))}`, import.meta.url));
-
 /**
  * Starts one BullMQ Worker per queue that has a registered kind, all running the same job
- * processor (in process, or in a sandboxed child for the `sandboxed` queues). `connection` is
+ * processor. `connection` is
  * shared for commands; BullMQ duplicates it for each worker's blocking connection.
  */
 export function startWorkers(rt: JobRuntime, connection: Redis, options: StartWorkersOptions = {}): RunningWorkers {
   const processor = createJobProcessor(rt);
-  const sandboxed = options.sandboxed ?? [];
   const used = new Set(registeredKinds(rt.registry).map((kind) => JOB_KIND_SPECS[kind].queue));
   const workers = QUEUE_NAMES.filter((name) => used.has(name)).map((name) => {
-    const worker = new Worker(name, sandboxed.includes(name) ? sandboxFile : processor, {
+    const worker = new Worker(name, processor, {
       connection,
       prefix: options.prefix ?? DEFAULT_QUEUE_PREFIX,
       ...QUEUE_SETTINGS[name],

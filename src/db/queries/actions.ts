@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, lte } from 'drizzle-orm';
+import { and, eq, gt, inArray, lte } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { actionEvents, actions, type Action, type ActionEvent, type ActionStatus, type NewAction } from '../schema/index.js';
 
@@ -119,8 +119,4 @@ export interface ActionEventParams {
 /** Appends one step to the audit trail. */
 export async function recordActionEvent(db: Db, p: ActionEventParams): Promise<void> {
   await db.insert(actionEvents).values({ ...p, detail: p.detail ?? {} });
-}
-
-export async function listActionEvents(db: Db, actionId: number): Promise<ActionEvent[]> {
-  return db.select().from(actionEvents).where(eq(actionEvents.actionId, actionId)).orderBy(asc(actionEvents.at), asc(actionEvents.id));
 }

@@ -12,7 +12,7 @@ export function severitiesAtLeast(min: Severity): Severity[] {
 
 export type AnomalySort = 'impact' | 'date';
 
-/** interface for the bot's anomaly list: filters, sort and an offset page. */
+/** The bot's anomaly list: filters, sort and an offset page. */
 export interface AnomalyListParams {
   /** Anomalies still running on or after this day (YYYY-MM-DD). */
   fromDay: string;
@@ -126,7 +126,7 @@ export async function setAnomalyFeedback(db: Db, p: FeedbackParams): Promise<Ano
 
 export type AnomalyKeysetSort = 'impact' | 'date' | 'score';
 
-/** interface for `GET /api/ml/anomalies`: exact-match filters, a sort, and the key to start after. */
+/** `GET /api/ml/anomalies`: exact-match filters, a sort, and the key to start after. */
 export interface AnomalyKeysetParams {
   /** Only these severities; all when absent. */
   severities?: readonly Severity[];

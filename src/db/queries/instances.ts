@@ -95,11 +95,6 @@ export async function listInstances(db: Db, p: ListInstancesParams = {}): Promis
     .orderBy(asc(instances.accountId), asc(instances.region), asc(instances.instanceId));
 }
 
-export async function getInstance(db: Db, instanceId: string): Promise<Instance | undefined> {
-  const [row] = await db.select().from(instances).where(eq(instances.instanceId, instanceId));
-  return row;
-}
-
 export interface MemoryMetricFlags {
   /** Instances whose CloudWatch agent publishes CWAgent mem_used_percent. */
   withMemory: readonly string[];

@@ -79,7 +79,7 @@ export async function dataFreshness(db: Db): Promise<DataFreshness> {
 
 // --- JSON API (src/api): the latest version of every model, keyset-paged by (kind, scope) -------
 
-/** interface for `GET /api/ml/models`. */
+/** `GET /api/ml/models`. */
 export interface LatestModelsParams {
   kind?: ModelKind;
   scope?: string;

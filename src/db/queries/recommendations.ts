@@ -8,7 +8,7 @@ import type { MetricName } from '../../metrics.js';
 /** Findings that suggest a change (the rest are shown as counts only). */
 export const ACTIONABLE_FINDINGS: readonly Finding[] = ['over-provisioned', 'idle', 'under-provisioned'];
 
-/** interface for the recommendation list filters. */
+/** The recommendation list filters. */
 export interface RecommendationListParams {
   /** Only this instance (any finding). */
   instanceId?: string;
@@ -130,7 +130,7 @@ export async function markRecommendationApplied(db: Db, id: number): Promise<boo
 
 export type RecommendationKeysetSort = 'savings' | 'confidence';
 
-/** interface for `GET /api/ml/right-sizing`: filters over the active recommendations, a sort, and the key to start after. */
+/** `GET /api/ml/right-sizing`: filters over the active recommendations, a sort, and the key to start after. */
 export interface RecommendationKeysetParams {
   risks?: readonly Risk[];
   /** All findings when absent. */

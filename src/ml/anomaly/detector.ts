@@ -73,7 +73,7 @@ export interface DetectorOptions {
 
 type Settings = Required<Omit<DetectorOptions, 'backend' | 'cooldown'>> & { cooldown: number; backend: ForestBackend };
 
-export const seededIsolationForest: ForestBackend = {
+const seededIsolationForest: ForestBackend = {
   name: 'isolation-forest (seeded, range-aware)',
   trainAndScore(data, d, start, end, scoreEnd, options) {
     return trainedScores(data, d, start, end, { ...options, scoreEnd, rangeAware: true });

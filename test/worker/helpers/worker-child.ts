@@ -12,7 +12,6 @@ const spec = JSON.parse(process.env['COSTBOT_TEST_WORKER'] ?? '{}') as WorkerChi
 const worker = await runWorker(loadConfig('worker'), {
   prefix: spec.prefix,
   settings: spec.settings,
-  sandboxed: spec.sandboxed,
   healthPort: 0,
   shutdownTimeoutMs: 5_000,
   aws: { endpoints: spec.endpoints, credentials: spec.credentials, requestTimeoutMs: spec.requestTimeoutMs },

@@ -8,7 +8,6 @@ import type { StartWorkersOptions } from '../../../src/worker/workers.js';
 export interface WorkerChildSpec {
   prefix: string;
   settings?: StartWorkersOptions['settings'];
-  sandboxed?: StartWorkersOptions['sandboxed'];
   endpoints?: AwsClientOptions['endpoints'];
   credentials?: { accessKeyId: string; secretAccessKey: string };
   requestTimeoutMs?: number;
