@@ -34,8 +34,23 @@ export default tseslint.config(
               message: 'src/ml is pure: pass data in from the caller.',
             },
             {
-              group: ['node:*', 'fs', 'http', 'https', 'net', 'pino', 'ioredis', 'bullmq', 'postgres', '@aws-sdk/*', '@slack/*', '**/logger.js', '**/config.js'],
-              message: 'src/ml does no I/O, networking or logging (the WASM loaders are the exception, see src/ml/README.md).',
+              group: [
+                'node:*',
+                'fs',
+                'http',
+                'https',
+                'net',
+                'pino',
+                'ioredis',
+                'bullmq',
+                'postgres',
+                '@aws-sdk/*',
+                '@slack/*',
+                '**/logger.js',
+                '**/config.js',
+              ],
+              message:
+                'src/ml does no I/O, networking or logging (the WASM loaders are the exception, see src/ml/README.md).',
             },
           ],
         },
@@ -48,7 +63,10 @@ export default tseslint.config(
       ],
       'no-restricted-syntax': [
         'error',
-        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'src/ml takes `now` as a parameter.' },
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: 'src/ml takes `now` as a parameter.',
+        },
       ],
     },
   },

@@ -33,7 +33,12 @@ async function curPool(dir: string): Promise<DailyPool[]> {
            line_item_product_code AS s, product_region AS r, line_item_usage_type AS u, sum(line_item_unblended_cost) AS usd
     FROM read_parquet('${join(dir, 'cur-2018', '*.parquet')}') GROUP BY ALL`);
   const rows: CostRow[] = reader.getRows().map((r) => ({
-    day: String(r[0]), accountId: String(r[1]), service: String(r[2]), region: String(r[3] ?? ''), usageType: String(r[4]), unblendedUsd: Number(r[5]),
+    day: String(r[0]),
+    accountId: String(r[1]),
+    service: String(r[2]),
+    region: String(r[3] ?? ''),
+    usageType: String(r[4]),
+    unblendedUsd: Number(r[5]),
   }));
   c.closeSync();
   return [...aggregateCostsByScope(rows).values()]
@@ -55,20 +60,38 @@ function bucketMeans(times: number[], values: number[], bucketMs: number): Float
 }
 
 async function bitbrainsPool(dir: string): Promise<DailyPool[]> {
-  const columns = ['CPU usage [MHZ]', 'Memory usage [KB]', 'Disk read throughput [KB/s]', 'Disk write throughput [KB/s]', 'Network received throughput [KB/s]', 'Network transmitted throughput [KB/s]'];
+  const columns = [
+    'CPU usage [MHZ]',
+    'Memory usage [KB]',
+    'Disk read throughput [KB/s]',
+    'Disk write throughput [KB/s]',
+    'Network received throughput [KB/s]',
+    'Network transmitted throughput [KB/s]',
+  ];
   const out: DailyPool[] = [];
   for (let vm = 1; vm <= 10; vm++) {
     const rows: string[][] = [];
     let header: string[] = [];
     for (const month of ['2013-7', '2013-8', '2013-9']) {
-      const table = parseCsv(await readFile(join(dir, 'bitbrains', month, `${vm}.csv`), 'utf8'), `${month}/${vm}.csv`, ';');
+      const table = parseCsv(
+        await readFile(join(dir, 'bitbrains', month, `${vm}.csv`), 'utf8'),
+        `${month}/${vm}.csv`,
+        ';',
+      );
       header = table.header;
       rows.push(...table.rows);
     }
     const times = rows.map((r) => Number(r[0]) * 1000);
     for (const name of columns) {
       const k = header.indexOf(name);
-      out.push({ name: `bitbrains:${vm}:${name}`, values: bucketMeans(times, rows.map((r) => Number(r[k]!.trim())), DAY_MS) });
+      out.push({
+        name: `bitbrains:${vm}:${name}`,
+        values: bucketMeans(
+          times,
+          rows.map((r) => Number(r[k]!.trim())),
+          DAY_MS,
+        ),
+      });
     }
   }
   return out;
@@ -80,7 +103,14 @@ async function nabPool(dir: string): Promise<DailyPool[]> {
   for (const file of (await readdir(folder)).sort()) {
     const table = parseCsv(await readFile(join(folder, file), 'utf8'), file);
     const times = table.rows.map((r) => Date.parse(`${r[0]!.replace(' ', 'T')}Z`));
-    out.push({ name: `nab:${file}`, values: bucketMeans(times, table.rows.map((r) => Number(r[1])), HOUR_MS) });
+    out.push({
+      name: `nab:${file}`,
+      values: bucketMeans(
+        times,
+        table.rows.map((r) => Number(r[1])),
+        HOUR_MS,
+      ),
+    });
   }
   return out;
 }

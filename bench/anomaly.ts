@@ -25,7 +25,11 @@ import { nabFileNames, readNabResults, readNabWindows, type NabWindows } from '.
 import { msToDay } from '../src/days.js';
 
 const { values: flags } = parseArgs({
-  options: { data: { type: 'string' }, seeds: { type: 'string', default: '10' }, 'with-as-is': { type: 'boolean', default: false } },
+  options: {
+    data: { type: 'string' },
+    seeds: { type: 'string', default: '10' },
+    'with-as-is': { type: 'boolean', default: false },
+  },
 });
 const dir = dataDir();
 const PROFILES: NabProfileName[] = ['standard', 'reward_low_FP_rate', 'reward_low_FN_rate'];
@@ -50,7 +54,7 @@ function row(label: string, r: Record<NabProfileName, NabResult>, extra = ''): s
 function checkScorer(windows: NabWindows): Promise<void> {
   return readNabResults(join(dir, 'nab-aws', 'numenta-reference'), windows).then((files) => {
     const r = scoreNabProfiles(files);
-    console.log('NAB scorer check on Numenta HTM\'s published scores (reference nab_score.py: 73.42 / 68.75 / 76.72)');
+    console.log("NAB scorer check on Numenta HTM's published scores (reference nab_score.py: 73.42 / 68.75 / 76.72)");
     console.log(row('TypeScript scorer', r, `threshold ${r.standard.threshold}`));
   });
 }
@@ -88,13 +92,22 @@ function machineProbe(): string {
 }
 
 /** detect's code path over the corpus, timing the scoring (reading excluded). */
-function runDetect(inputs: Map<string, DetectInput>, windows: NabWindows, options: DetectorOptions): { files: NabFile[]; timer: Timer } {
+function runDetect(
+  inputs: Map<string, DetectInput>,
+  windows: NabWindows,
+  options: DetectorOptions,
+): { files: NabFile[]; timer: Timer } {
   const files: NabFile[] = [];
   const timer = new Timer();
   for (const name of nabFileNames(windows)) {
     const input = inputs.get(name)!;
     const { scores } = timer.time(() => detectScores(input, options));
-    files.push({ name, timestamps: input.labels, scores: Array.from(scores, (s) => Number(formatScore(s))), windows: windows[name] ?? [] });
+    files.push({
+      name,
+      timestamps: input.labels,
+      scores: Array.from(scores, (s) => Number(formatScore(s))),
+      windows: windows[name] ?? [],
+    });
     sampleMemory();
   }
   return { files, timer };
@@ -103,7 +116,9 @@ function runDetect(inputs: Map<string, DetectInput>, windows: NabWindows, option
 async function nabBenchmark(windows: NabWindows): Promise<void> {
   const inputs = new Map<string, DetectInput>();
   for (const name of nabFileNames(windows)) inputs.set(name, await readDetectInput(join(dir, 'nab-aws', 'data', name)));
-  console.log(`\nNAB realAWSCloudwatch, ${inputs.size} files, ${[...inputs.values()].reduce((n, i) => n + i.values.length, 0)} rows (columns: standard, reward_low_FP_rate, reward_low_FN_rate)`);
+  console.log(
+    `\nNAB realAWSCloudwatch, ${inputs.size} files, ${[...inputs.values()].reduce((n, i) => n + i.values.length, 0)} rows (columns: standard, reward_low_FP_rate, reward_low_FN_rate)`,
+  );
   const main = runDetect(inputs, windows, { seed: 1 });
   console.log(row('costbot detect (seed 1)', scoreNabProfiles(main.files), `${main.timer} (target < 30 s)`));
   const seeds = Number(flags.seeds);
@@ -123,7 +138,11 @@ async function nabBenchmark(windows: NabWindows): Promise<void> {
     ['same, Liu et al. plain path scoring (rangeAware off)', { seed: 1, rangeAware: false }],
     ['same, forest = ml-isolation-forest, 256-row subsample/tree', { seed: 1, backend: mlIsolationForestSubsampled }],
   ];
-  if (flags['with-as-is']) variants.push(['same, forest = ml-isolation-forest as-is (whole window)', { seed: 1, backend: mlIsolationForestAsIs }]);
+  if (flags['with-as-is'])
+    variants.push([
+      'same, forest = ml-isolation-forest as-is (whole window)',
+      { seed: 1, backend: mlIsolationForestAsIs },
+    ]);
   for (const [label, options] of variants) {
     const run = runDetect(inputs, windows, options);
     console.log(row(label, scoreNabProfiles(run.files), `${run.timer}`));
@@ -137,7 +156,9 @@ const SCORING_WINDOW_DAYS = 14;
 
 async function dailyBenchmark(count: number, days: number): Promise<void> {
   const pool = await loadDailyPool(dir);
-  console.log(`\nDaily cost series: ${count} series x ${days} days replayed from ${pool.length} real series (CUR scopes, Bitbrains VMs, NAB hourly)`);
+  console.log(
+    `\nDaily cost series: ${count} series x ${days} days replayed from ${pool.length} real series (CUR scopes, Bitbrains VMs, NAB hourly)`,
+  );
   const job = { timer: new Timer(), scored: 0, anomalies: 0 };
   const backtest = { timer: new Timer(), scored: 0, anomalies: 0 };
   for (let k = 0; k < count; k++) {
@@ -146,28 +167,46 @@ async function dailyBenchmark(count: number, days: number): Promise<void> {
     // falls at every place in the window, as it does over a season of nightly runs.
     const first = Date.UTC(2024, 0, 1) + (k % 100) * 86_400_000;
     const dayLabels = Array.from({ length: days }, (_, i) => msToDay(first + i * 86_400_000));
-    const series = { key: `bench:${k}`, kind: 'total' as const, dimensions: {}, days: dayLabels, values, gaps: dayLabels.filter((_, i) => Number.isNaN(values[i]!)) };
+    const series = {
+      key: `bench:${k}`,
+      kind: 'total' as const,
+      dimensions: {},
+      days: dayLabels,
+      values,
+      gaps: dayLabels.filter((_, i) => Number.isNaN(values[i]!)),
+    };
     const fromDay = dayLabels[days - SCORING_WINDOW_DAYS]!;
     // Interleaved, so that both figures see the same machine.
-    for (const [run, options] of [[job, { fromDay }], [backtest, {}]] as const) {
+    for (const [run, options] of [
+      [job, { fromDay }],
+      [backtest, {}],
+    ] as const) {
       const result = run.timer.time(() => detectCostAnomalies(series, options));
       run.anomalies += result.anomalies.length;
       if (result.status === 'scored') run.scored++;
     }
     if (k % 500 === 0) sampleMemory();
   }
-  console.log(`  nightly scoring job: the newest ${SCORING_WINDOW_DAYS} days, by the models of the calendar grid that score them (training included)`);
-  console.log(`    ${job.scored} series scored, ${job.anomalies} anomalies reaching into the window: ${job.timer} (target < 60 s)`);
+  console.log(
+    `  nightly scoring job: the newest ${SCORING_WINDOW_DAYS} days, by the models of the calendar grid that score them (training included)`,
+  );
+  console.log(
+    `    ${job.scored} series scored, ${job.anomalies} anomalies reaching into the window: ${job.timer} (target < 60 s)`,
+  );
   console.log(`  causal backtest of every day (the same models: day 90, then the 100-day calendar grid)`);
   console.log(`    ${backtest.scored} series scored, ${backtest.anomalies} anomalies: ${backtest.timer}`);
 }
 
 function vmHwm(): string {
-  const line = readFileSync('/proc/self/status', 'utf8').split('\n').find((l) => l.startsWith('VmHWM'));
+  const line = readFileSync('/proc/self/status', 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('VmHWM'));
   return line ? line.replace(/\s+/g, ' ') : 'VmHWM unavailable';
 }
 
-const load = loadavg().map((l) => l.toFixed(1)).join(' ');
+const load = loadavg()
+  .map((l) => l.toFixed(1))
+  .join(' ');
 console.log(`Machine probe: ${machineProbe()}; load average ${load} on ${availableParallelism()} cores\n`);
 const windows = await readNabWindows(join(dir, 'nab-aws', 'windows.json'));
 await checkScorer(windows);

@@ -19,11 +19,11 @@ export interface BitbrainsRow {
   netOutKbPerS: number;
 }
 
-
 export function parseBitbrainsCsv(text: string, source: string): BitbrainsRow[] {
   const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
   const header = lines[0]?.split(';').map((h) => h.trim()) ?? [];
-  if (header[0] !== 'Timestamp [ms]' || header.length !== 11) throw new Error(`${source}: not a Bitbrains GWA-T-12 file`);
+  if (header[0] !== 'Timestamp [ms]' || header.length !== 11)
+    throw new Error(`${source}: not a Bitbrains GWA-T-12 file`);
   return lines.slice(1).map((line, i) => {
     const f = line.split(';').map((x) => Number(x.trim()));
     if (f.length !== 11 || f.some((x) => !Number.isFinite(x))) throw new Error(`${source}: line ${i + 2} is malformed`);
@@ -47,8 +47,12 @@ export async function listBitbrains(dir: string): Promise<{ months: string[]; vm
     const [year, month] = m.split('-').map(Number);
     return year! * 12 + month!;
   };
-  const months = (await readdir(dir)).filter((m) => /^\d{4}-\d{1,2}$/.test(m)).sort((a, b) => monthIndex(a) - monthIndex(b));
-  const perMonth = await Promise.all(months.map(async (m) => new Set((await readdir(join(dir, m))).filter((f) => f.endsWith('.csv')))));
+  const months = (await readdir(dir))
+    .filter((m) => /^\d{4}-\d{1,2}$/.test(m))
+    .sort((a, b) => monthIndex(a) - monthIndex(b));
+  const perMonth = await Promise.all(
+    months.map(async (m) => new Set((await readdir(join(dir, m))).filter((f) => f.endsWith('.csv')))),
+  );
   const vms = [...(perMonth[0] ?? [])]
     .filter((f) => perMonth.every((set) => set.has(f)))
     .map((f) => f.replace(/\.csv$/, ''))
@@ -88,7 +92,11 @@ export function demandVcpu(row: BitbrainsRow): number {
  * (both capped at 100, as a real instance cannot report more), network as bytes per period
  * (the trace's KB are KiB, as its memory column shows: 8388608 KB is 8 GiB).
  */
-export function asReportedBy(rows: readonly BitbrainsRow[], spec: InstanceTypeSpec, periodSeconds = 300): UtilizationSamples {
+export function asReportedBy(
+  rows: readonly BitbrainsRow[],
+  spec: InstanceTypeSpec,
+  periodSeconds = 300,
+): UtilizationSamples {
   const memKb = spec.memoryMib * 1024;
   return {
     times: rows.map((r) => r.time),
@@ -108,7 +116,9 @@ export function smallestCovering(
   const cores = rows.reduce((m, r) => Math.max(m, r.cores), 0);
   const memKb = rows.reduce((m, r) => Math.max(m, r.memProvisionedKb), 0);
   const fits = catalog
-    .filter((s) => s.family === family && !s.instanceType.includes('metal') && s.vcpu >= cores && s.memoryMib * 1024 >= memKb)
+    .filter(
+      (s) => s.family === family && !s.instanceType.includes('metal') && s.vcpu >= cores && s.memoryMib * 1024 >= memKb,
+    )
     .sort((a, b) => a.vcpu - b.vcpu || a.memoryMib - b.memoryMib);
   return fits[0] ?? null;
 }

@@ -23,10 +23,25 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { readCatalogCsv } from '../src/catalog/read-catalog-csv.js';
-import { anomalies, instances, metricPoints, recommendations, type NewAnomaly, type NewRecommendation } from '../src/db/schema/index.js';
+import {
+  anomalies,
+  instances,
+  metricPoints,
+  recommendations,
+  type NewAnomaly,
+  type NewRecommendation,
+} from '../src/db/schema/index.js';
 import { loadConfig } from '../src/config.js';
 import { createTestDatabase, type TestDatabase } from '../test/helpers/database.js';
-import { hourly, loadCatalog, loadCostDaily, runForecasts, runRightsize, runScoring, type CostRow } from '../test/bot/helpers/real-data.js';
+import {
+  hourly,
+  loadCatalog,
+  loadCostDaily,
+  runForecasts,
+  runRightsize,
+  runScoring,
+  type CostRow,
+} from '../test/bot/helpers/real-data.js';
 import { CASE_TYPES, instanceIdOf } from '../test/bot/helpers/seed.js';
 import { SlackStandIn } from '../test/slack-standin/server.js';
 import { SlackSender } from '../test/slack-standin/signed-requests.js';
@@ -88,8 +103,22 @@ async function loadBitbrains(db: TestDatabase, dir: string): Promise<number> {
       const spec = catalog.instanceTypes.find((t) => t.instanceType === type)!;
       const samples = asReportedBy(rows, spec);
       const times = samples.times.map((t) => t + shift);
-      await db.db.insert(instances).values({ instanceId, accountId: '836060457634', region: 'us-east-1', availabilityZone: 'us-east-1a', instanceType: type, state: 'running', architecture: spec.arch, lifecycle: 'on-demand', rootDeviceType: 'ebs', hasMemoryMetric: true });
-      const points = [...hourly(instanceId, 'cpu', times, samples.cpuPercent), ...hourly(instanceId, 'mem', times, samples.memPercent ?? [])];
+      await db.db.insert(instances).values({
+        instanceId,
+        accountId: '836060457634',
+        region: 'us-east-1',
+        availabilityZone: 'us-east-1a',
+        instanceType: type,
+        state: 'running',
+        architecture: spec.arch,
+        lifecycle: 'on-demand',
+        rootDeviceType: 'ebs',
+        hasMemoryMetric: true,
+      });
+      const points = [
+        ...hourly(instanceId, 'cpu', times, samples.cpuPercent),
+        ...hourly(instanceId, 'mem', times, samples.memPercent ?? []),
+      ];
       await insertAll(points, (c) => db.db.insert(metricPoints).values(c));
     }
   }
@@ -113,16 +142,24 @@ async function insertAll<T>(rows: T[], insert: (chunk: T[]) => Promise<unknown>)
 }
 
 async function seed(db: TestDatabase, dir: string): Promise<void> {
-  const config = loadConfig('bot', { DATABASE_URL: db.url, SLACK_BOT_TOKEN: 'xoxb-bench-not-a-token', SLACK_SIGNING_SECRET: SECRET });
+  const config = loadConfig('bot', {
+    DATABASE_URL: db.url,
+    SLACK_BOT_TOKEN: 'xoxb-bench-not-a-token',
+    SLACK_SIGNING_SECRET: SECRET,
+  });
   const cost = await loadCostDaily(db.db, await readCur(dir));
   await runScoring(db.db, config, NOW);
   const anomalyCount = await replicateAnomalies(db);
-  console.log(`anomalies: ${anomalyCount} stored by the real score-anomalies job from the real CUR (${cost.length} daily rows, every scope), repeated across accounts to ${ROWS}`);
+  console.log(
+    `anomalies: ${anomalyCount} stored by the real score-anomalies job from the real CUR (${cost.length} daily rows, every scope), repeated across accounts to ${ROWS}`,
+  );
   await loadCatalog(db.db);
   const instanceCount = await loadBitbrains(db, dir);
   await runRightsize(db.db, config, NOW);
   const recCount = await replicateRecommendations(db);
-  console.log(`right-sizing: ${recCount} recommendations by the real rightsize job (${instanceCount} instances: 10 Bitbrains VMs x ${CASE_TYPES.length} types), cycled over ${ROWS} instance ids`);
+  console.log(
+    `right-sizing: ${recCount} recommendations by the real rightsize job (${instanceCount} instances: 10 Bitbrains VMs x ${CASE_TYPES.length} types), cycled over ${ROWS} instance ids`,
+  );
   await runForecasts(db.db, config, NOW);
   await db.db.execute('analyze');
 }
@@ -130,10 +167,14 @@ async function seed(db: TestDatabase, dir: string): Promise<void> {
 /** The bot in its own process (bench/bot-server.ts), as `npm run start:bot` runs it. */
 async function startBotProcess(env: Record<string, string>): Promise<{ port: number; stop(): Promise<void> }> {
   const profile = process.env['BENCH_PROFILE'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_PROFILE']}`] : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', fileURLToPath(new URL('./bot-server.ts', import.meta.url))], {
-    env: { PATH: process.env['PATH'], ...env, BENCH_NOW: NOW.toISOString(), LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...profile, '--import', 'tsx', fileURLToPath(new URL('./bot-server.ts', import.meta.url))],
+    {
+      env: { PATH: process.env['PATH'], ...env, BENCH_NOW: NOW.toISOString(), LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const port = await new Promise<number>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`the bot process exited with ${code}`)));
     child.stdout.on('data', (chunk: Buffer) => {
@@ -165,10 +206,26 @@ async function main(): Promise<void> {
   try {
     await seed(db, dir);
     await slack.start();
-    const bot = await startBotProcess({ DATABASE_URL: db.url, SLACK_BOT_TOKEN: 'xoxb-bench-not-a-token', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slack.apiUrl });
+    const bot = await startBotProcess({
+      DATABASE_URL: db.url,
+      SLACK_BOT_TOKEN: 'xoxb-bench-not-a-token',
+      SLACK_SIGNING_SECRET: SECRET,
+      SLACK_API_URL: slack.apiUrl,
+    });
     const port = bot.port;
     const sender = new SlackSender(`http://127.0.0.1:${port}/slack/events`, SECRET, slack);
-    const texts = ['anomalies 30d', 'anomalies 90d high', 'anomalies 90d medium AmazonEC2', 'rightsize top 10', 'rightsize top 50', `rightsize ${instanceIdOf(4242)}`, 'forecast 6', 'status', 'anomalies 7d', 'help'];
+    const texts = [
+      'anomalies 30d',
+      'anomalies 90d high',
+      'anomalies 90d medium AmazonEC2',
+      'rightsize top 10',
+      'rightsize top 50',
+      `rightsize ${instanceIdOf(4242)}`,
+      'forecast 6',
+      'status',
+      'anomalies 7d',
+      'help',
+    ];
     const results: { text: string; ack: number; full: number }[] = [];
     const one = async (k: number) => {
       const text = texts[k % texts.length]!;
@@ -176,7 +233,8 @@ async function main(): Promise<void> {
       const sent = await sender.command(text, `U0BENCH${k % 7}`);
       if (sent.status !== 200) throw new Error(`/cost ${text} got HTTP ${sent.status}`);
       const post = await slack.nextResponse(sent.responseId, (p) => p.body['text'] !== 'Working on it…');
-      if (post.problems.length > 0) throw new Error(`/cost ${text}: Slack would reject the view: ${post.problems.join('; ')}`);
+      if (post.problems.length > 0)
+        throw new Error(`/cost ${text}: Slack would reject the view: ${post.problems.join('; ')}`);
       return { text, ack: sent.ackMs, full: post.at - started };
     };
     for (let k = 0; k < WARMUP; k++) await one(k);
@@ -192,9 +250,13 @@ async function main(): Promise<void> {
 
     const acks = results.map((r) => r.ack);
     const fulls = results.map((r) => r.full);
-    console.log(`\n${COMMANDS} signed /cost commands, ${CONCURRENCY} at a time (after ${WARMUP} warm-up commands), ${(wall / 1000).toFixed(2)} s wall, ${(COMMANDS / (wall / 1000)).toFixed(1)} commands/s`);
+    console.log(
+      `\n${COMMANDS} signed /cost commands, ${CONCURRENCY} at a time (after ${WARMUP} warm-up commands), ${(wall / 1000).toFixed(2)} s wall, ${(COMMANDS / (wall / 1000)).toFixed(1)} commands/s`,
+    );
     console.log(`                 p50         p99         max`);
-    console.log(`ack          ${ms(pct(acks, 50))} ${ms(pct(acks, 99))} ${ms(Math.max(...acks))}   (target: p99 < 300 ms)`);
+    console.log(
+      `ack          ${ms(pct(acks, 50))} ${ms(pct(acks, 99))} ${ms(Math.max(...acks))}   (target: p99 < 300 ms)`,
+    );
     console.log(`full view    ${ms(pct(fulls, 50))} ${ms(pct(fulls, 99))} ${ms(Math.max(...fulls))}`);
     console.log('\nfull view by command (p50 / p99):');
     for (const t of texts) {

@@ -20,7 +20,12 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { CloudWatchClient, GetMetricStatisticsCommand } from '@aws-sdk/client-cloudwatch';
 import { createAwsClients } from '../src/aws/clients.js';
-import { fetchHourlyMetrics, listMemoryMetrics, METRIC_SPECS, type MetricRequest } from '../src/aws/cloudwatch-metrics.js';
+import {
+  fetchHourlyMetrics,
+  listMemoryMetrics,
+  METRIC_SPECS,
+  type MetricRequest,
+} from '../src/aws/cloudwatch-metrics.js';
 import { loadConfig } from '../src/config.js';
 import { listInstances } from '../src/db/queries/instances.js';
 import { collectInventory } from '../src/worker/jobs/collect/inventory.js';
@@ -38,7 +43,6 @@ const USD_PER_1000 = 0.01;
 const ANCHOR = Date.parse('2026-07-20T12:00:00Z');
 const CREDENTIALS = { accessKeyId: 'AKIDBENCH', secretAccessKey: 'bench' };
 
-
 interface Row {
   label: string;
   calls: number;
@@ -53,7 +57,9 @@ interface Row {
 const fmt = (n: number) => n.toLocaleString('en-US');
 function print(n: number, rows: Row[]): void {
   process.stdout.write(`\nfleet of ${fmt(n)} instances\n`);
-  process.stdout.write(`${'run'.padEnd(64)}${'API calls'.padStart(11)}${'series'.padStart(10)}${'datapoints'.padStart(13)}${'wall s'.padStart(9)}${'USD/run'.padStart(10)}\n`);
+  process.stdout.write(
+    `${'run'.padEnd(64)}${'API calls'.padStart(11)}${'series'.padStart(10)}${'datapoints'.padStart(13)}${'wall s'.padStart(9)}${'USD/run'.padStart(10)}\n`,
+  );
   for (const r of rows) {
     process.stdout.write(
       `${r.label.padEnd(64)}${fmt(r.calls).padStart(11)}${fmt(r.metrics).padStart(10)}${fmt(r.datapoints).padStart(13)}${r.seconds.toFixed(1).padStart(9)}${((r.billed / 1000) * USD_PER_1000).toFixed(3).padStart(10)}\n`,
@@ -62,7 +68,12 @@ function print(n: number, rows: Row[]): void {
 }
 
 /** The naive way: one GetMetricStatistics per metric and statistic kind (Statistics and ExtendedStatistics cannot share a call). */
-async function naiveFetch(client: CloudWatchClient, requests: MetricRequest[], end: Date, concurrency = 16): Promise<{ calls: number; series: number; datapoints: number }> {
+async function naiveFetch(
+  client: CloudWatchClient,
+  requests: MetricRequest[],
+  end: Date,
+  concurrency = 16,
+): Promise<{ calls: number; series: number; datapoints: number }> {
   const calls: { request: MetricRequest; statistics?: string[]; extended?: string[] }[] = [];
   for (const request of requests) {
     const stats = METRIC_SPECS[request.metric].stats.map((s) => s.stat);
@@ -85,7 +96,9 @@ async function naiveFetch(client: CloudWatchClient, requests: MetricRequest[], e
           StartTime: c.request.start,
           EndTime: end,
           Period: 3600,
-          ...(c.statistics ? { Statistics: c.statistics as ('Average' | 'Maximum' | 'Sum')[] } : { ExtendedStatistics: c.extended }),
+          ...(c.statistics
+            ? { Statistics: c.statistics as ('Average' | 'Maximum' | 'Sum')[] }
+            : { ExtendedStatistics: c.extended }),
         }),
       );
       datapoints += (out.Datapoints ?? []).length * (c.statistics ?? c.extended ?? []).length;
@@ -107,14 +120,27 @@ async function benchFleet(n: number, rec: FleetRecordings, template: string): Pr
   const cw = await startCloudWatchStandin();
   serveFleetMetrics(cw, rec, n);
   const database = await createTestDatabase();
-  const config = loadConfig('migrate', { DATABASE_URL: database.url, AWS_REGION: 'us-west-2', METRICS_LOOKBACK_DAYS: '1' });
+  const config = loadConfig('migrate', {
+    DATABASE_URL: database.url,
+    AWS_REGION: 'us-west-2',
+    METRICS_LOOKBACK_DAYS: '1',
+  });
   const aws = createAwsClients(config, { endpoints: { ec2: ec2.url, cloudwatch: cw.url }, credentials: CREDENTIALS });
   const clock = { now: new Date(ANCHOR - 2 * HOUR + 20 * 60_000) };
   const ctx = { db: database.db, config, log: pino({ level: 'silent' }), now: () => clock.now, aws };
   const rows: Row[] = [];
   try {
-    const [inv, invSeconds] = await timed(() => collectInventory(ctx, collectInventoryPayload.parse({ includeTypes: false })));
-    rows.push({ label: 'inventory: DescribeInstances (1,000 per page)', calls: ec2.served('DescribeInstances'), metrics: 0, datapoints: inv.counts['instances']!, seconds: invSeconds, billed: 0 });
+    const [inv, invSeconds] = await timed(() =>
+      collectInventory(ctx, collectInventoryPayload.parse({ includeTypes: false })),
+    );
+    rows.push({
+      label: 'inventory: DescribeInstances (1,000 per page)',
+      calls: ec2.served('DescribeInstances'),
+      metrics: 0,
+      datapoints: inv.counts['instances']!,
+      seconds: invSeconds,
+      billed: 0,
+    });
 
     for (const [label, at] of [
       ['collect-metrics job, first run (1-day lookback), to PostgreSQL', clock.now],
@@ -124,7 +150,14 @@ async function benchFleet(n: number, rec: FleetRecordings, template: string): Pr
       const before = cw.requests.length;
       const [out, seconds] = await timed(() => collectMetrics(ctx, collectMetricsPayload.parse({})));
       const calls = cw.requests.length - before;
-      rows.push({ label, calls, metrics: out.counts['metricsRequested']!, datapoints: out.counts['datapoints']!, seconds, billed: out.counts['metricsRequested']! });
+      rows.push({
+        label,
+        calls,
+        metrics: out.counts['metricsRequested']!,
+        datapoints: out.counts['datapoints']!,
+        seconds,
+        billed: out.counts['metricsRequested']!,
+      });
     }
 
     // 14 days back from the last settled hour, the same requests both ways.
@@ -135,18 +168,46 @@ async function benchFleet(n: number, rec: FleetRecordings, template: string): Pr
     const instances = await listInstances(database.db);
     const requests: MetricRequest[] = instances.flatMap(({ instanceId }) => {
       const dims = [{ Name: 'InstanceId', Value: instanceId }];
-      const base = (['cpu', 'network_in', 'network_out'] as const).map((metric) => ({ instanceId, metric, start, dimensions: dims }));
+      const base = (['cpu', 'network_in', 'network_out'] as const).map((metric) => ({
+        instanceId,
+        metric,
+        start,
+        dimensions: dims,
+      }));
       const mem = memory.get(instanceId);
       return mem ? [...base, { instanceId, metric: 'mem' as const, start, dimensions: mem }] : base;
     });
-    const [batched, batchedSeconds] = await timed(() => fetchHourlyMetrics(client, requests, { end, onBatch: async () => {} }));
-    rows.push({ label: '14-day backfill, GetMetricData x500 (fetch only)', calls: batched.calls, metrics: batched.metricsRequested, datapoints: batched.datapoints, seconds: batchedSeconds, billed: batched.metricsRequested });
+    const [batched, batchedSeconds] = await timed(() =>
+      fetchHourlyMetrics(client, requests, { end, onBatch: async () => {} }),
+    );
+    rows.push({
+      label: '14-day backfill, GetMetricData x500 (fetch only)',
+      calls: batched.calls,
+      metrics: batched.metricsRequested,
+      datapoints: batched.datapoints,
+      seconds: batchedSeconds,
+      billed: batched.metricsRequested,
+    });
     const [naive, naiveSeconds] = await timed(() => naiveFetch(client, requests, end));
-    rows.push({ label: '14-day backfill, naive GetMetricStatistics per metric', calls: naive.calls, metrics: naive.series, datapoints: naive.datapoints, seconds: naiveSeconds, billed: naive.calls });
+    rows.push({
+      label: '14-day backfill, naive GetMetricStatistics per metric',
+      calls: naive.calls,
+      metrics: naive.series,
+      datapoints: naive.datapoints,
+      seconds: naiveSeconds,
+      billed: naive.calls,
+    });
 
     const hourly = requests.map((r) => ({ ...r, start: new Date(end.getTime() - HOUR) }));
     const [naiveHour, naiveHourSeconds] = await timed(() => naiveFetch(client, hourly, end));
-    rows.push({ label: 'one hour, naive GetMetricStatistics per metric', calls: naiveHour.calls, metrics: naiveHour.series, datapoints: naiveHour.datapoints, seconds: naiveHourSeconds, billed: naiveHour.calls });
+    rows.push({
+      label: 'one hour, naive GetMetricStatistics per metric',
+      calls: naiveHour.calls,
+      metrics: naiveHour.series,
+      datapoints: naiveHour.datapoints,
+      seconds: naiveHourSeconds,
+      billed: naiveHour.calls,
+    });
     print(n, rows);
   } finally {
     aws.destroy();

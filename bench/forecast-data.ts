@@ -63,7 +63,9 @@ export function resampleMean(times: number[], values: number[], step: number): {
 /** The 17 NAB realAWSCloudwatch series (5-minute), resampled to hourly means. */
 export async function loadNabHourly(dir: string): Promise<BenchSeries[]> {
   const folder = join(dir, 'nab-aws', 'data', 'realAWSCloudwatch');
-  const files = readdirSync(folder).filter((f) => f.endsWith('.csv')).sort();
+  const files = readdirSync(folder)
+    .filter((f) => f.endsWith('.csv'))
+    .sort();
   const out: BenchSeries[] = [];
   for (const file of files) {
     const table = await readCsvFile(join(folder, file));

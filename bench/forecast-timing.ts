@@ -27,6 +27,8 @@ export async function timeLongDailySeries(rt: ForecastRuntime, dir: string): Pro
     });
     ms.sort((a, b) => a - b);
     const median = (ms[(ms.length - 1) >> 1]! + ms[ms.length >> 1]!) / 2;
-    console.log(`horizon ${String(horizon).padStart(3)} days: median ${median.toFixed(0)} ms, max ${ms[ms.length - 1]!.toFixed(0)} ms`);
+    console.log(
+      `horizon ${String(horizon).padStart(3)} days: median ${median.toFixed(0)} ms, max ${ms[ms.length - 1]!.toFixed(0)} ms`,
+    );
   }
 }

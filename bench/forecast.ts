@@ -57,7 +57,12 @@ function timed<T>(run: () => T): [T, number] {
   return [out, performance.now() - t0];
 }
 
-function runMethods(rt: ForecastRuntime, history: BenchSeries, train: number[], set: BenchSet): Record<Method, MethodForecast> {
+function runMethods(
+  rt: ForecastRuntime,
+  history: BenchSeries,
+  train: number[],
+  set: BenchSet,
+): Record<Method, MethodForecast> {
   const H = set.horizon;
   const [ours, ms] = timed(() => forecastSeries(history, { horizon: H }, rt));
   const [sn, snMs] = timed(() => runSeasonalNaive(train, H, set.period));
@@ -122,7 +127,9 @@ async function runSet(rt: ForecastRuntime, set: BenchSet, dir: string, verbose: 
     const r = series.map((s) => scores[m].seriesMase(s.name) / base.seriesMase(s.name)).filter(Number.isFinite);
     return r.reduce((a, b) => a + b, 0) / r.length;
   };
-  console.log(`\n== ${set.name}: ${series.length} series, ${origins} origins (${skipped} skipped: zero MASE scale or no actuals), horizon ${set.horizon}, period ${set.period}`);
+  console.log(
+    `\n== ${set.name}: ${series.length} series, ${origins} origins (${skipped} skipped: zero MASE scale or no actuals), horizon ${set.horizon}, period ${set.period}`,
+  );
   console.log('method           MASE   ratio(pooled)  ratio(mean per series)  cover80  cover95  ms/fit');
   for (const m of METHODS) {
     const s = scores[m];

@@ -19,7 +19,12 @@ export function nabFileNames(windows: NabWindows): string[] {
  * Reads `<resultsDir>/<category>/<prefix><name>` (columns timestamp,...,anomaly_score) for each
  * labelled file, like `nab_score.py LABELS RESULTS_DIR [--prefix P]`.
  */
-export async function readNabResults(resultsDir: string, windows: NabWindows, names = nabFileNames(windows), prefix = ''): Promise<NabFile[]> {
+export async function readNabResults(
+  resultsDir: string,
+  windows: NabWindows,
+  names = nabFileNames(windows),
+  prefix = '',
+): Promise<NabFile[]> {
   const files: NabFile[] = [];
   for (const name of names) {
     const [category, base] = name.split('/') as [string, string];

@@ -83,7 +83,13 @@ function sweepPoints(file: NabFile, w: NabCostProfile): SweepPoint[] {
       pending.shift();
       const right = index.get(next[1]);
       if (right === undefined) throw new Error(`${file.name}: window end ${next[1]} is not a row timestamp`);
-      cur = { name: `${file.name}|${next[0]}`, start: next[0], end: next[1], right, width: right - index.get(next[0])! + 1 };
+      cur = {
+        name: `${file.name}|${next[0]}`,
+        start: next[0],
+        end: next[1],
+        right,
+        width: right - index.get(next[0])! + 1,
+      };
     }
     let sweep: number;
     if (cur) {
@@ -168,7 +174,10 @@ export function scoreNab(files: readonly NabFile[], profile: NabCostProfile, fix
 }
 
 /** Scores under all three NAB profiles. */
-export function scoreNabProfiles(files: readonly NabFile[], fixedThreshold?: number): Record<NabProfileName, NabResult> {
+export function scoreNabProfiles(
+  files: readonly NabFile[],
+  fixedThreshold?: number,
+): Record<NabProfileName, NabResult> {
   return {
     standard: scoreNab(files, NAB_PROFILES.standard, fixedThreshold),
     reward_low_FP_rate: scoreNab(files, NAB_PROFILES.reward_low_FP_rate, fixedThreshold),

@@ -17,10 +17,25 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import type { CloudWatchStandin } from '../test/aws-standins/cloudwatch.js';
 import { fleetInstanceId, fleetReservations, readJsonReservations } from '../test/aws-standins/ec2.js';
 import { fixture } from '../test/aws-standins/fixtures.js';
-import { readBitbrainsVm, readNabSeries, shiftSeries, type BitbrainsVm, type RecordedSeries } from '../test/aws-standins/recorded-series.js';
+import {
+  readBitbrainsVm,
+  readNabSeries,
+  shiftSeries,
+  type BitbrainsVm,
+  type RecordedSeries,
+} from '../test/aws-standins/recorded-series.js';
 
 /** Real x86 types of the us-east-1 catalog the fleet cycles through. */
-const FLEET_TYPES = ['m5.large', 'm5.xlarge', 'c5.large', 'c5.xlarge', 'r5.large', 't3.medium', 't3.large', 'm5.2xlarge'];
+const FLEET_TYPES = [
+  'm5.large',
+  'm5.xlarge',
+  'c5.large',
+  'c5.xlarge',
+  'r5.large',
+  't3.medium',
+  't3.large',
+  'm5.2xlarge',
+];
 
 /** The fleet's reservations (EC2 stand-in `<item>` elements). */
 export function fleet(n: number): string[] {
@@ -28,7 +43,12 @@ export function fleet(n: number): string[] {
   const [template] = readJsonReservations(fixture('awscli_ec2_describe-instances_example1.json'));
   if (template === undefined) throw new Error('the DescribeInstances example has no reservation');
   const inEast1 = template.replaceAll('us-east-2a', 'us-east-1a').replaceAll('us-east-2', 'us-east-1');
-  return fleetReservations(inEast1, n).map((r, k) => r.replace(/<instanceType>[^<]+<\/instanceType>/, `<instanceType>${FLEET_TYPES[k % FLEET_TYPES.length]}</instanceType>`));
+  return fleetReservations(inEast1, n).map((r, k) =>
+    r.replace(
+      /<instanceType>[^<]+<\/instanceType>/,
+      `<instanceType>${FLEET_TYPES[k % FLEET_TYPES.length]}</instanceType>`,
+    ),
+  );
 }
 
 /** Real CloudWatch series to replay across a fleet: NAB CPU and network-in, Bitbrains VMs. */
@@ -42,10 +62,16 @@ export interface FleetRecordings {
 export function loadFleetRecordings(dir: string, endMs: number): FleetRecordings {
   const nab = join(dir, 'nab-aws/data/realAWSCloudwatch');
   const files = readdirSync(nab).sort();
-  const series = (prefix: string) => files.filter((f) => f.startsWith(prefix)).map((f) => shiftSeries(readNabSeries(join(nab, f)), endMs));
+  const series = (prefix: string) =>
+    files.filter((f) => f.startsWith(prefix)).map((f) => shiftSeries(readNabSeries(join(nab, f)), endMs));
   const vms = Array.from({ length: 10 }, (_, i) => {
     const vm = readBitbrainsVm(join(dir, 'bitbrains/2013-7', `${i + 1}.csv`));
-    return { cpu: shiftSeries(vm.cpu, endMs), mem: shiftSeries(vm.mem, endMs), networkIn: shiftSeries(vm.networkIn, endMs), networkOut: shiftSeries(vm.networkOut, endMs) };
+    return {
+      cpu: shiftSeries(vm.cpu, endMs),
+      mem: shiftSeries(vm.mem, endMs),
+      networkIn: shiftSeries(vm.networkIn, endMs),
+      networkOut: shiftSeries(vm.networkOut, endMs),
+    };
   });
   return { cpu: series('ec2_cpu_utilization_'), netIn: [...series('ec2_network_in_'), ...series('iio_')], vms };
 }
@@ -75,7 +101,13 @@ export function serveFleetMetrics(cw: CloudWatchStandin, rec: FleetRecordings, n
  * Writes the CUR table (legacy Athena column names) of `series` daily cost series over `days`
  * days ending on `lastDay` (YYYY-MM-DD) to `out`; returns its row count.
  */
-export async function writeCostParquet(dir: string, out: string, series: number, days: number, lastDay: string): Promise<number> {
+export async function writeCostParquet(
+  dir: string,
+  out: string,
+  series: number,
+  days: number,
+  lastDay: string,
+): Promise<number> {
   const duck = await DuckDBInstance.create(':memory:');
   const c = await duck.connect();
   const src = `'${join(dir, 'cur-2018', '*.parquet').replaceAll("'", "''")}'`;
@@ -99,6 +131,8 @@ export async function writeCostParquet(dir: string, out: string, series: number,
     JOIN real ON real.acct = keys.acct AND real.svc = keys.svc AND real.region IS NOT DISTINCT FROM keys.region
       AND real.ut IS NOT DISTINCT FROM keys.ut AND real.d0 = days.d0`;
   await c.run(`COPY (${sql}) TO '${out.replaceAll("'", "''")}' (FORMAT parquet)`);
-  const rows = (await c.runAndReadAll(`SELECT count(*) AS n FROM read_parquet('${out.replaceAll("'", "''")}')`)).getRowObjectsJson();
+  const rows = (
+    await c.runAndReadAll(`SELECT count(*) AS n FROM read_parquet('${out.replaceAll("'", "''")}')`)
+  ).getRowObjectsJson();
   return Number(rows[0]!['n']);
 }

@@ -18,7 +18,14 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { loadCatalog } from '../src/cli/load-catalog.js';
-import { closeQueues, createQueues, enqueueJob, JOB_KIND_SPECS, type JobKind, type Queues } from '../src/jobs/queues.js';
+import {
+  closeQueues,
+  createQueues,
+  enqueueJob,
+  JOB_KIND_SPECS,
+  type JobKind,
+  type Queues,
+} from '../src/jobs/queues.js';
 import { jobRegistry } from '../src/worker/registry.js';
 import { legacyCurTable, startAthenaStandin } from '../test/aws-standins/athena.js';
 import { startCloudWatchStandin } from '../test/aws-standins/cloudwatch.js';
@@ -35,7 +42,15 @@ import { fleet, loadFleetRecordings, serveFleetMetrics, writeCostParquet } from 
 const HOUR = 3_600_000;
 const CREDENTIALS = { accessKeyId: 'AKIDBENCHPIPELINE', secretAccessKey: 'bench' };
 /** The daily order of the scheduled stages (SCHEDULE_* defaults); scoring and alerts follow costs. */
-const STAGES: JobKind[] = ['collect-inventory', 'collect-prices', 'collect-metrics', 'collect-costs', 'train-anomaly', 'rightsize', 'forecast'];
+const STAGES: JobKind[] = [
+  'collect-inventory',
+  'collect-prices',
+  'collect-metrics',
+  'collect-costs',
+  'train-anomaly',
+  'rightsize',
+  'forecast',
+];
 /** The count that stands for "rows" of a stage; otherwise the first count of the job. */
 const ROW_KEYS = ['pointsStored', 'dailyRows', 'recommendations', 'prices', 'instances'];
 
@@ -62,7 +77,10 @@ function healthProbe(ports: number[]): { take(): number; stop(): void } {
   const probe = async (port: number) => {
     while (!stopped) {
       const t0 = performance.now();
-      await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.arrayBuffer(), () => undefined);
+      await fetch(`http://127.0.0.1:${port}/health`).then(
+        (r) => r.arrayBuffer(),
+        () => undefined,
+      );
       slowest = Math.max(slowest, performance.now() - t0);
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -85,7 +103,8 @@ function rssBytes(pids: number[]): number {
     try {
       const status = readFileSync(`/proc/${pid}/status`, 'utf8');
       total += Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
-      for (const child of readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean)) visit(Number(child));
+      for (const child of readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean))
+        visit(Number(child));
     } catch {
       // The process ended between two reads.
     }
@@ -106,7 +125,12 @@ async function runStage(queues: Queues, kind: JobKind, label: string, id?: strin
   const { job, state } = await settled(queues[JOB_KIND_SPECS[kind].queue], jobId, 60 * 60_000);
   if (state !== 'completed') throw new Error(`${kind} ${state}: ${job.failedReason}`);
   const result = job.returnvalue as { status: string; counts: Record<string, number>; next: string[] };
-  const own: StageResult = { label: result.status === 'skipped' ? `${label} (skipped)` : label, seconds: (performance.now() - started) / 1000, rows: rowsOf(result.counts), counts: result.counts };
+  const own: StageResult = {
+    label: result.status === 'skipped' ? `${label} (skipped)` : label,
+    seconds: (performance.now() - started) / 1000,
+    rows: rowsOf(result.counts),
+    counts: result.counts,
+  };
   const after: StageResult[] = [];
   for (const nextId of result.next) {
     const nextKind = (await queues.analyze.getJob(nextId))?.name ?? (await queues.notify.getJob(nextId))?.name;
@@ -184,11 +208,14 @@ async function runPipeline(workers: number, setup: Setup): Promise<PipelineRun> 
   }
 }
 
-const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const fmt = (n: number, digits = 0) =>
+  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 function print(workers: number, run: PipelineRun): void {
   process.stdout.write(`\n${workers} worker process${workers === 1 ? '' : 'es'}\n`);
-  process.stdout.write(`${'stage'.padEnd(44)}${'wall s'.padStart(9)}${'rows'.padStart(13)}${'rows/s'.padStart(11)}${'/health ms'.padStart(12)}${'peak MiB'.padStart(10)}  counts\n`);
+  process.stdout.write(
+    `${'stage'.padEnd(44)}${'wall s'.padStart(9)}${'rows'.padStart(13)}${'rows/s'.padStart(11)}${'/health ms'.padStart(12)}${'peak MiB'.padStart(10)}  counts\n`,
+  );
   for (const s of run.stages) {
     const perSecond = s.seconds > 0 ? fmt(s.rows / s.seconds) : '';
     const health = s.healthMs === undefined ? '' : fmt(s.healthMs);
@@ -197,7 +224,9 @@ function print(workers: number, run: PipelineRun): void {
       `${s.label.padEnd(44)}${fmt(s.seconds, 1).padStart(9)}${fmt(s.rows).padStart(13)}${perSecond.padStart(11)}${health.padStart(12)}${peak.padStart(10)}  ${JSON.stringify(s.counts)}\n`,
     );
   }
-  process.stdout.write(`${'total'.padEnd(44)}${fmt(run.seconds, 1).padStart(9)}   peak memory of the workers ${fmt(run.peakRss / 2 ** 20)} MiB (one worker at most ${fmt(run.peakOne / 2 ** 20)} MiB)\n`);
+  process.stdout.write(
+    `${'total'.padEnd(44)}${fmt(run.seconds, 1).padStart(9)}   peak memory of the workers ${fmt(run.peakRss / 2 ** 20)} MiB (one worker at most ${fmt(run.peakOne / 2 ** 20)} MiB)\n`,
+  );
 }
 
 async function main(): Promise<void> {
@@ -209,17 +238,23 @@ async function main(): Promise<void> {
   const lookbackDays = arg('lookback-days', '14');
   const stages = arg('stages', STAGES.join(',')).split(',') as JobKind[];
   const unknown = stages.filter((s) => !STAGES.includes(s));
-  if (unknown.length > 0) throw new Error(`unknown stage(s) ${unknown.join(', ')}; the stages are ${STAGES.join(', ')}`);
+  if (unknown.length > 0)
+    throw new Error(`unknown stage(s) ${unknown.join(', ')}; the stages are ${STAGES.join(', ')}`);
   const end = Math.floor(Date.now() / HOUR) * HOUR;
   const lastDay = new Date(end - 24 * HOUR).toISOString().slice(0, 10);
   const tmp = await mkdtemp(join(tmpdir(), 'costbot-bench-'));
   const parquet = join(tmp, 'cur.parquet');
   const costRows = await writeCostParquet(dir, parquet, series, days, lastDay);
   const [ec2, cw, athena, pricing] = await Promise.all([
-    startEc2Standin({ reservations: fleet(instances), instanceTypes: readRecordedInstanceTypes(FIXTURES.describeInstanceTypesJson) }),
+    startEc2Standin({
+      reservations: fleet(instances),
+      instanceTypes: readRecordedInstanceTypes(FIXTURES.describeInstanceTypesJson),
+    }),
     startCloudWatchStandin(),
     startAthenaStandin(),
-    startPricingStandin(readPriceListEntries([FIXTURES.pricingItemM5Large, fixture('awscli_pricing_get-products_example.json')])),
+    startPricingStandin(
+      readPriceListEntries([FIXTURES.pricingItemM5Large, fixture('awscli_pricing_get-products_example.json')]),
+    ),
   ]);
   serveFleetMetrics(cw, loadFleetRecordings(dir, end), instances);
   athena.defineTable('costbot_bench', 'cur', legacyCurTable([parquet]));
@@ -252,10 +287,18 @@ async function main(): Promise<void> {
       totals[w] = run.seconds;
     }
   } finally {
-    await Promise.all([ec2.close(), cw.close(), athena.close(), pricing.close(), rm(tmp, { recursive: true, force: true })]);
+    await Promise.all([
+      ec2.close(),
+      cw.close(),
+      athena.close(),
+      pricing.close(),
+      rm(tmp, { recursive: true, force: true }),
+    ]);
   }
   if (totals[1] !== undefined && totals[2] !== undefined) {
-    process.stdout.write(`\n1 worker ${fmt(totals[1], 1)} s, 2 workers ${fmt(totals[2], 1)} s: ${fmt(totals[1] / totals[2], 2)}x\n`);
+    process.stdout.write(
+      `\n1 worker ${fmt(totals[1], 1)} s, 2 workers ${fmt(totals[2], 1)} s: ${fmt(totals[1] / totals[2], 2)}x\n`,
+    );
   }
 }
 

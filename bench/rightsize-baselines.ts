@@ -12,7 +12,10 @@ const gibUsed = (rows: readonly BitbrainsRow[]): number => Math.max(...rows.map(
  * current-generation x86_64 type that fits (no GPU or accelerator, no bare metal), burstable only
  * when the average demand stays under its baseline.
  */
-export function computeOptimizerLike(catalog: readonly InstanceTypeSpec[], priceOf: ReadonlyMap<string, number>): SizingRule {
+export function computeOptimizerLike(
+  catalog: readonly InstanceTypeSpec[],
+  priceOf: ReadonlyMap<string, number>,
+): SizingRule {
   const pool = catalog
     .filter(
       (s) =>
@@ -40,7 +43,10 @@ export function computeOptimizerLike(catalog: readonly InstanceTypeSpec[], price
 }
 
 /** The next size down in the same family, or null when `current` is the smallest. */
-export function nextSmallerInFamily(catalog: readonly InstanceTypeSpec[], current: InstanceTypeSpec): InstanceTypeSpec | null {
+export function nextSmallerInFamily(
+  catalog: readonly InstanceTypeSpec[],
+  current: InstanceTypeSpec,
+): InstanceTypeSpec | null {
   const smaller = catalog
     .filter(
       (s) =>

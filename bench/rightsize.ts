@@ -19,7 +19,13 @@ import { toUtilizationSeries } from '../src/cli/utilization-csv.js';
 import { isCostbotError } from '../src/errors.js';
 import { asReportedBy, type BitbrainsRow, listBitbrains, readBitbrainsVm, smallestCovering } from './bitbrains.js';
 import { dataDir } from './data-dir.js';
-import { computeOptimizerLike, flowpipeThrifty, nextSmallerInFamily, noChange, type SizingRule } from './rightsize-baselines.js';
+import {
+  computeOptimizerLike,
+  flowpipeThrifty,
+  nextSmallerInFamily,
+  noChange,
+  type SizingRule,
+} from './rightsize-baselines.js';
 import { replayOnType } from './rightsize-replay.js';
 import { DAY_MS } from '../src/days.js';
 
@@ -37,7 +43,15 @@ interface Tally {
   picks: Map<string, number>;
 }
 
-const newTally = (): Tally => ({ currentCost: 0, cost: 0, intervals: 0, shortfalls: 0, cpuShortfalls: 0, memoryShortfalls: 0, picks: new Map() });
+const newTally = (): Tally => ({
+  currentCost: 0,
+  cost: 0,
+  intervals: 0,
+  shortfalls: 0,
+  cpuShortfalls: 0,
+  memoryShortfalls: 0,
+  picks: new Map(),
+});
 
 const root = dataDir();
 const catalog = await readCatalogCsv(join(root, CATALOG));
@@ -93,7 +107,9 @@ for (const vm of vms) {
   const rows = await readBitbrainsVm(bitbrainsDir, months, vm);
   const current = rows.length > 0 ? smallestCovering(catalog.instanceTypes, 'm5', rows) : null;
   if (!current) {
-    skipped.push(`vm ${vm}: ${rows.length === 0 ? 'no usable rows' : 'no m5 size covers its provisioned cores and memory'}`);
+    skipped.push(
+      `vm ${vm}: ${rows.length === 0 ? 'no usable rows' : 'no m5 size covers its provisioned cores and memory'}`,
+    );
     continue;
   }
   if (!nextSmallerInFamily(catalog.instanceTypes, current)) smallestInFamily++;
@@ -153,7 +169,9 @@ lines.push(
   `costbot: ${costbotCalls} recommendations, ${(costbotMs / costbotCalls).toFixed(1)} ms each on average (4,032 five-minute rows per call)` +
     (refused.length > 0 ? `; ${refused.length} windows refused as input, kept as is (first: ${refused[0]})` : ''),
   ...(smallestInFamily > 0
-    ? [`note: ${smallestInFamily} VMs run on the smallest m5 in the catalog, where the thrifty rule has no smaller size to offer`]
+    ? [
+        `note: ${smallestInFamily} VMs run on the smallest m5 in the catalog, where the thrifty rule has no smaller size to offer`,
+      ]
     : []),
   ...skipped.map((s) => `skipped ${s}`),
   '',

@@ -8,7 +8,9 @@ const benches = ['anomaly', 'rightsize', 'forecast', 'collect', 'bot', 'pipeline
 const failed: string[] = [];
 for (const name of benches) {
   process.stdout.write(`\n=== npm run bench:${name}\n`);
-  const run = spawnSync('npm', ['run', '--silent', `bench:${name}`, '--', ...process.argv.slice(2)], { stdio: 'inherit' });
+  const run = spawnSync('npm', ['run', '--silent', `bench:${name}`, '--', ...process.argv.slice(2)], {
+    stdio: 'inherit',
+  });
   if (run.status !== 0) failed.push(name);
 }
 if (failed.length > 0) {

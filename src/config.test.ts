@@ -34,7 +34,12 @@ describe('loadConfig', () => {
 
   it('reports malformed values together with missing ones', () => {
     const problems = problemsOf(() =>
-      loadConfig('worker', { ...workerEnv, AWS_REGION: 'mars', METRICS_LOOKBACK_DAYS: '120', ATHENA_TABLE: 'cur; drop' }),
+      loadConfig('worker', {
+        ...workerEnv,
+        AWS_REGION: 'mars',
+        METRICS_LOOKBACK_DAYS: '120',
+        ATHENA_TABLE: 'cur; drop',
+      }),
     );
     expect(problems).toHaveLength(3);
     expect(problems.join('\n')).toMatch(/AWS_REGION is invalid/);

@@ -9,9 +9,12 @@ import { regionSchema } from './jobs/schemas/common.js';
  * so that, for example, a worker without Athena settings runs and skips the cost job with a reason.
  */
 
-const csv = z
-  .string()
-  .transform((s) => s.split(',').map((x) => x.trim()).filter((x) => x !== ''));
+const csv = z.string().transform((s) =>
+  s
+    .split(',')
+    .map((x) => x.trim())
+    .filter((x) => x !== ''),
+);
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const num = (min: number, max: number) => z.coerce.number().min(min).max(max);
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
@@ -25,12 +28,24 @@ const severity = z.enum(SEVERITIES);
 const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
-  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'a postgres:// URL').optional(),
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'a redis:// URL').optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'a postgres:// URL')
+    .optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'a redis:// URL')
+    .optional(),
 
-  SLACK_BOT_TOKEN: z.string().regex(/^xoxb-/, 'a bot token starting with xoxb-').optional(),
+  SLACK_BOT_TOKEN: z
+    .string()
+    .regex(/^xoxb-/, 'a bot token starting with xoxb-')
+    .optional(),
   SLACK_SIGNING_SECRET: z.string().min(8).optional(),
-  SLACK_APP_TOKEN: z.string().regex(/^xapp-/, 'an app-level token starting with xapp-').optional(),
+  SLACK_APP_TOKEN: z
+    .string()
+    .regex(/^xapp-/, 'an app-level token starting with xapp-')
+    .optional(),
   SLACK_API_URL: z.url().optional(),
   PORT: int(1, 65535).default(3000),
   API_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
@@ -44,9 +59,18 @@ const schema = z.object({
 
   ATHENA_DATABASE: sqlIdentifier.optional(),
   ATHENA_TABLE: sqlIdentifier.optional(),
-  ATHENA_WORKGROUP: z.string().regex(/^[\w.-]{1,128}$/).default('primary'),
-  ATHENA_OUTPUT_LOCATION: z.string().regex(/^s3:\/\/[^/]+/, 'an s3://bucket/prefix/ URL').optional(),
-  ATHENA_REGION: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/).optional(),
+  ATHENA_WORKGROUP: z
+    .string()
+    .regex(/^[\w.-]{1,128}$/)
+    .default('primary'),
+  ATHENA_OUTPUT_LOCATION: z
+    .string()
+    .regex(/^s3:\/\/[^/]+/, 'an s3://bucket/prefix/ URL')
+    .optional(),
+  ATHENA_REGION: z
+    .string()
+    .regex(/^[a-z]{2}(-[a-z]+)+-\d$/)
+    .optional(),
   CUR_FORMAT: z.enum(['auto', 'legacy', 'cur2']).default('auto'),
 
   METRICS_LOOKBACK_DAYS: int(1, 93).default(14),
@@ -76,7 +100,10 @@ const schema = z.object({
   RIGHTSIZE_HEADROOM_PERCENT: num(0, 200).default(20),
   RIGHTSIZE_LOOKBACK_DAYS: int(2, 93).default(14),
 
-  ALERT_CHANNEL: z.string().regex(/^[CG][A-Z0-9]{2,}$/, 'a channel id such as C0123ABCD').optional(),
+  ALERT_CHANNEL: z
+    .string()
+    .regex(/^[CG][A-Z0-9]{2,}$/, 'a channel id such as C0123ABCD')
+    .optional(),
   ALERT_MIN_SEVERITY: severity.default('medium'),
   ALERT_ROUTES: z
     .string()
@@ -91,7 +118,10 @@ const schema = z.object({
     .pipe(z.record(z.string().regex(/^(account|service):.+$/), z.string().regex(/^[CG][A-Z0-9]{2,}$/)))
     .default({}),
   APPROVERS: csv.pipe(z.array(slackUserId)).default([]),
-  APPROVER_USERGROUP: z.string().regex(/^S[A-Z0-9]{2,}$/, 'a user group id such as S0123ABCD').optional(),
+  APPROVER_USERGROUP: z
+    .string()
+    .regex(/^S[A-Z0-9]{2,}$/, 'a user group id such as S0123ABCD')
+    .optional(),
   ALLOW_SELF_APPROVAL: bool.default(false),
   APPROVAL_TTL_HOURS: int(1, 24 * 14).default(24),
 });
@@ -107,7 +137,10 @@ const required: Record<Role, { key: keyof Env; hint: string }[]> = {
   bot: [
     { key: 'DATABASE_URL', hint: 'the PostgreSQL URL, e.g. postgres://postgres@127.0.0.1:5432/costbot' },
     { key: 'SLACK_BOT_TOKEN', hint: 'the Bot User OAuth Token (xoxb-...) from OAuth & Permissions' },
-    { key: 'SLACK_SIGNING_SECRET', hint: 'the Signing Secret from Basic Information (not needed with SLACK_APP_TOKEN)' },
+    {
+      key: 'SLACK_SIGNING_SECRET',
+      hint: 'the Signing Secret from Basic Information (not needed with SLACK_APP_TOKEN)',
+    },
   ],
   worker: [
     { key: 'DATABASE_URL', hint: 'the PostgreSQL URL, e.g. postgres://postgres@127.0.0.1:5432/costbot' },

@@ -65,7 +65,9 @@ export async function readCsvFile(path: string, delimiter = ','): Promise<CsvTab
 export function requireColumns(table: CsvTable, source: string, required: string[]): Record<string, number> {
   const missing = required.filter((c) => !table.header.includes(c));
   if (missing.length > 0) {
-    throw new InputError(`${source}: missing column(s) ${missing.join(', ')}; the header is "${table.header.join(',')}"`);
+    throw new InputError(
+      `${source}: missing column(s) ${missing.join(', ')}; the header is "${table.header.join(',')}"`,
+    );
   }
   return Object.fromEntries(table.header.map((h, i) => [h, i]));
 }
@@ -111,9 +113,12 @@ export async function readTimeSeriesCsv(path: string, valueColumn = 'value'): Pr
       throw new InputError(`${path}: line ${line}: ${valueColumn} "${raw}" is not a number`);
     }
     const prev = times[times.length - 1];
-    if (prev !== undefined && time === prev) throw new InputError(`${path}: line ${line}: duplicate timestamp ${label}`);
+    if (prev !== undefined && time === prev)
+      throw new InputError(`${path}: line ${line}: duplicate timestamp ${label}`);
     if (prev !== undefined && time < prev) {
-      throw new InputError(`${path}: line ${line}: timestamp ${label} is earlier than the row before; sort the file by time`);
+      throw new InputError(
+        `${path}: line ${line}: timestamp ${label} is earlier than the row before; sort the file by time`,
+      );
     }
     labels.push(label);
     times.push(time);

@@ -8,7 +8,15 @@ export const logger: Logger = pino({
   // The level is set from config once it is parsed (config.ts is the only reader of process.env).
   level: 'info',
   redact: {
-    paths: ['*.token', '*.botToken', '*.appToken', '*.signingSecret', '*.apiToken', 'headers.authorization', '*.password'],
+    paths: [
+      '*.token',
+      '*.botToken',
+      '*.appToken',
+      '*.signingSecret',
+      '*.apiToken',
+      'headers.authorization',
+      '*.password',
+    ],
     censor: '[redacted]',
   },
 });

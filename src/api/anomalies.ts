@@ -15,14 +15,20 @@ export const anomaliesQuery = z
     to: isoDate.optional(),
     account: accountId.optional(),
     service: plainText.optional(),
-    sort: oneOf(SORTS).optional().transform((s) => s ?? 'impact'),
+    sort: oneOf(SORTS)
+      .optional()
+      .transform((s) => s ?? 'impact'),
     order: orderParam,
     limit: limitParam,
     cursor: z.string().optional(),
   })
   .superRefine((q, ctx) => {
     if (q.from !== undefined && q.to !== undefined && q.from > q.to) {
-      ctx.addIssue({ code: 'custom', path: ['from'], message: `from (${q.from}) is after to (${q.to}); give from <= to` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['from'],
+        message: `from (${q.from}) is after to (${q.to}); give from <= to`,
+      });
     }
   });
 
@@ -87,7 +93,8 @@ export const anomaliesEndpoint: Endpoint<typeof anomaliesQuery> = {
   query: anomaliesQuery,
   async handle(db, q) {
     const valueSchema: z.ZodType<string | number> = q.sort === 'date' ? keySchemas.day : keySchemas.number;
-    const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor, q.sort, q.order, valueSchema, keySchemas.id);
+    const after =
+      q.cursor === undefined ? undefined : decodeCursor(q.cursor, q.sort, q.order, valueSchema, keySchemas.id);
     const { rows, hasMore } = await listAnomaliesKeyset(db, {
       severities: q.severity,
       fromDay: q.from,

@@ -15,9 +15,14 @@ function digest(value: string): Buffer {
 export function requireBearer(header: string | undefined, apiToken: string): void {
   const match = /^Bearer[ ]+(\S+)\s*$/i.exec(header ?? '');
   if (!match?.[1]) {
-    throw new ApiError(401, 'UNAUTHORIZED', 'missing bearer token: send the header "Authorization: Bearer <API_TOKEN>"', {
-      headers: { 'WWW-Authenticate': REALM },
-    });
+    throw new ApiError(
+      401,
+      'UNAUTHORIZED',
+      'missing bearer token: send the header "Authorization: Bearer <API_TOKEN>"',
+      {
+        headers: { 'WWW-Authenticate': REALM },
+      },
+    );
   }
   if (!timingSafeEqual(digest(match[1]), digest(apiToken))) {
     throw new ApiError(401, 'UNAUTHORIZED', 'invalid bearer token: use the API_TOKEN the bot was started with', {

@@ -8,7 +8,10 @@ describe('keyset cursors', () => {
     expect(cursor).toMatch(/^[A-Za-z0-9_-]+$/);
     expect(decodeCursor(cursor, 'date', 'asc', keySchemas.day, keySchemas.id)).toEqual({ value: '2018-11-05', id: 42 });
     const unknownSaving = encodeCursor({ sort: 'savings', order: 'desc', value: null, id: 7 });
-    expect(decodeCursor(unknownSaving, 'savings', 'desc', keySchemas.nullableNumber, keySchemas.id)).toEqual({ value: null, id: 7 });
+    expect(decodeCursor(unknownSaving, 'savings', 'desc', keySchemas.nullableNumber, keySchemas.id)).toEqual({
+      value: null,
+      id: 7,
+    });
   });
 
   it('refuse a cursor of another sort or order, a malformed one and one with a mistyped key', () => {
@@ -18,7 +21,14 @@ describe('keyset cursors', () => {
       () => decodeCursor(cursor, 'impact', 'asc', keySchemas.number, keySchemas.id),
       () => decodeCursor('%%%', 'impact', 'desc', keySchemas.number, keySchemas.id),
       () => decodeCursor(cursor, 'impact', 'desc', keySchemas.day, keySchemas.id),
-      () => decodeCursor(encodeCursor({ sort: 'impact', order: 'desc', value: 1, id: -1 }), 'impact', 'desc', keySchemas.number, keySchemas.id),
+      () =>
+        decodeCursor(
+          encodeCursor({ sort: 'impact', order: 'desc', value: 1, id: -1 }),
+          'impact',
+          'desc',
+          keySchemas.number,
+          keySchemas.id,
+        ),
     ];
     for (const attempt of attempts) {
       expect(attempt).toThrow(ApiError);

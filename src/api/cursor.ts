@@ -26,7 +26,9 @@ const cursorSchema = z.object({
 });
 
 export function encodeCursor(key: CursorKey): string {
-  return Buffer.from(JSON.stringify({ v: 1, s: key.sort, o: key.order, k: key.value, i: key.id }), 'utf8').toString('base64url');
+  return Buffer.from(JSON.stringify({ v: 1, s: key.sort, o: key.order, k: key.value, i: key.id }), 'utf8').toString(
+    'base64url',
+  );
 }
 
 /** The key of the row a page starts after, typed for the query. */
@@ -36,9 +38,14 @@ export interface After<V, I> {
 }
 
 const invalid = () =>
-  new ApiError(400, 'INPUT_INVALID', 'invalid parameter "cursor": pass the nextCursor of a previous page unchanged, or leave it out for the first page', {
-    parameter: 'cursor',
-  });
+  new ApiError(
+    400,
+    'INPUT_INVALID',
+    'invalid parameter "cursor": pass the nextCursor of a previous page unchanged, or leave it out for the first page',
+    {
+      parameter: 'cursor',
+    },
+  );
 
 /**
  * Decodes a cursor issued for the same sort and order, checking its key against the schemas of

@@ -61,7 +61,9 @@ export const forecastingEndpoint: Endpoint<typeof forecastingQuery> = {
         scopes.length === 0
           ? `no ${q.horizon}-month forecast is stored yet: the forecast job runs after cost collection (see /cost status)`
           : `scopes with a ${q.horizon}-month forecast: ${scopes.slice(0, 20).join(', ')}${scopes.length > 20 ? ', ...' : ''}`;
-      throw new ApiError(404, 'NOT_FOUND', `no forecast for scope "${q.scope}" and horizon ${q.horizon}; ${known}`, { parameter: 'scope' });
+      throw new ApiError(404, 'NOT_FOUND', `no forecast for scope "${q.scope}" and horizon ${q.horizon}; ${known}`, {
+        parameter: 'scope',
+      });
     }
     return { status: 200, body: { data: toForecastItem(forecast), availableScopes: scopes } };
   },

@@ -60,7 +60,8 @@ export const modelsEndpoint: Endpoint<typeof modelsQuery> = {
   path: '/api/ml/models',
   query: modelsQuery,
   async handle(db, q) {
-    const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor, SORT, 'asc', keySchemas.text, keySchemas.text);
+    const after =
+      q.cursor === undefined ? undefined : decodeCursor(q.cursor, SORT, 'asc', keySchemas.text, keySchemas.text);
     const { rows, hasMore } = await listLatestModels(db, {
       kind: q.kind,
       scope: q.scope,
@@ -70,7 +71,10 @@ export const modelsEndpoint: Endpoint<typeof modelsQuery> = {
     const last = rows.at(-1)?.model;
     const body: Page<ModelItem> = {
       data: rows.map(toModelItem),
-      nextCursor: hasMore && last !== undefined ? encodeCursor({ sort: SORT, order: 'asc', value: last.kind, id: last.scope }) : null,
+      nextCursor:
+        hasMore && last !== undefined
+          ? encodeCursor({ sort: SORT, order: 'asc', value: last.kind, id: last.scope })
+          : null,
     };
     return { status: 200, body };
   },

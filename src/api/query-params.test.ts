@@ -3,7 +3,11 @@ import { z } from 'zod';
 import { ApiError } from './respond.js';
 import { csvEnum, isoDate, limitParam, nonNegativeAmount, parseQuery, wholeNumber } from './query-params.js';
 
-const schema = z.object({ severity: csvEnum(['low', 'high'] as const).optional(), day: isoDate.optional(), limit: limitParam });
+const schema = z.object({
+  severity: csvEnum(['low', 'high'] as const).optional(),
+  day: isoDate.optional(),
+  limit: limitParam,
+});
 
 function parse(query: string) {
   return parseQuery(new URLSearchParams(query), schema);
@@ -21,12 +25,20 @@ function errorOf(query: string): ApiError {
 
 describe('parseQuery', () => {
   it('parses, trims and de-duplicates comma lists, and fills defaults', () => {
-    expect(parse('severity=high, low,high&day=2018-11-05')).toEqual({ severity: ['high', 'low'], day: '2018-11-05', limit: 50 });
+    expect(parse('severity=high, low,high&day=2018-11-05')).toEqual({
+      severity: ['high', 'low'],
+      day: '2018-11-05',
+      limit: 50,
+    });
     expect(parse('')).toEqual({ limit: 50 });
   });
 
   it('refuses unknown and repeated parameters, naming them and what is allowed', () => {
-    expect(errorOf('sev=high')).toMatchObject({ status: 400, parameter: 'sev', message: 'unknown parameter "sev"; allowed: severity, day, limit' });
+    expect(errorOf('sev=high')).toMatchObject({
+      status: 400,
+      parameter: 'sev',
+      message: 'unknown parameter "sev"; allowed: severity, day, limit',
+    });
     expect(errorOf('day=2018-11-05&day=2018-11-06').parameter).toBe('day');
   });
 
@@ -50,8 +62,10 @@ describe('parameter schemas', () => {
 
   it('accepts whole numbers in range and plain decimal amounts only', () => {
     expect(wholeNumber(1, 200).safeParse('200').data).toBe(200);
-    for (const bad of ['1.5', '-1', '1e2', ' 5', '0x10', '']) expect(wholeNumber(1, 200).safeParse(bad).success).toBe(false);
+    for (const bad of ['1.5', '-1', '1e2', ' 5', '0x10', ''])
+      expect(wholeNumber(1, 200).safeParse(bad).success).toBe(false);
     expect(nonNegativeAmount.safeParse('12.5').data).toBe(12.5);
-    for (const bad of ['-1', '1e3', 'NaN', 'Infinity', '.5']) expect(nonNegativeAmount.safeParse(bad).success).toBe(false);
+    for (const bad of ['-1', '1e3', 'NaN', 'Infinity', '.5'])
+      expect(nonNegativeAmount.safeParse(bad).success).toBe(false);
   });
 });

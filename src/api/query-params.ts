@@ -17,7 +17,8 @@ export function csvEnum<const T extends string>(values: readonly T[]) {
   return z.string().transform((s, ctx): T[] => {
     const parts = s.split(',').map((p) => p.trim());
     const bad = parts.filter((p) => !(values as readonly string[]).includes(p));
-    if (bad.length > 0) return fail(ctx, `expected one or more of ${values.join(', ')} separated by commas, got "${s}"`);
+    if (bad.length > 0)
+      return fail(ctx, `expected one or more of ${values.join(', ')} separated by commas, got "${s}"`);
     return [...new Set(parts as T[])];
   });
 }
@@ -25,7 +26,8 @@ export function csvEnum<const T extends string>(values: readonly T[]) {
 /** Exactly one of `values`. */
 export function oneOf<const T extends string>(values: readonly T[]) {
   return z.string().transform((s, ctx): T => {
-    if (!(values as readonly string[]).includes(s)) return fail(ctx, `expected one of ${values.join(', ')}, got "${s}"`);
+    if (!(values as readonly string[]).includes(s))
+      return fail(ctx, `expected one of ${values.join(', ')}, got "${s}"`);
     return s as T;
   });
 }
@@ -33,7 +35,8 @@ export function oneOf<const T extends string>(values: readonly T[]) {
 /** A calendar date written YYYY-MM-DD (2018-02-30 is refused). */
 export const isoDate = z.string().transform((s, ctx): string => {
   const time = /^\d{4}-\d{2}-\d{2}$/.test(s) ? Date.parse(`${s}T00:00:00Z`) : NaN;
-  if (Number.isNaN(time) || !new Date(time).toISOString().startsWith(s)) return fail(ctx, `expected a calendar date as YYYY-MM-DD, e.g. 2018-11-05, got "${s}"`);
+  if (Number.isNaN(time) || !new Date(time).toISOString().startsWith(s))
+    return fail(ctx, `expected a calendar date as YYYY-MM-DD, e.g. 2018-11-05, got "${s}"`);
   return s;
 });
 
@@ -48,7 +51,8 @@ export function wholeNumber(min: number, max: number) {
 
 /** A non-negative decimal such as 25 or 12.5 (US dollars). */
 export const nonNegativeAmount = z.string().transform((s, ctx): number => {
-  if (!/^\d{1,12}(\.\d{1,6})?$/.test(s)) return fail(ctx, `expected a non-negative amount in US dollars such as 25 or 12.5, got "${s}"`);
+  if (!/^\d{1,12}(\.\d{1,6})?$/.test(s))
+    return fail(ctx, `expected a non-negative amount in US dollars such as 25 or 12.5, got "${s}"`);
   return Number(s);
 });
 
@@ -65,8 +69,12 @@ export const plainText = z.string().transform((s, ctx): string => {
 });
 
 /** Page size: 1..200, default 50. */
-export const limitParam = wholeNumber(1, 200).optional().transform((n) => n ?? 50);
-export const orderParam = oneOf(['asc', 'desc'] as const).optional().transform((o) => o ?? 'desc');
+export const limitParam = wholeNumber(1, 200)
+  .optional()
+  .transform((n) => n ?? 50);
+export const orderParam = oneOf(['asc', 'desc'] as const)
+  .optional()
+  .transform((o) => o ?? 'desc');
 
 /**
  * Parses `search` with `schema` (an object of the parameters above). Throws a 400 ApiError naming
@@ -81,9 +89,14 @@ export function parseQuery<S extends z.ZodObject>(search: URLSearchParams, schem
       throw new ApiError(400, 'INPUT_INVALID', `unknown parameter "${key}"; ${list}`, { parameter: key });
     }
     if (key in raw) {
-      throw new ApiError(400, 'INPUT_INVALID', `parameter "${key}" is given more than once; give it once (separate several values with commas)`, {
-        parameter: key,
-      });
+      throw new ApiError(
+        400,
+        'INPUT_INVALID',
+        `parameter "${key}" is given more than once; give it once (separate several values with commas)`,
+        {
+          parameter: key,
+        },
+      );
     }
     raw[key] = value;
   }
@@ -91,6 +104,8 @@ export function parseQuery<S extends z.ZodObject>(search: URLSearchParams, schem
   if (parsed.success) return parsed.data;
   const first = parsed.error.issues[0];
   const parameter = String(first?.path[0] ?? '');
-  const message = parsed.error.issues.map((i) => `invalid parameter "${String(i.path[0] ?? '')}": ${i.message}`).join('; ');
+  const message = parsed.error.issues
+    .map((i) => `invalid parameter "${String(i.path[0] ?? '')}": ${i.message}`)
+    .join('; ');
   throw new ApiError(400, 'INPUT_INVALID', message, { parameter });
 }

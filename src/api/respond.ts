@@ -15,7 +15,12 @@ export class ApiError extends Error {
   readonly parameter: string | undefined;
   readonly headers: Record<string, string>;
 
-  constructor(status: number, code: ApiErrorCode, message: string, options: { parameter?: string; headers?: Record<string, string> } = {}) {
+  constructor(
+    status: number,
+    code: ApiErrorCode,
+    message: string,
+    options: { parameter?: string; headers?: Record<string, string> } = {},
+  ) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
@@ -25,12 +30,23 @@ export class ApiError extends Error {
   }
 
   toBody(): ApiErrorBody {
-    return { error: { code: this.code, message: this.message, ...(this.parameter === undefined ? {} : { parameter: this.parameter }) } };
+    return {
+      error: {
+        code: this.code,
+        message: this.message,
+        ...(this.parameter === undefined ? {} : { parameter: this.parameter }),
+      },
+    };
   }
 }
 
 /** Writes `body` as JSON. Results are live data, so nothing is cached on the way. */
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
     'Content-Type': 'application/json; charset=utf-8',

@@ -6,7 +6,13 @@ import type { Endpoint, Page } from './endpoint.js';
 import { accountId, csvEnum, limitParam, nonNegativeAmount, oneOf, orderParam, plainText } from './query-params.js';
 
 const RISKS = ['low', 'medium', 'high'] as const satisfies readonly Risk[];
-const FINDINGS = ['over-provisioned', 'under-provisioned', 'optimized', 'idle', 'insufficient-data'] as const satisfies readonly Finding[];
+const FINDINGS = [
+  'over-provisioned',
+  'under-provisioned',
+  'optimized',
+  'idle',
+  'insufficient-data',
+] as const satisfies readonly Finding[];
 const SORTS = ['savings', 'confidence'] as const satisfies readonly RecommendationKeysetSort[];
 
 export const rightSizingQuery = z.object({
@@ -15,7 +21,9 @@ export const rightSizingQuery = z.object({
   minSavings: nonNegativeAmount.optional(),
   account: accountId.optional(),
   region: plainText.optional(),
-  sort: oneOf(SORTS).optional().transform((s) => s ?? 'savings'),
+  sort: oneOf(SORTS)
+    .optional()
+    .transform((s) => s ?? 'savings'),
   order: orderParam,
   limit: limitParam,
   cursor: z.string().optional(),
@@ -70,7 +78,8 @@ export const rightSizingEndpoint: Endpoint<typeof rightSizingQuery> = {
   query: rightSizingQuery,
   async handle(db, q) {
     const valueSchema = q.sort === 'savings' ? keySchemas.nullableNumber : keySchemas.number;
-    const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor, q.sort, q.order, valueSchema, keySchemas.id);
+    const after =
+      q.cursor === undefined ? undefined : decodeCursor(q.cursor, q.sort, q.order, valueSchema, keySchemas.id);
     const { rows, hasMore } = await listRecommendationsKeyset(db, {
       risks: q.risk,
       findings: q.finding,

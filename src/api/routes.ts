@@ -35,7 +35,12 @@ const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
  * then the method, the query parameters and the database read. Never rejects: Bolt calls route
  * handlers without awaiting them, so every failure is answered here.
  */
-async function serve(ctx: Context, req: IncomingMessage, res: ServerResponse, run: (url: URL) => Promise<EndpointResult>): Promise<void> {
+async function serve(
+  ctx: Context,
+  req: IncomingMessage,
+  res: ServerResponse,
+  run: (url: URL) => Promise<EndpointResult>,
+): Promise<void> {
   const started = performance.now();
   const url = new URL(req.url ?? '/', 'http://localhost');
   let status: number;
@@ -46,13 +51,22 @@ async function serve(ctx: Context, req: IncomingMessage, res: ServerResponse, ru
     sendJson(res, result.status, result.body);
   } catch (err) {
     const apiError =
-      err instanceof ApiError ? err : new ApiError(500, 'INTERNAL', 'internal error: the request could not be answered; the bot log has the details');
+      err instanceof ApiError
+        ? err
+        : new ApiError(
+            500,
+            'INTERNAL',
+            'internal error: the request could not be answered; the bot log has the details',
+          );
     if (!(err instanceof ApiError)) ctx.log.error({ err, path: url.pathname }, 'JSON API request failed');
     status = apiError.status;
     if (!res.headersSent) sendError(res, apiError);
     else res.destroy();
   }
-  ctx.log.debug({ method: req.method, path: url.pathname, status, ms: Math.round(performance.now() - started) }, 'api request');
+  ctx.log.debug(
+    { method: req.method, path: url.pathname, status, ms: Math.round(performance.now() - started) },
+    'api request',
+  );
 }
 
 function endpointRoute<S extends z.ZodObject>(ctx: Context, endpoint: Endpoint<S>): CustomRoute {
@@ -62,9 +76,14 @@ function endpointRoute<S extends z.ZodObject>(ctx: Context, endpoint: Endpoint<S
     handler: (req, res) =>
       void serve(ctx, req, res, async (url) => {
         if (req.method !== 'GET') {
-          throw new ApiError(405, 'METHOD_NOT_ALLOWED', `${req.method ?? ''} is not allowed on ${endpoint.path}; the API is read-only: use GET`, {
-            headers: { Allow: 'GET' },
-          });
+          throw new ApiError(
+            405,
+            'METHOD_NOT_ALLOWED',
+            `${req.method ?? ''} is not allowed on ${endpoint.path}; the API is read-only: use GET`,
+            {
+              headers: { Allow: 'GET' },
+            },
+          );
         }
         return endpoint.handle(ctx.db, parseQuery(url.searchParams, endpoint.query));
       }),

@@ -1,6 +1,13 @@
 import { GetTableMetadataCommand, type AthenaClient } from '@aws-sdk/client-athena';
 import { CostbotError } from '../errors.js';
-import { runAthenaQuery, sqlString, sqlTimestamp, type AthenaQuery, type AthenaTarget, type PollOptions } from './athena-query.js';
+import {
+  runAthenaQuery,
+  sqlString,
+  sqlTimestamp,
+  type AthenaQuery,
+  type AthenaTarget,
+  type PollOptions,
+} from './athena-query.js';
 import { awsCall } from './aws-errors.js';
 
 /**
@@ -74,7 +81,8 @@ const REQUIRED = [
 const NO_REGION = 'NoRegion';
 
 function identifier(name: string, what: string): string {
-  if (!IDENTIFIER.test(name)) throw new CostbotError('CONFIG_INVALID', `${what} "${name}" is not a plain SQL identifier (letters, digits, _)`);
+  if (!IDENTIFIER.test(name))
+    throw new CostbotError('CONFIG_INVALID', `${what} "${name}" is not a plain SQL identifier (letters, digits, _)`);
   return `"${name}"`;
 }
 
@@ -83,14 +91,30 @@ function tableRef(t: CurTable): string {
 }
 
 /** Reads the table's columns (GetTableMetadata) and settles the CUR format. */
-export async function describeCurTable(client: AthenaClient, t: CurTable, requested: CurFormat | 'auto'): Promise<CurTableSchema> {
+export async function describeCurTable(
+  client: AthenaClient,
+  t: CurTable,
+  requested: CurFormat | 'auto',
+): Promise<CurTableSchema> {
   const { TableMetadata: meta } = await awsCall('athena:GetTableMetadata', () =>
-    client.send(new GetTableMetadataCommand({ CatalogName: t.catalog ?? 'AwsDataCatalog', DatabaseName: t.database, TableName: t.table })),
+    client.send(
+      new GetTableMetadataCommand({
+        CatalogName: t.catalog ?? 'AwsDataCatalog',
+        DatabaseName: t.database,
+        TableName: t.table,
+      }),
+    ),
   );
   const partitionKeys = (meta?.PartitionKeys ?? []).map((c) => (c.Name ?? '').toLowerCase());
   const columns = new Set([...(meta?.Columns ?? []).map((c) => (c.Name ?? '').toLowerCase()), ...partitionKeys]);
   const format: CurFormat | null =
-    requested !== 'auto' ? requested : columns.has('product_region') ? 'legacy' : columns.has('product_region_code') ? 'cur2' : null;
+    requested !== 'auto'
+      ? requested
+      : columns.has('product_region')
+        ? 'legacy'
+        : columns.has('product_region_code')
+          ? 'cur2'
+          : null;
   const where = `${t.database}.${t.table}`;
   if (format === null) {
     throw new CostbotError(
@@ -100,7 +124,10 @@ export async function describeCurTable(client: AthenaClient, t: CurTable, reques
   }
   const missing = [...REQUIRED, REGION_COLUMN[format]].filter((c) => !columns.has(c));
   if (missing.length > 0) {
-    throw new CostbotError('CONFIG_INVALID', `${where} lacks the ${format} CUR column(s) ${missing.join(', ')}: check ATHENA_TABLE and CUR_FORMAT`);
+    throw new CostbotError(
+      'CONFIG_INVALID',
+      `${where} lacks the ${format} CUR column(s) ${missing.join(', ')}: check ATHENA_TABLE and CUR_FORMAT`,
+    );
   }
   return { format, columns, partitionKeys };
 }
@@ -110,7 +137,8 @@ function monthsOf(w: CostWindow): [number, number][] {
   const out: [number, number][] = [];
   const last = new Date(w.to.getTime() - 1);
   const lastIndex = last.getUTCFullYear() * 12 + last.getUTCMonth();
-  for (let i = w.from.getUTCFullYear() * 12 + w.from.getUTCMonth(); i <= lastIndex; i++) out.push([Math.floor(i / 12), (i % 12) + 1]);
+  for (let i = w.from.getUTCFullYear() * 12 + w.from.getUTCMonth(); i <= lastIndex; i++)
+    out.push([Math.floor(i / 12), (i % 12) + 1]);
   return out;
 }
 
@@ -142,7 +170,13 @@ function amortizedExpression(columns: ReadonlySet<string>): string | null {
   const has = (...names: string[]) => names.every((n) => columns.has(n));
   const c = (name: string) => `coalesce(${name}, 0)`;
   const branches: string[] = [];
-  if (has('savings_plan_savings_plan_effective_cost', 'savings_plan_total_commitment_to_date', 'savings_plan_used_commitment')) {
+  if (
+    has(
+      'savings_plan_savings_plan_effective_cost',
+      'savings_plan_total_commitment_to_date',
+      'savings_plan_used_commitment',
+    )
+  ) {
     branches.push(
       `WHEN 'SavingsPlanCoveredUsage' THEN ${c('savings_plan_savings_plan_effective_cost')}`,
       `WHEN 'SavingsPlanRecurringFee' THEN ${c('savings_plan_total_commitment_to_date')} - ${c('savings_plan_used_commitment')}`,
@@ -150,7 +184,11 @@ function amortizedExpression(columns: ReadonlySet<string>): string | null {
       "WHEN 'SavingsPlanUpfrontFee' THEN 0",
     );
   }
-  const ri = has('reservation_effective_cost', 'reservation_unused_amortized_upfront_fee_for_billing_period', 'reservation_unused_recurring_fee');
+  const ri = has(
+    'reservation_effective_cost',
+    'reservation_unused_amortized_upfront_fee_for_billing_period',
+    'reservation_unused_recurring_fee',
+  );
   if (ri) {
     branches.push(
       `WHEN 'DiscountedUsage' THEN ${c('reservation_effective_cost')}`,
@@ -158,9 +196,10 @@ function amortizedExpression(columns: ReadonlySet<string>): string | null {
     );
   }
   if (branches.length === 0) return null;
-  const upfrontFee = ri && columns.has('reservation_reservation_a_r_n')
-    ? "WHEN line_item_line_item_type = 'Fee' AND coalesce(reservation_reservation_a_r_n, '') <> '' THEN 0 "
-    : '';
+  const upfrontFee =
+    ri && columns.has('reservation_reservation_a_r_n')
+      ? "WHEN line_item_line_item_type = 'Fee' AND coalesce(reservation_reservation_a_r_n, '') <> '' THEN 0 "
+      : '';
   const byType = `CASE line_item_line_item_type ${branches.join(' ')} ELSE ${c('line_item_unblended_cost')} END`;
   return upfrontFee ? `CASE ${upfrontFee}ELSE ${byType} END` : byType;
 }
@@ -173,7 +212,9 @@ function regionExpression(schema: CurTableSchema): string {
 export function buildDailyCostQuery(t: CurTable, schema: CurTableSchema, w: CostWindow): AthenaQuery {
   const filter = windowFilter(schema, w);
   const amortized = amortizedExpression(schema.columns);
-  const net = schema.columns.has('line_item_net_unblended_cost') ? 'sum(line_item_net_unblended_cost)' : 'CAST(NULL AS DOUBLE)';
+  const net = schema.columns.has('line_item_net_unblended_cost')
+    ? 'sum(line_item_net_unblended_cost)'
+    : 'CAST(NULL AS DOUBLE)';
   const sql = [
     'SELECT CAST(line_item_usage_start_date AS DATE) AS usage_day,',
     '  line_item_usage_account_id AS account_id,',
@@ -193,7 +234,12 @@ export function buildDailyCostQuery(t: CurTable, schema: CurTableSchema, w: Cost
 }
 
 /** Daily unblended cost per resource and usage type of the given services (EC2 by default). */
-export function buildResourceCostQuery(t: CurTable, schema: CurTableSchema, w: CostWindow, services: readonly string[] = ['AmazonEC2']): AthenaQuery {
+export function buildResourceCostQuery(
+  t: CurTable,
+  schema: CurTableSchema,
+  w: CostWindow,
+  services: readonly string[] = ['AmazonEC2'],
+): AthenaQuery {
   const filter = windowFilter(schema, w);
   const sql = [
     'SELECT CAST(line_item_usage_start_date AS DATE) AS usage_day,',
@@ -225,7 +271,13 @@ function columnReader(columns: string[], row: (string | null)[]) {
 }
 
 /** Runs the daily query and parses its rows. */
-export async function fetchDailyCosts(client: AthenaClient, t: CurTable, schema: CurTableSchema, w: CostWindow, poll?: PollOptions): Promise<CurQueryResult<DailyCostRow>> {
+export async function fetchDailyCosts(
+  client: AthenaClient,
+  t: CurTable,
+  schema: CurTableSchema,
+  w: CostWindow,
+  poll?: PollOptions,
+): Promise<CurQueryResult<DailyCostRow>> {
   const result = await runAthenaQuery(client, t, buildDailyCostQuery(t, schema, w), poll);
   const rows = result.rows.map((r) => {
     const c = columnReader(result.columns, r);
@@ -245,7 +297,13 @@ export async function fetchDailyCosts(client: AthenaClient, t: CurTable, schema:
 }
 
 /** Runs the per-resource query and parses its rows. */
-export async function fetchResourceCosts(client: AthenaClient, t: CurTable, schema: CurTableSchema, w: CostWindow, poll?: PollOptions): Promise<CurQueryResult<ResourceCostRow>> {
+export async function fetchResourceCosts(
+  client: AthenaClient,
+  t: CurTable,
+  schema: CurTableSchema,
+  w: CostWindow,
+  poll?: PollOptions,
+): Promise<CurQueryResult<ResourceCostRow>> {
   const result = await runAthenaQuery(client, t, buildResourceCostQuery(t, schema, w), poll);
   const rows = result.rows.map((r) => {
     const c = columnReader(result.columns, r);

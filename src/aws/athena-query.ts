@@ -46,10 +46,14 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Permission problems Athena reports as a failed query rather than as an API error. */
 function failureError(execution: QueryExecution, id: string): CostbotError {
-  const reason = execution.Status?.AthenaError?.ErrorMessage ?? execution.Status?.StateChangeReason ?? 'no reason given';
+  const reason =
+    execution.Status?.AthenaError?.ErrorMessage ?? execution.Status?.StateChangeReason ?? 'no reason given';
   const action = /not authorized to perform:?\s+([a-z0-9-]+:[A-Za-z0-9*]+)/.exec(reason)?.[1];
   if (action) {
-    return new CostbotError('AWS_PERMISSION_DENIED', `Athena query ${id} was denied: grant the IAM action "${action}" (${reason})`);
+    return new CostbotError(
+      'AWS_PERMISSION_DENIED',
+      `Athena query ${id} was denied: grant the IAM action "${action}" (${reason})`,
+    );
   }
   if (/access denied|permission denied/i.test(reason)) {
     const what = /output|writing/i.test(reason)
@@ -57,7 +61,10 @@ function failureError(execution: QueryExecution, id: string): CostbotError {
       : '"s3:GetObject" and "s3:ListBucket" on the CUR bucket, and "glue:GetTable"/"glue:GetPartitions" on the CUR table';
     return new CostbotError('AWS_PERMISSION_DENIED', `Athena query ${id} was denied: grant ${what} (${reason})`);
   }
-  return new CostbotError('ATHENA_QUERY_FAILED', `Athena query ${id} ${execution.Status?.State ?? 'failed'}: ${reason}`);
+  return new CostbotError(
+    'ATHENA_QUERY_FAILED',
+    `Athena query ${id} ${execution.Status?.State ?? 'failed'}: ${reason}`,
+  );
 }
 
 /** Polls until the query ends; returns its final execution or throws with Athena's reason. */
@@ -72,7 +79,10 @@ async function waitForQuery(client: AthenaClient, id: string, poll: PollOptions)
     if (state === 'SUCCEEDED') return execution!;
     if (state === 'FAILED' || state === 'CANCELLED') throw failureError(execution!, id);
     if (Date.now() + delay > deadline) {
-      throw new CostbotError('ATHENA_QUERY_FAILED', `Athena query ${id} still ${state ?? 'unknown'} after ${poll.timeoutMs ?? 1_800_000} ms`);
+      throw new CostbotError(
+        'ATHENA_QUERY_FAILED',
+        `Athena query ${id} still ${state ?? 'unknown'} after ${poll.timeoutMs ?? 1_800_000} ms`,
+      );
     }
     await sleep(delay);
     delay = Math.min(delay * 2, poll.maxDelayMs ?? 5000);
@@ -84,7 +94,12 @@ async function waitForQuery(client: AthenaClient, id: string, poll: PollOptions)
  * does not start a second query), GetQueryExecution with backoff until it ends, then every
  * page of GetQueryResults (1,000 rows each).
  */
-export async function runAthenaQuery(client: AthenaClient, target: AthenaTarget, query: AthenaQuery, poll: PollOptions = {}): Promise<AthenaResult> {
+export async function runAthenaQuery(
+  client: AthenaClient,
+  target: AthenaTarget,
+  query: AthenaQuery,
+  poll: PollOptions = {},
+): Promise<AthenaResult> {
   const started = await awsCall('athena:StartQueryExecution', () =>
     client.send(
       new StartQueryExecutionCommand({

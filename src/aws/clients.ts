@@ -130,13 +130,22 @@ export function createAwsClients(config: Config, options: AwsClientOptions = {})
       maxAttempts: options.maxAttempts ?? 5,
       retryMode: options.retryMode ?? 'adaptive',
       // throwOnRequestTimeout: without it the SDK only logs a warning and keeps waiting.
-      requestHandler: { requestTimeout: options.requestTimeoutMs ?? 30_000, connectionTimeout: 5_000, throwOnRequestTimeout: true },
+      requestHandler: {
+        requestTimeout: options.requestTimeoutMs ?? 30_000,
+        connectionTimeout: 5_000,
+        throwOnRequestTimeout: true,
+      },
       ...(options.endpoints?.[service] ? { endpoint: options.endpoints[service] } : {}),
       ...(credentials ? { credentials } : {}),
     };
   };
 
-  function build<C extends { destroy(): void }>(service: Exclude<AwsService, 'sts'>, account: AwsAccount, region: string, make: (c: ReturnType<typeof common>) => C): C {
+  function build<C extends { destroy(): void }>(
+    service: Exclude<AwsService, 'sts'>,
+    account: AwsAccount,
+    region: string,
+    make: (c: ReturnType<typeof common>) => C,
+  ): C {
     const key = `${service}|${account.key}|${region}`;
     const hit = cache.get(key);
     if (hit) return hit as C;

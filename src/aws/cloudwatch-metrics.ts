@@ -154,7 +154,12 @@ export function planBatches(requests: readonly MetricRequest[], maxQueries = MAX
 }
 
 /** All pages of one GetMetricData call; results of one query id may continue on later pages. */
-async function runBatch(client: CloudWatchClient, batch: Batch, end: Date, stats: FetchStats): Promise<MetricDataResult[]> {
+async function runBatch(
+  client: CloudWatchClient,
+  batch: Batch,
+  end: Date,
+  stats: FetchStats,
+): Promise<MetricDataResult[]> {
   const results: MetricDataResult[] = [];
   let nextToken: string | undefined;
   do {
@@ -199,7 +204,16 @@ function toPoints(batch: Batch, results: MetricDataResult[], end: Date, stats: F
       if (ts.getTime() >= end.getTime() || ts.getTime() < batch.start.getTime()) continue;
       let point = hours.get(ts.getTime());
       if (!point) {
-        point = { instanceId: request.instanceId, metric: request.metric, ts, periodSeconds: PERIOD_SECONDS, avg: null, max: null, p95: null, p99: null };
+        point = {
+          instanceId: request.instanceId,
+          metric: request.metric,
+          ts,
+          periodSeconds: PERIOD_SECONDS,
+          avg: null,
+          max: null,
+          p95: null,
+          p99: null,
+        };
         hours.set(ts.getTime(), point);
         out.push(point);
       }
@@ -210,7 +224,12 @@ function toPoints(batch: Batch, results: MetricDataResult[], end: Date, stats: F
 }
 
 /** One batch fetched and turned into points; the raw results are garbage once this returns. */
-async function fetchBatchPoints(client: CloudWatchClient, batch: Batch, end: Date, stats: FetchStats): Promise<HourlyPoint[]> {
+async function fetchBatchPoints(
+  client: CloudWatchClient,
+  batch: Batch,
+  end: Date,
+  stats: FetchStats,
+): Promise<HourlyPoint[]> {
   return toPoints(batch, await runBatch(client, batch, end, stats), end, stats);
 }
 
@@ -260,7 +279,13 @@ export async function listMemoryMetrics(client: CloudWatchClient): Promise<Map<s
   let nextToken: string | undefined;
   do {
     const page = await awsCall('cloudwatch:ListMetrics', () =>
-      client.send(new ListMetricsCommand({ Namespace: METRIC_SPECS.mem.namespace, MetricName: METRIC_SPECS.mem.metricName, NextToken: nextToken })),
+      client.send(
+        new ListMetricsCommand({
+          Namespace: METRIC_SPECS.mem.namespace,
+          MetricName: METRIC_SPECS.mem.metricName,
+          NextToken: nextToken,
+        }),
+      ),
     );
     for (const metric of page.Metrics ?? []) {
       const dims = metric.Dimensions ?? [];

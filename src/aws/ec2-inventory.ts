@@ -59,7 +59,9 @@ function toInventoryInstance(instance: Instance, reservation: Reservation, regio
     instanceType: instance.InstanceType,
     state: instance.State?.Name ?? 'unknown',
     launchTime: instance.LaunchTime ?? null,
-    platform: instance.PlatformDetails ?? (String(instance.Platform ?? '').toLowerCase() === 'windows' ? 'Windows' : 'Linux/UNIX'),
+    platform:
+      instance.PlatformDetails ??
+      (String(instance.Platform ?? '').toLowerCase() === 'windows' ? 'Windows' : 'Linux/UNIX'),
     architecture: instance.Architecture ?? null,
     lifecycle: instance.InstanceLifecycle ?? 'on-demand',
     rootDeviceType: instance.RootDeviceType ?? null,
@@ -124,7 +126,8 @@ export function toInstanceTypeSpec(info: InstanceTypeInfo): Ec2InstanceType | nu
     vcpu,
     memoryMib,
     networkPerformance: info.NetworkInfo?.NetworkPerformance ?? null,
-    networkBandwidthMbps: baselineGbps !== undefined ? baselineGbps * 1000 : sustainedMbpsFromLabel(info.NetworkInfo?.NetworkPerformance),
+    networkBandwidthMbps:
+      baselineGbps !== undefined ? baselineGbps * 1000 : sustainedMbpsFromLabel(info.NetworkInfo?.NetworkPerformance),
     // BaselineThroughputInMBps is megabytes per second; the catalog counts megabits.
     ebsBandwidthMbps: ebsMBps !== undefined ? ebsMBps * 8 : null,
     arch,

@@ -78,12 +78,17 @@ export async function describeInstance(ec2: EC2Client, instanceId: string): Prom
 /** Why this instance cannot be resized by stop/modify/start, or null when it can. */
 export function instanceRefusal(i: Instance, r: ResizeRequest): string | null {
   const state = i.State?.Name;
-  if (state !== 'running' && state !== 'stopped') return `${r.instanceId} is ${state ?? 'in an unknown state'}; only a running or stopped instance is resized`;
-  if (i.InstanceType !== r.fromType) return `${r.instanceId} is now ${i.InstanceType ?? 'of an unknown type'}, not ${r.fromType} as recommended: the recommendation is out of date`;
+  if (state !== 'running' && state !== 'stopped')
+    return `${r.instanceId} is ${state ?? 'in an unknown state'}; only a running or stopped instance is resized`;
+  if (i.InstanceType !== r.fromType)
+    return `${r.instanceId} is now ${i.InstanceType ?? 'of an unknown type'}, not ${r.fromType} as recommended: the recommendation is out of date`;
   const asg = i.Tags?.find((t) => t.Key === 'aws:autoscaling:groupName');
-  if (asg !== undefined) return `${r.instanceId} belongs to the Auto Scaling group ${asg.Value ?? ''}: change its launch template instead`;
-  if (i.InstanceLifecycle === 'spot' || i.InstanceLifecycle === 'scheduled') return `${r.instanceId} is a ${i.InstanceLifecycle} instance, which cannot be stopped and resized`;
-  if (i.RootDeviceType !== 'ebs') return `${r.instanceId} has an ${i.RootDeviceType ?? 'unknown'} root device; only EBS-backed instances can be stopped and resized`;
+  if (asg !== undefined)
+    return `${r.instanceId} belongs to the Auto Scaling group ${asg.Value ?? ''}: change its launch template instead`;
+  if (i.InstanceLifecycle === 'spot' || i.InstanceLifecycle === 'scheduled')
+    return `${r.instanceId} is a ${i.InstanceLifecycle} instance, which cannot be stopped and resized`;
+  if (i.RootDeviceType !== 'ebs')
+    return `${r.instanceId} has an ${i.RootDeviceType ?? 'unknown'} root device; only EBS-backed instances can be stopped and resized`;
   return null;
 }
 
@@ -93,13 +98,21 @@ async function preflight(ec2: EC2Client, r: ResizeRequest, step: ResizeOptions['
   const refusal = instanceRefusal(i, r);
   if (refusal !== null) throw new PrecheckError(refusal);
   const zone = i.Placement?.AvailabilityZone;
-  await step({ step: 'describe-instance', outcome: 'ok', detail: { state: i.State?.Name, type: i.InstanceType, zone, architecture: i.Architecture } });
+  await step({
+    step: 'describe-instance',
+    outcome: 'ok',
+    detail: { state: i.State?.Name, type: i.InstanceType, zone, architecture: i.Architecture },
+  });
 
-  const types = await ec2.send(// The SDK types instance types as a closed union; ours come from the catalog and EC2 itself validates them.
-    new DescribeInstanceTypesCommand({ InstanceTypes: [r.toType as _InstanceType] }));
+  const types = await ec2.send(
+    // The SDK types instance types as a closed union; ours come from the catalog and EC2 itself validates them.
+    new DescribeInstanceTypesCommand({ InstanceTypes: [r.toType as _InstanceType] }),
+  );
   const archs = types.InstanceTypes?.[0]?.ProcessorInfo?.SupportedArchitectures ?? [];
   if (i.Architecture === undefined || !archs.includes(i.Architecture)) {
-    throw new PrecheckError(`${r.toType} supports ${archs.join(', ') || 'no known architecture'}, not ${i.Architecture ?? 'the instance’s'}: the AMI would not boot`);
+    throw new PrecheckError(
+      `${r.toType} supports ${archs.join(', ') || 'no known architecture'}, not ${i.Architecture ?? 'the instance’s'}: the AMI would not boot`,
+    );
   }
   const offers = await ec2.send(
     new DescribeInstanceTypeOfferingsCommand({
@@ -110,7 +123,8 @@ async function preflight(ec2: EC2Client, r: ResizeRequest, step: ResizeOptions['
       ],
     }),
   );
-  if ((offers.InstanceTypeOfferings ?? []).length === 0) throw new PrecheckError(`${r.toType} is not offered in ${zone ?? 'the instance’s availability zone'}`);
+  if ((offers.InstanceTypeOfferings ?? []).length === 0)
+    throw new PrecheckError(`${r.toType} is not offered in ${zone ?? 'the instance’s availability zone'}`);
   await step({ step: 'check-target-type', outcome: 'ok', detail: { architecture: i.Architecture, zone } });
   return i;
 }
@@ -128,11 +142,15 @@ async function dryRun(name: string, call: () => Promise<unknown>): Promise<void>
 
 async function dryRuns(ec2: EC2Client, r: ResizeRequest, running: boolean): Promise<void> {
   const ids = [r.instanceId];
-  if (running) await dryRun('StopInstances', () => ec2.send(new StopInstancesCommand({ InstanceIds: ids, DryRun: true })));
+  if (running)
+    await dryRun('StopInstances', () => ec2.send(new StopInstancesCommand({ InstanceIds: ids, DryRun: true })));
   await dryRun('ModifyInstanceAttribute', () =>
-    ec2.send(new ModifyInstanceAttributeCommand({ InstanceId: r.instanceId, InstanceType: { Value: r.toType }, DryRun: true })),
+    ec2.send(
+      new ModifyInstanceAttributeCommand({ InstanceId: r.instanceId, InstanceType: { Value: r.toType }, DryRun: true }),
+    ),
   );
-  if (running) await dryRun('StartInstances', () => ec2.send(new StartInstancesCommand({ InstanceIds: ids, DryRun: true })));
+  if (running)
+    await dryRun('StartInstances', () => ec2.send(new StartInstancesCommand({ InstanceIds: ids, DryRun: true })));
 }
 
 interface Ctx {
@@ -152,11 +170,18 @@ async function startAndWait({ ec2, r, o }: Ctx): Promise<void> {
 }
 
 function waiterConfig(client: EC2Client, o: ResizeOptions) {
-  return { client, maxWaitTime: o.maxWaitSeconds ?? 600, minDelay: o.minDelaySeconds ?? 5, maxDelay: o.maxDelaySeconds ?? 30 };
+  return {
+    client,
+    maxWaitTime: o.maxWaitSeconds ?? 600,
+    minDelay: o.minDelaySeconds ?? 5,
+    maxDelay: o.maxDelaySeconds ?? 30,
+  };
 }
 
 async function setType(ctx: Ctx, type: string): Promise<void> {
-  await ctx.ec2.send(new ModifyInstanceAttributeCommand({ InstanceId: ctx.r.instanceId, InstanceType: { Value: type } }));
+  await ctx.ec2.send(
+    new ModifyInstanceAttributeCommand({ InstanceId: ctx.r.instanceId, InstanceType: { Value: type } }),
+  );
 }
 
 /** Puts the old type back (the instance may be stopped or running with the new type) and the old state. */
@@ -187,7 +212,8 @@ async function change(ctx: Ctx, wasRunning: boolean): Promise<ResizeOutcome> {
       await o.onStep({ step: 'start', outcome: 'ok', detail: {} });
     }
     const after = await describeInstance(ctx.ec2, r.instanceId);
-    if (after?.InstanceType !== r.toType) throw new Error(`after the change ${r.instanceId} reports type ${after?.InstanceType ?? 'unknown'}`);
+    if (after?.InstanceType !== r.toType)
+      throw new Error(`after the change ${r.instanceId} reports type ${after?.InstanceType ?? 'unknown'}`);
     await o.onStep({ step: 'verify', outcome: 'ok', detail: { type: after.InstanceType, state: after.State?.Name } });
     return { status: 'succeeded' };
   } catch (err) {

@@ -30,7 +30,12 @@ export interface ParsedPrice {
 interface PriceListItem {
   product?: { sku?: string; attributes?: Record<string, string> };
   terms?: {
-    OnDemand?: Record<string, { priceDimensions?: Record<string, { unit?: string; beginRange?: string; pricePerUnit?: Record<string, string> }> }>;
+    OnDemand?: Record<
+      string,
+      {
+        priceDimensions?: Record<string, { unit?: string; beginRange?: string; pricePerUnit?: Record<string, string> }>;
+      }
+    >;
   };
 }
 

@@ -31,7 +31,12 @@ export function createApp(deps: BotDeps, customRoutes: CustomRoute[] = [], optio
   const clientOptions = c.SLACK_API_URL === undefined ? {} : { slackApiUrl: withSlash(c.SLACK_API_URL) };
   let receiver: Receiver;
   if (c.SLACK_APP_TOKEN !== undefined) {
-    receiver = new SocketModeReceiver({ appToken: c.SLACK_APP_TOKEN, logger, customRoutes, installerOptions: { port, clientOptions } });
+    receiver = new SocketModeReceiver({
+      appToken: c.SLACK_APP_TOKEN,
+      logger,
+      customRoutes,
+      installerOptions: { port, clientOptions },
+    });
   } else {
     if (c.SLACK_SIGNING_SECRET === undefined) throw new Error('SLACK_SIGNING_SECRET is required in HTTP mode');
     receiver = new HTTPReceiver({

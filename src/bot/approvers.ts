@@ -19,14 +19,22 @@ export function approversMention(c: ApprovalSettings): string {
  * Whether a Slack user may approve: listed in APPROVERS, or a member of APPROVER_USERGROUP
  * (asked from Slack at the moment of the click). Any failure to ask means "no".
  */
-export async function isApprover(client: WebClient, c: ApprovalSettings, userId: string, log: Logger): Promise<boolean> {
+export async function isApprover(
+  client: WebClient,
+  c: ApprovalSettings,
+  userId: string,
+  log: Logger,
+): Promise<boolean> {
   if (c.APPROVERS.includes(userId)) return true;
   if (c.APPROVER_USERGROUP === undefined) return false;
   try {
     const res = await client.usergroups.users.list({ usergroup: c.APPROVER_USERGROUP });
     return res.users?.includes(userId) ?? false;
   } catch (err) {
-    log.warn({ err, usergroup: c.APPROVER_USERGROUP }, 'could not read the approver user group; treating the user as not an approver');
+    log.warn(
+      { err, usergroup: c.APPROVER_USERGROUP },
+      'could not read the approver user group; treating the user as not an approver',
+    );
     return false;
   }
 }

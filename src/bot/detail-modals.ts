@@ -19,8 +19,12 @@ export interface OpenModalParams {
 }
 
 async function show(p: OpenModalParams, view: types.ModalView): Promise<{ id: string; hash: string } | undefined> {
-  const res = p.push ? await p.client.views.push({ trigger_id: p.triggerId, view }) : await p.client.views.open({ trigger_id: p.triggerId, view });
-  return res.view?.id !== undefined && res.view.hash !== undefined ? { id: res.view.id, hash: res.view.hash } : undefined;
+  const res = p.push
+    ? await p.client.views.push({ trigger_id: p.triggerId, view })
+    : await p.client.views.open({ trigger_id: p.triggerId, view });
+  return res.view?.id !== undefined && res.view.hash !== undefined
+    ? { id: res.view.id, hash: res.view.hash }
+    : undefined;
 }
 
 async function toSlot(client: WebClient, chart: Promise<RenderedChart>, log: Logger): Promise<ChartSlot> {
@@ -33,7 +37,9 @@ async function toSlot(client: WebClient, chart: Promise<RenderedChart>, log: Log
 }
 
 export function notFoundModal(what: string): types.ModalView {
-  return modal('Not found', [section(`:warning: ${what} is not in the database (it may have been replaced by a newer run).`)]);
+  return modal('Not found', [
+    section(`:warning: ${what} is not in the database (it may have been replaced by a newer run).`),
+  ]);
 }
 
 /**
@@ -53,7 +59,11 @@ export async function openAnomalyDetail(deps: PageDeps, p: OpenModalParams, anom
 }
 
 /** The recommendation detail modal with CPU and memory utilization charts. */
-export async function openRecommendationDetail(deps: PageDeps, p: OpenModalParams, recommendationId: number): Promise<void> {
+export async function openRecommendationDetail(
+  deps: PageDeps,
+  p: OpenModalParams,
+  recommendationId: number,
+): Promise<void> {
   const r = await getRecommendation(deps.db, recommendationId);
   if (r === undefined) {
     await show(p, notFoundModal(`Recommendation #${recommendationId}`));
@@ -68,5 +78,9 @@ export async function openRecommendationDetail(deps: PageDeps, p: OpenModalParam
   });
   const slots = [];
   for (const c of charts) slots.push(await toSlot(p.client, Promise.resolve(c), p.log));
-  await p.client.views.update({ view_id: opened.id, hash: opened.hash, view: recommendationDetailModal(r, specs, slots) });
+  await p.client.views.update({
+    view_id: opened.id,
+    hash: opened.hash,
+    view: recommendationDetailModal(r, specs, slots),
+  });
 }

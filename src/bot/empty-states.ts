@@ -6,7 +6,10 @@ import type { DataFreshness } from '../db/queries/models.js';
  * set, so "nothing to show" points at the setting or job to look at.
  */
 
-type Settings = Pick<Config, 'ATHENA_DATABASE' | 'ATHENA_TABLE' | 'ATHENA_OUTPUT_LOCATION' | 'ANOMALY_MIN_HISTORY_DAYS' | 'awsRegions'>;
+type Settings = Pick<
+  Config,
+  'ATHENA_DATABASE' | 'ATHENA_TABLE' | 'ATHENA_OUTPUT_LOCATION' | 'ANOMALY_MIN_HISTORY_DAYS' | 'awsRegions'
+>;
 
 function missingAthena(c: Settings): string[] {
   const missing: string[] = [];
@@ -43,7 +46,8 @@ export function recommendationsEmptyReason(f: DataFreshness, c: Settings): strin
   if (f.metricsLastTs === null) {
     return `:warning: ${f.instances} instances are known but no CloudWatch metrics are stored yet: check the metrics job and cloudwatch:GetMetricData.`;
   }
-  if (f.activeRecommendations === 0) return 'Right-sizing has not produced recommendations yet: see the rightsizing job in `/cost status`.';
+  if (f.activeRecommendations === 0)
+    return 'Right-sizing has not produced recommendations yet: see the rightsizing job in `/cost status`.';
   return `All ${f.activeRecommendations} instances with a recommendation are already the right size (or lack the data to say).`;
 }
 

@@ -20,10 +20,12 @@ await runEntry(async () => {
   const log = logger.child({ module: 'bot' });
   if (config.DATABASE_URL === undefined) throw new Error('loadConfig("bot") guarantees DATABASE_URL');
   const db = createDb(config.DATABASE_URL);
-  const redis = config.REDIS_URL === undefined ? undefined : new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
+  const redis =
+    config.REDIS_URL === undefined ? undefined : new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
   redis?.on('error', (err: Error) => log.warn({ err: err.message }, 'redis connection error'));
   const queues = redis === undefined ? undefined : createQueues(redis);
-  if (queues === undefined) log.warn('REDIS_URL is not set: "Apply recommendation" requests will be refused (no queue to run them)');
+  if (queues === undefined)
+    log.warn('REDIS_URL is not set: "Apply recommendation" requests will be refused (no queue to run them)');
 
   const deps: BotDeps = {
     db: db.db,

@@ -15,7 +15,10 @@ export interface RespondOptions {
 
 /** What the user sees when a view fails: an InputError's own message, otherwise a short apology (details go to the log). */
 export function failureBody(err: unknown, log: Logger): MessageBody {
-  if (isCostbotError(err) && (err.code === 'INPUT_INVALID' || err.code === 'NOT_FOUND' || err.code === 'APPROVAL_DENIED')) {
+  if (
+    isCostbotError(err) &&
+    (err.code === 'INPUT_INVALID' || err.code === 'NOT_FOUND' || err.code === 'APPROVAL_DENIED')
+  ) {
     return errorMessage(err.message);
   }
   log.error({ err }, 'building a view failed');
@@ -26,7 +29,11 @@ export function failureBody(err: unknown, log: Logger): MessageBody {
  * Sends a view through response_url once it is built. A slow build first shows "working on it",
  * which the finished view then replaces, so the user sees progress within the ack window.
  */
-export async function respondWhenReady(respond: RespondFn, build: () => Promise<MessageBody>, o: RespondOptions): Promise<void> {
+export async function respondWhenReady(
+  respond: RespondFn,
+  build: () => Promise<MessageBody>,
+  o: RespondOptions,
+): Promise<void> {
   let notice: Promise<unknown> | undefined;
   const timer = setTimeout(() => {
     notice = respond({

@@ -69,7 +69,11 @@ describe('parseCatalogCsv on the real us-east-1 catalog', () => {
     expect(byType.get('t3.micro')).toMatchObject({ burstable: true, baselineCpuPercent: 10, vcpu: 2 });
     expect(byType.get('t2.xlarge')).toMatchObject({ burstable: true, baselineCpuPercent: 22.5 });
     expect(byType.get('t4g.2xlarge')).toMatchObject({ burstable: true, baselineCpuPercent: 40, arch: 'arm64' });
-    expect(byType.get('t1.micro')).toMatchObject({ burstable: true, baselineCpuPercent: null, currentGeneration: false });
+    expect(byType.get('t1.micro')).toMatchObject({
+      burstable: true,
+      baselineCpuPercent: null,
+      currentGeneration: false,
+    });
     expect(byType.get('c3.large')?.currentGeneration).toBe(false);
     expect(byType.get('g4ad.2xlarge')?.gpuCount).toBe(1);
   });

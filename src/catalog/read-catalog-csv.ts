@@ -72,7 +72,9 @@ function parseSpec(row: string[], col: Record<string, number>, where: string): I
     family,
     vcpu,
     memoryMib,
-    networkBandwidthMbps: parseNumber(cell('network_bandwidth_mbps'), 'network_bandwidth_mbps', where, { optional: true }),
+    networkBandwidthMbps: parseNumber(cell('network_bandwidth_mbps'), 'network_bandwidth_mbps', where, {
+      optional: true,
+    }),
     ebsBandwidthMbps: parseNumber(cell('ebs_bandwidth_mbps'), 'ebs_bandwidth_mbps', where, { optional: true }),
     arch: parseArch(cell('arch'), where),
     burstable,
@@ -115,8 +117,15 @@ export function parseCatalogCsv(text: string, source: string, fetchedAt: Date): 
     for (const { index, region } of priceColumns) {
       const usdPerHour = parseNumber(row[index]!, table.header[index]!, where, { optional: true });
       if (usdPerHour === null) continue;
-      if (usdPerHour === 0) throw new InputError(`${where}: a price of 0 is not an on-demand price; leave the cell empty when unknown`);
-      prices.push({ instanceType: spec.instanceType, region, usdPerHour, source: `catalog:${basename(source)}`, fetchedAt });
+      if (usdPerHour === 0)
+        throw new InputError(`${where}: a price of 0 is not an on-demand price; leave the cell empty when unknown`);
+      prices.push({
+        instanceType: spec.instanceType,
+        region,
+        usdPerHour,
+        source: `catalog:${basename(source)}`,
+        fetchedAt,
+      });
     }
   });
   return { instanceTypes, prices, regions: priceColumns.map((c) => c.region), incompleteTypes };

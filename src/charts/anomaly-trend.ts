@@ -22,7 +22,13 @@ export function anomalyTrendConfig(input: AnomalyTrendInput): ChartConfiguration
     data: {
       labels,
       datasets: [
-        { label: 'Daily cost (USD)', data: input.days.map((d) => d.usd), borderColor: COLOURS.cost, borderWidth: 2, pointRadius: 0 },
+        {
+          label: 'Daily cost (USD)',
+          data: input.days.map((d) => d.usd),
+          borderColor: COLOURS.cost,
+          borderWidth: 2,
+          pointRadius: 0,
+        },
         {
           label: 'Anomaly days',
           data: input.days.map((d) => (inWindow(d.day) ? d.usd : null)),
@@ -44,7 +50,10 @@ export function anomalyTrendConfig(input: AnomalyTrendInput): ChartConfiguration
     },
     options: {
       plugins: { title: { display: true, text: input.title }, legend: { position: 'bottom' } },
-      scales: { y: { beginAtZero: true, title: { display: true, text: 'USD per day' } }, x: { ticks: { maxTicksLimit: 12 } } },
+      scales: {
+        y: { beginAtZero: true, title: { display: true, text: 'USD per day' } },
+        x: { ticks: { maxTicksLimit: 12 } },
+      },
     },
   };
 }

@@ -22,5 +22,8 @@ let renderer: ChartJSNodeCanvas | undefined;
 /** Renders a Chart.js configuration to a PNG on a white background, without animation. */
 export async function renderPng(config: ChartConfiguration): Promise<Buffer> {
   renderer ??= new ChartJSNodeCanvas({ width: CHART_WIDTH, height: CHART_HEIGHT, backgroundColour: 'white' });
-  return renderer.renderToBuffer({ ...config, options: { ...config.options, animation: false, responsive: false } } as ChartConfiguration, 'image/png');
+  return renderer.renderToBuffer(
+    { ...config, options: { ...config.options, animation: false, responsive: false } } as ChartConfiguration,
+    'image/png',
+  );
 }

@@ -41,7 +41,12 @@ const METRIC_LABEL: Record<Extract<MetricName, 'cpu' | 'mem'>, string> = { cpu: 
 export async function utilizationCharts(deps: { db: Db }, r: Recommendation): Promise<RenderedChart[]> {
   const charts: RenderedChart[] = [];
   for (const metric of ['cpu', 'mem'] as const) {
-    const points = await utilizationSeries(deps.db, { instanceId: r.instanceId, metric, before: r.createdAt, days: r.lookbackDays });
+    const points = await utilizationSeries(deps.db, {
+      instanceId: r.instanceId,
+      metric,
+      before: r.createdAt,
+      days: r.lookbackDays,
+    });
     if (points.length < 2) {
       charts.push({
         reason:
@@ -53,7 +58,11 @@ export async function utilizationCharts(deps: { db: Db }, r: Recommendation): Pr
     }
     const label = METRIC_LABEL[metric];
     const png = await renderUtilization({ title: `${r.instanceId} ${label} utilization (%), hourly`, points });
-    charts.push({ png, alt: `${label} utilization of ${r.instanceId}: average, p95, p99 and maximum per hour`, filename: `${r.instanceId}-${metric}.png` });
+    charts.push({
+      png,
+      alt: `${label} utilization of ${r.instanceId}: average, p95, p99 and maximum per hour`,
+      filename: `${r.instanceId}-${metric}.png`,
+    });
   }
   return charts;
 }
@@ -61,6 +70,11 @@ export async function utilizationCharts(deps: { db: Db }, r: Recommendation): Pr
 /** Uploads a rendered chart (private file) and returns the slot to show it in, or the reason there is none. */
 export async function uploadChart(client: WebClient, chart: RenderedChart): Promise<ChartSlot> {
   if ('reason' in chart) return { kind: 'none', reason: chart.reason };
-  const fileId = await uploadPng(client, { png: chart.png, filename: chart.filename, title: chart.alt.slice(0, 200), altText: chart.alt });
+  const fileId = await uploadPng(client, {
+    png: chart.png,
+    filename: chart.filename,
+    title: chart.alt.slice(0, 200),
+    altText: chart.alt,
+  });
   return { kind: 'file', fileId, alt: chart.alt };
 }

@@ -21,15 +21,21 @@ export function utilizationConfig(input: UtilizationInput): ChartConfiguration {
     pointRadius: 0,
     spanGaps: false,
   });
-  const datasets = [series('avg', 'Average', 2, 0), series('p95', 'p95', 1.5, 2), series('p99', 'p99', 1.5, 1), series('max', 'Maximum', 1, 3)].filter((d) =>
-    d.data.some((v) => v !== null),
-  );
+  const datasets = [
+    series('avg', 'Average', 2, 0),
+    series('p95', 'p95', 1.5, 2),
+    series('p99', 'p99', 1.5, 1),
+    series('max', 'Maximum', 1, 3),
+  ].filter((d) => d.data.some((v) => v !== null));
   return {
     type: 'line',
     data: { labels, datasets },
     options: {
       plugins: { title: { display: true, text: input.title }, legend: { position: 'bottom' } },
-      scales: { y: { min: 0, max: 100, title: { display: true, text: 'percent' } }, x: { ticks: { maxTicksLimit: 14 } } },
+      scales: {
+        y: { min: 0, max: 100, title: { display: true, text: 'percent' } },
+        x: { ticks: { maxTicksLimit: 14 } },
+      },
     },
   };
 }

@@ -12,7 +12,11 @@ export interface DetectInput {
 
 /** Median gap between distinct consecutive timestamps. */
 function typicalStep(times: number[]): number {
-  const gaps = times.slice(1).map((t, i) => t - times[i]!).filter((g) => g > 0).sort((a, b) => a - b);
+  const gaps = times
+    .slice(1)
+    .map((t, i) => t - times[i]!)
+    .filter((g) => g > 0)
+    .sort((a, b) => a - b);
   return gaps[gaps.length >> 1] ?? 0;
 }
 
@@ -34,7 +38,9 @@ function checkOrder(path: string, labels: string[], times: number[]): void {
   for (let i = 1; i < times.length; i++) {
     const line = i + 2;
     if (times[i]! < times[i - 1]!) {
-      throw new InputError(`${path}: line ${line}: timestamp ${labels[i]} is earlier than the row before; sort the file by time`);
+      throw new InputError(
+        `${path}: line ${line}: timestamp ${labels[i]} is earlier than the row before; sort the file by time`,
+      );
     }
     if (times[i] !== times[i - 1]) continue;
     let start = i - 1;
@@ -42,7 +48,9 @@ function checkOrder(path: string, labels: string[], times: number[]): void {
     let end = i;
     while (end + 1 < times.length && times[end + 1] === times[i]) end++;
     if (!isClockChangeRun(times, start, end - start + 1, step)) {
-      throw new InputError(`${path}: line ${line}: duplicate timestamp ${labels[i]}; give each row its own time (drop or merge the repeats)`);
+      throw new InputError(
+        `${path}: line ${line}: duplicate timestamp ${labels[i]}; give each row its own time (drop or merge the repeats)`,
+      );
     }
     i = end;
   }

@@ -16,7 +16,10 @@ export function formatScore(score: number): string {
  * no step to read and nothing to learn from: it scores 0, like any warm-up row. `trained` is false
  * when the input was too short for any model.
  */
-export function detectScores(input: DetectInput, options: DetectorOptions = {}): { scores: Float64Array; trained: boolean } {
+export function detectScores(
+  input: DetectInput,
+  options: DetectorOptions = {},
+): { scores: Float64Array; trained: boolean } {
   if (input.values.length < 2) return { scores: new Float64Array(input.values.length), trained: false };
   const run = scoreSeries(input.values, inferStepMs(input.times), options);
   return { scores: run.scores, trained: run.retrainedAt.length > 0 };
@@ -31,7 +34,11 @@ export const detectCommand: CliCommand = {
   summary: 'score a timestamp,value CSV for anomalies (causal, scores in [0, 1])',
   usage,
   async run(argv) {
-    const flags = parseFlags(argv, { input: { type: 'string' }, output: { type: 'string' }, seed: { type: 'string' } }, usage);
+    const flags = parseFlags(
+      argv,
+      { input: { type: 'string' }, output: { type: 'string' }, seed: { type: 'string' } },
+      usage,
+    );
     const inputPath = requireFlag(flags.input, 'input', usage);
     const outputPath = requireFlag(flags.output, 'output', usage);
     const seed = parseIntFlag(flags.seed, 'seed', 0, 2 ** 32 - 1) ?? 1;

@@ -44,7 +44,10 @@ export const loadCatalogCommand: CliCommand = {
     const handle = createDb(config.DATABASE_URL!, { max: 1 });
     try {
       const result = await loadCatalog(handle.db, { path });
-      const skipped = result.incompleteTypes.length > 0 ? `; ${result.incompleteTypes.length} type(s) without vCPU/memory/arch left out` : '';
+      const skipped =
+        result.incompleteTypes.length > 0
+          ? `; ${result.incompleteTypes.length} type(s) without vCPU/memory/arch left out`
+          : '';
       process.stdout.write(
         `loaded ${result.instanceTypes} instance types and ${result.prices} prices (${result.regions.join(', ')}) from ${result.source}${skipped}\n`,
       );

@@ -28,7 +28,8 @@ function pickRegion(catalog: Catalog, flag: string | undefined): string {
 function parsePercentile(value: string | undefined): CpuPercentile | undefined {
   if (value === undefined) return undefined;
   const p = CPU_PERCENTILES.find((c) => String(c) === value);
-  if (p === undefined) throw new InputError(`--percentile must be one of ${CPU_PERCENTILES.join(', ')}, got "${value}"`);
+  if (p === undefined)
+    throw new InputError(`--percentile must be one of ${CPU_PERCENTILES.join(', ')}, got "${value}"`);
   return p;
 }
 
@@ -44,7 +45,9 @@ export function rightsizeSeries(
   options: Partial<RightSizeOptions> = {},
 ): RightSizeResult {
   if (catalog.incompleteTypes.includes(currentType)) {
-    throw new InputError(`the catalog lists ${currentType} without vCPU, memory or architecture, so it cannot be sized`);
+    throw new InputError(
+      `the catalog lists ${currentType} without vCPU, memory or architecture, so it cannot be sized`,
+    );
   }
   return recommendRightSize(
     {

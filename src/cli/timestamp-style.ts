@@ -15,7 +15,11 @@ export function timestampFormatter(sample: string): (ms: number) => string {
     const iso = new Date(ms + offsetMs).toISOString(); // YYYY-MM-DDTHH:MM:SS.sssZ, shifted to the zone
     let out = `${iso.slice(0, 10)}${sep}${iso.slice(11, 16)}`;
     if (seconds) out += iso.slice(16, 19);
-    if (seconds && fraction) out += `.${iso.slice(20, 23).padEnd(fraction.length - 1, '0').slice(0, Math.max(fraction.length - 1, 1))}`;
+    if (seconds && fraction)
+      out += `.${iso
+        .slice(20, 23)
+        .padEnd(fraction.length - 1, '0')
+        .slice(0, Math.max(fraction.length - 1, 1))}`;
     return out + (zone ?? '');
   };
 }

@@ -25,7 +25,9 @@ describe('detectStepMs', () => {
 
   it('rejects rows closer than the step or between one and one and a half steps apart', () => {
     const early = times.map((t, i) => (i === 50 ? t - 120_000 : t));
-    expect(() => detectStepMs(early, 'trace')).toThrow(/trace: irregular step: rows 50 and 51 .* 180 s apart, but the step is 300 s/);
+    expect(() => detectStepMs(early, 'trace')).toThrow(
+      /trace: irregular step: rows 50 and 51 .* 180 s apart, but the step is 300 s/,
+    );
   });
 });
 
@@ -43,7 +45,9 @@ describe('parseUtilizationCsv', () => {
   });
 
   it('rejects a non-numeric CPU value with its line', () => {
-    expect(() => parseUtilizationCsv(text.replace(',2,', ',high,'), 'in.csv')).toThrow('in.csv: line 3: cpu_percent "high" is not a number');
+    expect(() => parseUtilizationCsv(text.replace(',2,', ',high,'), 'in.csv')).toThrow(
+      'in.csv: line 3: cpu_percent "high" is not a number',
+    );
   });
 
   it('rejects unsorted rows', () => {

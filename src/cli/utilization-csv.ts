@@ -51,7 +51,9 @@ export function toUtilizationSeries(samples: UtilizationSamples, source: string)
   samples.times.forEach((t, i) => {
     const prev = samples.times[i - 1];
     if (prev !== undefined && t <= prev) {
-      throw new InputError(`${source}: row ${i + 1} of the data: timestamps must be increasing and unique; sort the file by time`);
+      throw new InputError(
+        `${source}: row ${i + 1} of the data: timestamps must be increasing and unique; sort the file by time`,
+      );
     }
   });
   const step = detectStepMs(samples.times, source);
@@ -62,7 +64,8 @@ function numberCell(text: string, column: string, line: number, source: string, 
   const t = text.trim();
   if (t === '' && optional) return null;
   const n = Number(t);
-  if (t === '' || !Number.isFinite(n)) throw new InputError(`${source}: line ${line}: ${column} "${t}" is not a number`);
+  if (t === '' || !Number.isFinite(n))
+    throw new InputError(`${source}: line ${line}: ${column} "${t}" is not a number`);
   return n;
 }
 
@@ -84,7 +87,11 @@ export function parseUtilizationCsv(text: string, source: string): UtilizationSe
     cpuPercent.push(numberCell(row[col['cpu_percent']!]!, 'cpu_percent', line, source, false)!);
     for (const o of optional) o.values.push(numberCell(row[col[o.column]!]!, o.column, line, source, true));
   });
-  const samples: UtilizationSamples = { times, cpuPercent, ...Object.fromEntries(optional.map((o) => [o.key, o.values])) };
+  const samples: UtilizationSamples = {
+    times,
+    cpuPercent,
+    ...Object.fromEntries(optional.map((o) => [o.key, o.values])),
+  };
   return toUtilizationSeries(samples, source);
 }
 
@@ -93,7 +100,9 @@ export async function readUtilizationCsv(path: string): Promise<UtilizationSerie
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
-    throw new InputError(`${path}: cannot read the file (${(err as NodeJS.ErrnoException).code ?? String(err)})`, { cause: err });
+    throw new InputError(`${path}: cannot read the file (${(err as NodeJS.ErrnoException).code ?? String(err)})`, {
+      cause: err,
+    });
   }
   return parseUtilizationCsv(text, path);
 }

@@ -97,7 +97,12 @@ export interface EnqueueOptions {
  * Adds a job of `kind` to its queue with the kind's policy. Producers (the bot, chained steps)
  * call this; the processor validates the payload with the kind's zod schema.
  */
-export async function enqueueJob(queues: Queues, kind: JobKind, payload: object, options: EnqueueOptions = {}): Promise<string> {
+export async function enqueueJob(
+  queues: Queues,
+  kind: JobKind,
+  payload: object,
+  options: EnqueueOptions = {},
+): Promise<string> {
   const spec = JOB_KIND_SPECS[kind];
   const jobId = options.jobId === undefined ? undefined : toJobId(options.jobId);
   const job = await queues[spec.queue].add(kind, payload, { ...spec.options, ...options.overrides, jobId });

@@ -30,7 +30,10 @@ describe('aggregateCostsByScope on the CUR 2018 daily account x service cut', as
     expect(config.days).toHaveLength(84);
     expect(config.gaps).toHaveLength(30);
     for (const day of config.gaps) expect(config.values[config.days.indexOf(day)]).toBeNaN();
-    expect(scopes.get('account_service:836060457634|AmazonEC2')!.dimensions).toEqual({ accountId: '836060457634', service: 'AmazonEC2' });
+    expect(scopes.get('account_service:836060457634|AmazonEC2')!.dimensions).toEqual({
+      accountId: '836060457634',
+      service: 'AmazonEC2',
+    });
   });
 
   it('keys and membership agree', () => {

@@ -25,7 +25,14 @@ export interface CostRow {
 
 export type ScopeKind = 'total' | 'account' | 'service' | 'account_service' | 'region' | 'usage_type';
 
-export const ALL_SCOPE_KINDS: readonly ScopeKind[] = ['total', 'account', 'service', 'account_service', 'region', 'usage_type'];
+export const ALL_SCOPE_KINDS: readonly ScopeKind[] = [
+  'total',
+  'account',
+  'service',
+  'account_service',
+  'region',
+  'usage_type',
+];
 
 /** The dimension values that define a scope (absent = all). */
 export interface ScopeDimensions {
@@ -58,7 +65,10 @@ export function scopeOf(row: CostRow, kind: ScopeKind): { key: string; dimension
     case 'service':
       return { key: `service:${row.service}`, dimensions: { service: row.service } };
     case 'account_service':
-      return { key: `account_service:${row.accountId}|${row.service}`, dimensions: { accountId: row.accountId, service: row.service } };
+      return {
+        key: `account_service:${row.accountId}|${row.service}`,
+        dimensions: { accountId: row.accountId, service: row.service },
+      };
     case 'region':
       return { key: `region:${row.region}`, dimensions: { region: row.region } };
     case 'usage_type':
@@ -84,11 +94,15 @@ interface Accumulator {
 }
 
 /** Sums the rows per scope and day; returns the scopes in first-seen order. */
-export function aggregateCostsByScope(rows: readonly CostRow[], kinds: readonly ScopeKind[] = ALL_SCOPE_KINDS): Map<string, ScopeSeries> {
+export function aggregateCostsByScope(
+  rows: readonly CostRow[],
+  kinds: readonly ScopeKind[] = ALL_SCOPE_KINDS,
+): Map<string, ScopeSeries> {
   const acc = new Map<string, Accumulator>();
   let last = -Infinity;
   rows.forEach((row, i) => {
-    if (!Number.isFinite(row.unblendedUsd)) throw new InputError(`cost row ${i + 1}: unblendedUsd "${row.unblendedUsd}" is not a number`);
+    if (!Number.isFinite(row.unblendedUsd))
+      throw new InputError(`cost row ${i + 1}: unblendedUsd "${row.unblendedUsd}" is not a number`);
     const ms = dayToMs(row.day);
     last = Math.max(last, ms);
     for (const kind of kinds) {

@@ -12,7 +12,10 @@ export function percentileOfSorted(sorted: readonly number[], p: number): number
 
 /** Percentile p (0..100) of the values, in any order; NaN when there are none. */
 export function percentile(values: readonly number[], p: number): number {
-  return percentileOfSorted([...values].sort((a, b) => a - b), p);
+  return percentileOfSorted(
+    [...values].sort((a, b) => a - b),
+    p,
+  );
 }
 
 export function mean(values: readonly number[]): number {

@@ -43,10 +43,12 @@ describe('createPoster', () => {
     const poster = createPoster(client, { log, minIntervalMs: 120 });
     const started = Date.now();
     const at: Record<string, number[]> = { C1: [], C2: [] };
-    await Promise.all(['C1', 'C1', 'C1', 'C2'].map(async (channel) => {
-      await poster.post({ channel, text: 'x' });
-      at[channel]!.push(Date.now() - started);
-    }));
+    await Promise.all(
+      ['C1', 'C1', 'C1', 'C2'].map(async (channel) => {
+        await poster.post({ channel, text: 'x' });
+        at[channel]!.push(Date.now() - started);
+      }),
+    );
     const c1 = at['C1']!.sort((a, b) => a - b);
     expect(c1[1]! - c1[0]!).toBeGreaterThanOrEqual(110);
     expect(c1[2]! - c1[1]!).toBeGreaterThanOrEqual(110);

@@ -49,7 +49,11 @@ export function createPoster(client: WebClient, o: PosterOptions): Poster {
         return await fn();
       } catch (err) {
         if (!isRateLimited(err) || attempt >= maxRetries) {
-          throw new CostbotError('SLACK_REQUEST_FAILED', `Slack ${what} failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+          throw new CostbotError(
+            'SLACK_REQUEST_FAILED',
+            `Slack ${what} failed: ${err instanceof Error ? err.message : String(err)}`,
+            { cause: err },
+          );
         }
         o.log.warn({ what, retryAfterSeconds: err.retryAfter, attempt }, 'Slack rate limit: waiting Retry-After');
         await sleep(err.retryAfter * 1000);

@@ -16,7 +16,11 @@ export interface UploadPngParams {
  * (the flow that replaced files.upload). Returns the file id for `slack_file` image blocks.
  */
 export async function uploadPng(client: WebClient, p: UploadPngParams): Promise<string> {
-  const target = await client.files.getUploadURLExternal({ filename: p.filename, length: p.png.length, alt_text: p.altText });
+  const target = await client.files.getUploadURLExternal({
+    filename: p.filename,
+    length: p.png.length,
+    alt_text: p.altText,
+  });
   if (target.upload_url === undefined || target.file_id === undefined) {
     throw new CostbotError('SLACK_REQUEST_FAILED', 'files.getUploadURLExternal returned no upload_url or file_id');
   }
@@ -29,7 +33,8 @@ export async function uploadPng(client: WebClient, p: UploadPngParams): Promise<
   const files: [{ id: string; title: string }] = [{ id: target.file_id, title: p.title }];
   const share = p.share;
   if (share === undefined) await client.files.completeUploadExternal({ files });
-  else if (share.threadTs === undefined) await client.files.completeUploadExternal({ files, channel_id: share.channelId });
+  else if (share.threadTs === undefined)
+    await client.files.completeUploadExternal({ files, channel_id: share.channelId });
   else await client.files.completeUploadExternal({ files, channel_id: share.channelId, thread_ts: share.threadTs });
   return target.file_id;
 }

@@ -26,7 +26,12 @@ export function nextStepJobId(next: JobKind, parentId: string): string {
  * Enqueues the steps that follow `kind` and returns their job ids. Steps whose kind is not in
  * `registered` (kinds this worker has handlers for) are left out: nothing here could run them.
  */
-export async function enqueueNextSteps(queues: Queues, registered: readonly JobKind[], kind: JobKind, parentId: string): Promise<string[]> {
+export async function enqueueNextSteps(
+  queues: Queues,
+  registered: readonly JobKind[],
+  kind: JobKind,
+  parentId: string,
+): Promise<string[]> {
   const steps = (NEXT_STEPS[kind] ?? []).filter((next) => registered.includes(next));
   return Promise.all(steps.map((next) => enqueueJob(queues, next, {}, { jobId: nextStepJobId(next, parentId) })));
 }

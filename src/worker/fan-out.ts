@@ -20,7 +20,12 @@ export function partJobId(kind: JobKind, parentId: string, index: number): strin
 }
 
 /** Adds the parts of `parent` as its child jobs, with the kind's retry policy; returns their ids. */
-export async function enqueueParts(queues: Queues, kind: JobKind, parent: Job, parts: readonly object[]): Promise<string[]> {
+export async function enqueueParts(
+  queues: Queues,
+  kind: JobKind,
+  parent: Job,
+  parts: readonly object[],
+): Promise<string[]> {
   const spec = JOB_KIND_SPECS[kind];
   const parentId = parent.id;
   if (parentId === undefined) throw new Error('a job without an id cannot have parts');

@@ -46,15 +46,27 @@ async function probe(check: () => Promise<unknown>): Promise<DependencyHealth> {
     await Promise.race([check(), timeout]);
     return { ok: true, latencyMs: Math.round(performance.now() - started) };
   } catch (err) {
-    return { ok: false, latencyMs: Math.round(performance.now() - started), error: err instanceof Error ? err.message : String(err) };
+    return {
+      ok: false,
+      latencyMs: Math.round(performance.now() - started),
+      error: err instanceof Error ? err.message : String(err),
+    };
   } finally {
     clearTimeout(timer);
   }
 }
 
 export async function checkHealth(deps: HealthDeps): Promise<HealthReport> {
-  const [redis, postgres] = await Promise.all([probe(() => deps.redis.ping()), probe(() => deps.db.execute(sql`select 1`))]);
-  const report: HealthReport = { status: redis.ok && postgres.ok ? 'ok' : 'down', redis, postgres, workersRunning: deps.workersRunning() };
+  const [redis, postgres] = await Promise.all([
+    probe(() => deps.redis.ping()),
+    probe(() => deps.db.execute(sql`select 1`)),
+  ]);
+  const report: HealthReport = {
+    status: redis.ok && postgres.ok ? 'ok' : 'down',
+    redis,
+    postgres,
+    workersRunning: deps.workersRunning(),
+  };
   if (redis.ok) {
     const depths: Record<string, Record<string, number>> = {};
     const counted = await probe(async () => {
@@ -71,11 +83,15 @@ export async function checkHealth(deps: HealthDeps): Promise<HealthReport> {
 export function serveHealth(deps: HealthDeps, port: number): Promise<Server> {
   const server = createServer((req, res) => {
     if (req.method !== 'GET' || req.url?.split('?')[0] !== '/health') {
-      res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'not found; try GET /health' }));
+      res
+        .writeHead(404, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ error: 'not found; try GET /health' }));
       return;
     }
     void checkHealth(deps).then((report) => {
-      res.writeHead(report.status === 'ok' ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify(report));
+      res
+        .writeHead(report.status === 'ok' ? 200 : 503, { 'content-type': 'application/json' })
+        .end(JSON.stringify(report));
     });
   });
   return new Promise((resolve, reject) => {

@@ -23,7 +23,10 @@ describe('toJobError', () => {
   it.each([
     ['an AWS call that kept failing', new CostbotError('AWS_REQUEST_FAILED', 'GetMetricData failed (HTTP 503)')],
     ['a failed Athena query', new CostbotError('ATHENA_QUERY_FAILED', 'query 1234 FAILED')],
-    ['a dropped database connection', Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' })],
+    [
+      'a dropped database connection',
+      Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }),
+    ],
   ])('leaves %s to be retried with backoff', (_, err) => {
     const out = toJobError(err);
     expect(out).toBe(err);

@@ -33,11 +33,18 @@ export async function startWorkerProcess(config: Config, options: WorkerProcessO
   const registry = options.registry ?? jobRegistry;
   const runtime = buildRuntime(config, { prefix, registry, aws: options.aws });
   // The health check's own connection fails fast (see HealthDeps.redis).
-  const healthRedis = new Redis(config.REDIS_URL!, { maxRetriesPerRequest: 0, enableOfflineQueue: false, connectTimeout: 2_000 });
+  const healthRedis = new Redis(config.REDIS_URL!, {
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
+    connectTimeout: 2_000,
+  });
   healthRedis.on('error', () => {});
   const workers = startWorkers(runtime.rt, runtime.redis, { ...options, prefix });
   const healthPort = options.healthPort ?? config.HEALTH_PORT;
-  const health = await serveHealth({ redis: healthRedis, db: runtime.rt.db, queues: runtime.rt.queues, workersRunning: workers.running }, healthPort);
+  const health = await serveHealth(
+    { redis: healthRedis, db: runtime.rt.db, queues: runtime.rt.queues, workersRunning: workers.running },
+    healthPort,
+  );
   const schedules = await registerSchedules(runtime.rt.queues, registry, config);
   log.info({ kinds: registeredKinds(registry), schedules, prefix, healthPort }, 'worker started');
 
@@ -48,7 +55,8 @@ export async function startWorkerProcess(config: Config, options: WorkerProcessO
       closing ??= (async () => {
         const timeoutMs = options.shutdownTimeoutMs ?? 50_000;
         log.info({ timeoutMs }, 'stopping: waiting for running jobs');
-        if (!(await workers.close(timeoutMs))) log.warn('running jobs did not finish in time; other workers will take them over as stalled');
+        if (!(await workers.close(timeoutMs)))
+          log.warn('running jobs did not finish in time; other workers will take them over as stalled');
         await new Promise((resolve) => health.close(resolve));
         healthRedis.disconnect();
         await runtime.close();

@@ -50,11 +50,25 @@ export function createJobProcessor(rt: JobRuntime): (job: Job, token?: string) =
     if (interrupted > 0) log.warn({ interrupted }, 'an earlier attempt of this job was cut short');
     try {
       const { kind, definition, payload } = resolve(rt, job);
-      const ctx: WorkerJobContext = { ...rt.deps, db: rt.db, config: rt.config, log, now: rt.now, progress: (value) => job.updateProgress(value) };
+      const ctx: WorkerJobContext = {
+        ...rt.deps,
+        db: rt.db,
+        config: rt.config,
+        log,
+        now: rt.now,
+        progress: (value) => job.updateProgress(value),
+      };
       const outcome = await runOrSplit(rt, { job, token, runId, kind, definition, payload, ctx });
-      const next = outcome.skipped === undefined ? await enqueueNextSteps(rt.queues, registeredKinds(rt.registry), kind, job.id) : [];
+      const next =
+        outcome.skipped === undefined
+          ? await enqueueNextSteps(rt.queues, registeredKinds(rt.registry), kind, job.id)
+          : [];
       const status = outcome.skipped === undefined ? 'succeeded' : 'skipped';
-      const details = { ...outcome.details, ...(outcome.skipped === undefined ? {} : { skipped: outcome.skipped }), ...(next.length > 0 ? { next } : {}) };
+      const details = {
+        ...outcome.details,
+        ...(outcome.skipped === undefined ? {} : { skipped: outcome.skipped }),
+        ...(next.length > 0 ? { next } : {}),
+      };
       await finishJobRun(rt.db, runId, { status, finishedAt: rt.now(), counts: outcome.counts, details });
       log.info({ status, counts: outcome.counts, reason: outcome.skipped, next }, 'job finished');
       return { status, counts: outcome.counts, next };
@@ -64,7 +78,12 @@ export function createJobProcessor(rt: JobRuntime): (job: Job, token?: string) =
       const retrying = !(failure instanceof UnrecoverableError) && job.attemptsMade + 1 < (job.opts.attempts ?? 1);
       log.error({ err, retrying }, 'job failed');
       try {
-        await finishJobRun(rt.db, runId, { status: 'failed', finishedAt: rt.now(), error: describeError(failure), details: { retrying } });
+        await finishJobRun(rt.db, runId, {
+          status: 'failed',
+          finishedAt: rt.now(),
+          error: describeError(failure),
+          details: { retrying },
+        });
       } catch (recordErr) {
         // The job's own error matters more; BullMQ keeps it either way.
         log.error({ err: recordErr }, 'could not record the failure in job_runs');
@@ -94,7 +113,12 @@ async function runOrSplit(rt: JobRuntime, r: Run): Promise<JobOutcome> {
   const parts = await r.definition.split(r.ctx, r.payload);
   if (parts === undefined || parts.length < 2) return handle(r.definition, r.ctx, r.payload);
   const ids = await enqueueParts(rt.queues, r.kind, r.job, parts);
-  await finishJobRun(rt.db, r.runId, { status: 'succeeded', finishedAt: rt.now(), counts: { parts: ids.length }, details: { split: ids.length } });
+  await finishJobRun(rt.db, r.runId, {
+    status: 'succeeded',
+    finishedAt: rt.now(),
+    counts: { parts: ids.length },
+    details: { split: ids.length },
+  });
   r.ctx.log.info({ parts: ids.length }, 'job split into parts');
   if (r.token === undefined) throw new Error('BullMQ gave the processor no lock token');
   // BullMQ hands the job back once every part has completed; then isJoinRun is true.
@@ -107,7 +131,10 @@ function resolve(rt: JobRuntime, job: Job): { kind: JobKind; definition: JobDefi
   const kind = job.name;
   const definition = isJobKind(kind) ? rt.registry[kind] : undefined;
   if (!isJobKind(kind) || definition === undefined) {
-    throw new PermanentJobError('JOB_PAYLOAD_INVALID', `this worker has no job kind "${kind}"; registered kinds: ${registeredKinds(rt.registry).join(', ') || 'none'}`);
+    throw new PermanentJobError(
+      'JOB_PAYLOAD_INVALID',
+      `this worker has no job kind "${kind}"; registered kinds: ${registeredKinds(rt.registry).join(', ') || 'none'}`,
+    );
   }
   const parsed = definition.schema.safeParse(job.data);
   if (!parsed.success) {

@@ -12,9 +12,19 @@ import { scoreAnomalies } from './jobs/analyze/score-anomalies.js';
 import { trainAnomaly } from './jobs/analyze/train-anomaly.js';
 import type { JobKind } from '../jobs/queues.js';
 import { postAlertsPayload } from '../jobs/schemas/alerts.js';
-import { forecastPayload, rightsizePayload, scoreAnomaliesPayload, trainAnomalyPayload } from '../jobs/schemas/analysis.js';
+import {
+  forecastPayload,
+  rightsizePayload,
+  scoreAnomaliesPayload,
+  trainAnomalyPayload,
+} from '../jobs/schemas/analysis.js';
 import { applyRecommendationPayload } from '../jobs/schemas/apply.js';
-import { collectCostsPayload, collectInventoryPayload, collectMetricsPayload, collectPricesPayload } from '../jobs/schemas/collect.js';
+import {
+  collectCostsPayload,
+  collectInventoryPayload,
+  collectMetricsPayload,
+  collectPricesPayload,
+} from '../jobs/schemas/collect.js';
 import { splitRunningInstances, type Splitter } from './fan-out.js';
 import type { WorkerDeps } from './worker-deps.js';
 
@@ -30,7 +40,11 @@ export interface JobDefinition {
   split?(ctx: WorkerJobContext, payload: unknown): Promise<object[] | undefined>;
 }
 
-export function defineJob<P>(schema: z.ZodType<P>, handler: JobHandler<WorkerDeps, P>, options: { split?: Splitter<P> } = {}): JobDefinition {
+export function defineJob<P>(
+  schema: z.ZodType<P>,
+  handler: JobHandler<WorkerDeps, P>,
+  options: { split?: Splitter<P> } = {},
+): JobDefinition {
   const { split } = options;
   return {
     schema,
@@ -55,7 +69,9 @@ const INSTANCES_PER_PART = 500;
  */
 export const jobRegistry: JobRegistry = {
   'collect-inventory': defineJob(collectInventoryPayload, collectInventory),
-  'collect-metrics': defineJob(collectMetricsPayload, collectMetrics, { split: splitRunningInstances(INSTANCES_PER_PART) }),
+  'collect-metrics': defineJob(collectMetricsPayload, collectMetrics, {
+    split: splitRunningInstances(INSTANCES_PER_PART),
+  }),
   'collect-costs': defineJob(collectCostsPayload, collectCosts),
   'collect-prices': defineJob(collectPricesPayload, collectPrices),
   'train-anomaly': defineJob(trainAnomalyPayload, trainAnomaly),

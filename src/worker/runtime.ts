@@ -31,7 +31,8 @@ export interface BuiltRuntime {
 /** Builds, once per worker process, the clients its jobs share. */
 export function buildRuntime(config: Config, options: RuntimeOptions): BuiltRuntime {
   const { DATABASE_URL, REDIS_URL } = config;
-  if (DATABASE_URL === undefined || REDIS_URL === undefined) throw new Error('loadConfig("worker") guarantees DATABASE_URL and REDIS_URL');
+  if (DATABASE_URL === undefined || REDIS_URL === undefined)
+    throw new Error('loadConfig("worker") guarantees DATABASE_URL and REDIS_URL');
   const log = logger.child({ module: 'worker' });
   // BullMQ needs maxRetriesPerRequest null: commands wait for a reconnect instead of failing.
   const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
@@ -41,7 +42,9 @@ export function buildRuntime(config: Config, options: RuntimeOptions): BuiltRunt
   const rateLimiter = createRateLimiter(redis, { prefix: options.prefix });
   const aws = createAwsClients(config, { ...options.aws, pace: (action, scope) => rateLimiter.acquire(action, scope) });
   const slack =
-    config.SLACK_BOT_TOKEN === undefined ? undefined : createPoster(createSlackClient({ token: config.SLACK_BOT_TOKEN, apiUrl: config.SLACK_API_URL, log }), { log });
+    config.SLACK_BOT_TOKEN === undefined
+      ? undefined
+      : createPoster(createSlackClient({ token: config.SLACK_BOT_TOKEN, apiUrl: config.SLACK_API_URL, log }), { log });
   const rt: JobRuntime = {
     db: db.db,
     config,

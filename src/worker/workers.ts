@@ -5,7 +5,10 @@ import { createJobProcessor, type JobRuntime } from './processor.js';
 import { DEFAULT_QUEUE_PREFIX, JOB_KIND_SPECS, QUEUE_NAMES, type QueueName } from '../jobs/queues.js';
 
 /** Worker settings per queue; every worker process runs one BullMQ Worker per queue. */
-export type QueueWorkerSettings = Pick<WorkerOptions, 'concurrency' | 'lockDuration' | 'maxStalledCount' | 'stalledInterval'>;
+export type QueueWorkerSettings = Pick<
+  WorkerOptions,
+  'concurrency' | 'lockDuration' | 'maxStalledCount' | 'stalledInterval'
+>;
 
 export const QUEUE_SETTINGS: Record<QueueName, QueueWorkerSettings> = {
   // AWS reads, paced by the shared rate limiter, then upserts. One at a time: a metrics job

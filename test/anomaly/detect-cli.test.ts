@@ -42,7 +42,9 @@ describe('detect', () => {
   it('accepts the daylight-saving repeat of NAB ec2_disk_write_bytes_1ef3de (12 rows at 2014-03-09 03:00:00)', async () => {
     const output = join(dir, '1ef3de-scores.csv');
     await detectCommand.run(['--input', join(NAB, 'ec2_disk_write_bytes_1ef3de.csv'), '--output', output]);
-    expect((await readFile(output, 'utf8')).trimEnd().split('\n')).toHaveLength((await lines('ec2_disk_write_bytes_1ef3de.csv')).length);
+    expect((await readFile(output, 'utf8')).trimEnd().split('\n')).toHaveLength(
+      (await lines('ec2_disk_write_bytes_1ef3de.csv')).length,
+    );
   });
 
   const header = 'timestamp,value';
@@ -50,10 +52,26 @@ describe('detect', () => {
     ['an empty file', () => '', /the file is empty/],
     ['a header without rows', () => `${header}\n`, /no data rows/],
     ['a missing value column', (rows) => ['timestamp,cpu', ...rows.slice(1)].join('\n'), /missing column\(s\) value/],
-    ['a non-numeric value', (rows) => [rows[0], rows[1], rows[2]!.replace(/,.*/, ',n/a'), ...rows.slice(3)].join('\n'), /line 3: value "n\/a" is not a number/],
-    ['unsorted timestamps', (rows) => [rows[0], rows[2], rows[1], ...rows.slice(3)].join('\n'), /line 3: timestamp .* is earlier than the row before/],
-    ['a duplicate timestamp', (rows) => [rows[0], rows[1], rows[1], ...rows.slice(2)].join('\n'), /line 3: duplicate timestamp/],
-    ['a bad timestamp', (rows) => [rows[0], 'yesterday,1.0', ...rows.slice(2)].join('\n'), /line 2: "yesterday" is not a timestamp/],
+    [
+      'a non-numeric value',
+      (rows) => [rows[0], rows[1], rows[2]!.replace(/,.*/, ',n/a'), ...rows.slice(3)].join('\n'),
+      /line 3: value "n\/a" is not a number/,
+    ],
+    [
+      'unsorted timestamps',
+      (rows) => [rows[0], rows[2], rows[1], ...rows.slice(3)].join('\n'),
+      /line 3: timestamp .* is earlier than the row before/,
+    ],
+    [
+      'a duplicate timestamp',
+      (rows) => [rows[0], rows[1], rows[1], ...rows.slice(2)].join('\n'),
+      /line 3: duplicate timestamp/,
+    ],
+    [
+      'a bad timestamp',
+      (rows) => [rows[0], 'yesterday,1.0', ...rows.slice(2)].join('\n'),
+      /line 2: "yesterday" is not a timestamp/,
+    ],
   ];
   for (const [what, make, message] of bad) {
     it(`rejects ${what} with a clear error and writes nothing`, async () => {
@@ -68,15 +86,28 @@ describe('detect', () => {
   }
 
   it('rejects missing flags', async () => {
-    await expect(detectCommand.run(['--input', join(NAB, 'rds_cpu_utilization_e47b3b.csv')])).rejects.toThrow(/missing --output/);
+    await expect(detectCommand.run(['--input', join(NAB, 'rds_cpu_utilization_e47b3b.csv')])).rejects.toThrow(
+      /missing --output/,
+    );
   });
 
   it('exits non-zero with the error on stderr when run as a command', async () => {
     const input = join(dir, 'dup.csv');
     const rows = await lines('rds_cpu_utilization_e47b3b.csv');
     await writeFile(input, [rows[0], rows[1], rows[1]].join('\n'));
-    const run = promisify(execFile)('npx', ['tsx', 'src/cli/main.ts', 'detect', '--input', input, '--output', join(dir, 'dup-out.csv')]);
-    await expect(run).rejects.toMatchObject({ code: 2, stderr: expect.stringMatching(/error \[INPUT_INVALID\]: .*duplicate timestamp/) });
+    const run = promisify(execFile)('npx', [
+      'tsx',
+      'src/cli/main.ts',
+      'detect',
+      '--input',
+      input,
+      '--output',
+      join(dir, 'dup-out.csv'),
+    ]);
+    await expect(run).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/error \[INPUT_INVALID\]: .*duplicate timestamp/),
+    });
     expect(existsSync(join(dir, 'dup-out.csv'))).toBe(false);
   });
 });

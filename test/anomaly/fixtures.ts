@@ -61,7 +61,10 @@ export interface HourlyPoint {
  * (%), network as bytes per hour (the mean 5-minute Sum times 12, so a partial first or last
  * hour is not undercounted). `shiftMs` moves every timestamp, to replay the series on other days.
  */
-export function hourlyPoints(cut: NabCut, p: { instanceId: string; metric: MetricName; shiftMs?: number }): HourlyPoint[] {
+export function hourlyPoints(
+  cut: NabCut,
+  p: { instanceId: string; metric: MetricName; shiftMs?: number },
+): HourlyPoint[] {
   const buckets = new Map<number, { sum: number; n: number }>();
   cut.times.forEach((t, i) => {
     const hour = Math.floor(t / 3_600_000) * 3_600_000;

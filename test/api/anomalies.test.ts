@@ -25,7 +25,12 @@ beforeAll(async () => {
   await runRealPipeline(database.db, { forecast: false });
   const all = await database.db.select().from(anomalies).orderBy(anomalies.id);
   heldBack = all.filter((_, i) => i % 4 === 3);
-  await database.db.delete(anomalies).where(inArray(anomalies.id, heldBack.map((a) => a.id)));
+  await database.db.delete(anomalies).where(
+    inArray(
+      anomalies.id,
+      heldBack.map((a) => a.id),
+    ),
+  );
   stored = all.filter((_, i) => i % 4 !== 3);
   api = await startApiReceiver(database.db);
 });
@@ -42,7 +47,11 @@ async function list(query: string): Promise<AnomalyItem[]> {
 }
 
 type Key = (a: AnomalyItem) => number | string;
-const KEYS: Record<'impact' | 'date' | 'score', Key> = { impact: (a) => a.impactUsd, date: (a) => a.startDay, score: (a) => a.score };
+const KEYS: Record<'impact' | 'date' | 'score', Key> = {
+  impact: (a) => a.impactUsd,
+  date: (a) => a.startDay,
+  score: (a) => a.score,
+};
 
 function isSorted(rows: AnomalyItem[], key: Key, order: 'asc' | 'desc'): boolean {
   const sign = order === 'desc' ? -1 : 1;
@@ -62,11 +71,26 @@ describe('GET /api/ml/anomalies', () => {
     for (const row of rows) {
       const a = stored.find((s) => s.id === row.id)!;
       expect(row).toEqual({
-        id: a.id, scope: a.scope, accountId: a.accountId, service: a.service, region: a.region,
-        startDay: a.startDay, endDay: a.endDay, durationDays: a.durationDays, status: a.status,
-        score: a.score, severity: a.severity, actualUsd: a.actualUsd, expectedUsd: a.expectedUsd,
-        impactUsd: a.impactUsd, impactPercent: a.impactPercent, rootCause: a.rootCause, modelId: a.modelId,
-        feedback: a.feedback, createdAt: a.createdAt.toISOString(), updatedAt: a.updatedAt.toISOString(),
+        id: a.id,
+        scope: a.scope,
+        accountId: a.accountId,
+        service: a.service,
+        region: a.region,
+        startDay: a.startDay,
+        endDay: a.endDay,
+        durationDays: a.durationDays,
+        status: a.status,
+        score: a.score,
+        severity: a.severity,
+        actualUsd: a.actualUsd,
+        expectedUsd: a.expectedUsd,
+        impactUsd: a.impactUsd,
+        impactPercent: a.impactPercent,
+        rootCause: a.rootCause,
+        modelId: a.modelId,
+        feedback: a.feedback,
+        createdAt: a.createdAt.toISOString(),
+        updatedAt: a.updatedAt.toISOString(),
       });
     }
     // The scoring job links each anomaly to the model version that scored it.
@@ -82,7 +106,13 @@ describe('GET /api/ml/anomalies', () => {
   });
 
   it('pages with the cursor through more rows than one page: the same rows, once each, in order', async () => {
-    for (const query of ['limit=4', 'limit=3&sort=date&order=asc', 'limit=5&sort=score', 'limit=2&severity=medium,high', 'limit=1&from=2018-12-01']) {
+    for (const query of [
+      'limit=4',
+      'limit=3&sort=date&order=asc',
+      'limit=5&sort=score',
+      'limit=2&severity=medium,high',
+      'limit=1&from=2018-12-01',
+    ]) {
       const pages = await allPages<AnomalyItem>(api.baseUrl, `${PATH}?${query}`);
       const whole = await list(query.replace(/limit=\d+/, 'limit=200'));
       expect(pages.length).toBeGreaterThan(2);
@@ -116,8 +146,14 @@ describe('GET /api/ml/anomalies', () => {
     for (const service of services) await expectSame(`service=${service}`, (a) => a.service === service);
     const [service] = services as [string];
     const month = stored.find((a) => a.service === service)!.startDay.slice(0, 7);
-    await expectSame(`service=${service}&from=${month}-01&to=${month}-28`, (a) => a.service === service && a.endDay >= `${month}-01` && a.startDay <= `${month}-28`);
-    await expectSame(`account=836060457634&service=${service}`, (a) => a.accountId === '836060457634' && a.service === service);
+    await expectSame(
+      `service=${service}&from=${month}-01&to=${month}-28`,
+      (a) => a.service === service && a.endDay >= `${month}-01` && a.startDay <= `${month}-28`,
+    );
+    await expectSame(
+      `account=836060457634&service=${service}`,
+      (a) => a.accountId === '836060457634' && a.service === service,
+    );
     // Service names match exactly; an account with costs but none of these anomalies matches nothing.
     expect(service.toLowerCase()).not.toBe(service);
     expect(await list(`service=${service.toLowerCase()}`)).toEqual([]);

@@ -17,10 +17,17 @@ export interface RunningApi {
  * The API's routes mounted in Bolt's real HTTPReceiver, listening on a free port: the same
  * receiver `npm run start:bot` uses in HTTP mode, without an App (custom routes need none).
  */
-export async function startApiReceiver(db: Db, options: { apiToken?: string | undefined } = { apiToken: API_TOKEN }): Promise<RunningApi> {
+export async function startApiReceiver(
+  db: Db,
+  options: { apiToken?: string | undefined } = { apiToken: API_TOKEN },
+): Promise<RunningApi> {
   const receiver = new HTTPReceiver({
     signingSecret: 'not-used-by-custom-routes',
-    customRoutes: apiRoutes({ db, apiToken: options.apiToken, logger: logger.child({ module: 'test' }, { level: 'silent' }) }),
+    customRoutes: apiRoutes({
+      db,
+      apiToken: options.apiToken,
+      logger: logger.child({ module: 'test' }, { level: 'silent' }),
+    }),
     logLevel: LogLevel.ERROR,
   });
   const server = await receiver.start(0);
@@ -55,7 +62,11 @@ export interface JsonResponse {
 }
 
 /** GET (or another method) with the bearer token unless `token` is null. */
-export async function call(baseUrl: string, path: string, options: { token?: string | null; method?: string } = {}): Promise<JsonResponse> {
+export async function call(
+  baseUrl: string,
+  path: string,
+  options: { token?: string | null; method?: string } = {},
+): Promise<JsonResponse> {
   const token = options.token === undefined ? API_TOKEN : options.token;
   const res = await fetch(`${baseUrl}${path}`, {
     method: options.method ?? 'GET',

@@ -28,7 +28,11 @@ beforeAll(async () => {
     API_TOKEN,
   });
   const log = logger.child({ module: 'test' }, { level: 'silent' });
-  bot = createApp({ db: database.db, config, log, now: () => new Date('2019-01-01T00:00:00Z') }, apiRoutes({ db: database.db, apiToken: config.API_TOKEN, logger: log }), { port: 0 });
+  bot = createApp(
+    { db: database.db, config, log, now: () => new Date('2019-01-01T00:00:00Z') },
+    apiRoutes({ db: database.db, apiToken: config.API_TOKEN, logger: log }),
+    { port: 0 },
+  );
   await bot.start();
   baseUrl = `http://127.0.0.1:${(bot.server()!.address() as AddressInfo).port}`;
 });
@@ -41,7 +45,9 @@ describe('JSON API in the Bolt app', () => {
   it('serves and pages the recommendations behind the bearer token', async () => {
     const pages = await allPages<{ id: number }>(baseUrl, '/api/ml/right-sizing?limit=7&sort=confidence');
     expect(pages.length).toBeGreaterThan(2);
-    const whole = (await call(baseUrl, '/api/ml/right-sizing?limit=200&sort=confidence')).body as { data: { id: number }[] };
+    const whole = (await call(baseUrl, '/api/ml/right-sizing?limit=200&sort=confidence')).body as {
+      data: { id: number }[];
+    };
     expect(whole.data).toHaveLength(30);
     expect(pages.flatMap((p) => p.data).map((a) => a.id)).toEqual(whole.data.map((a) => a.id));
     for (const page of pages) expect(schemaErrors('/api/ml/right-sizing', 200, page)).toEqual([]);
@@ -52,7 +58,11 @@ describe('JSON API in the Bolt app', () => {
   });
 
   it('leaves Slack requests to Bolt: an unsigned POST /slack/events is refused by signature verification', async () => {
-    const res = await fetch(`${baseUrl}/slack/events`, { method: 'POST', body: 'command=/cost', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const res = await fetch(`${baseUrl}/slack/events`, {
+      method: 'POST',
+      body: 'command=/cost',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(res.status).toBe(401);
   });
 });

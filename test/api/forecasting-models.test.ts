@@ -39,9 +39,18 @@ describe('GET /api/ml/forecasting', () => {
     const { data, availableScopes } = res.body as { data: ForecastItem; availableScopes: string[] };
     const stored = storedForecasts.find((f) => f.scope === 'total' && f.horizonMonths === 3)!;
     expect(data).toEqual({
-      id: stored.id, scope: 'total', horizonMonths: 3, runDay: '2019-01-01', modelId: stored.modelId,
-      historyFrom: stored.historyFrom, historyTo: '2018-12-31', confidence: stored.confidence,
-      monthly: stored.monthly, trend: stored.trend, drivers: stored.drivers, warnings: stored.warnings,
+      id: stored.id,
+      scope: 'total',
+      horizonMonths: 3,
+      runDay: '2019-01-01',
+      modelId: stored.modelId,
+      historyFrom: stored.historyFrom,
+      historyTo: '2018-12-31',
+      confidence: stored.confidence,
+      monthly: stored.monthly,
+      trend: stored.trend,
+      drivers: stored.drivers,
+      warnings: stored.warnings,
       createdAt: stored.createdAt.toISOString(),
     });
     expect(data.monthly.map((m) => (m as { month: string }).month)).toEqual(['2019-01', '2019-02', '2019-03']);
@@ -90,19 +99,35 @@ describe('GET /api/ml/models', () => {
       const versions = models.filter((m) => m.kind === row.kind && m.scope === row.scope);
       const newest = versions.reduce((a, b) => (b.version > a.version ? b : a));
       expect(row).toEqual({
-        id: newest.id, kind: newest.kind, scope: newest.scope, version: newest.version, status: newest.status,
+        id: newest.id,
+        kind: newest.kind,
+        scope: newest.scope,
+        version: newest.version,
+        status: newest.status,
         activeVersion: versions.find((v) => v.status === 'active')?.version ?? null,
-        params: newest.params, seed: newest.seed, trainedFrom: newest.trainedFrom, trainedTo: newest.trainedTo,
-        rows: newest.rows, features: newest.features, scoreDistribution: newest.scoreDistribution, metrics: newest.metrics,
+        params: newest.params,
+        seed: newest.seed,
+        trainedFrom: newest.trainedFrom,
+        trainedTo: newest.trainedTo,
+        rows: newest.rows,
+        features: newest.features,
+        scoreDistribution: newest.scoreDistribution,
+        metrics: newest.metrics,
         createdAt: newest.createdAt.toISOString(),
       });
     }
     // Trained as of 2018-11-30, then on every day: version 2 is active, version 1 superseded.
     expect(rows.find((m) => m.kind === 'isolation-forest' && m.scope === 'total')).toMatchObject({
-      version: 2, status: 'active', activeVersion: 2, trainedTo: '2018-12-31',
+      version: 2,
+      status: 'active',
+      activeVersion: 2,
+      trainedTo: '2018-12-31',
     });
-    expect(models.filter((m) => m.kind === 'isolation-forest' && m.scope === 'total' && m.version === 1)[0]).toMatchObject({
-      status: 'superseded', trainedTo: '2018-11-30',
+    expect(
+      models.filter((m) => m.kind === 'isolation-forest' && m.scope === 'total' && m.version === 1)[0],
+    ).toMatchObject({
+      status: 'superseded',
+      trainedTo: '2018-11-30',
     });
   });
 

@@ -15,7 +15,11 @@ interface Parameter {
 
 interface OpenApiDoc {
   paths: Record<string, { get: { parameters: (Parameter | { $ref: string })[]; responses: Record<string, unknown> } }>;
-  components: { schemas: Record<string, unknown>; parameters: Record<string, Parameter>; responses: Record<string, unknown> };
+  components: {
+    schemas: Record<string, unknown>;
+    parameters: Record<string, Parameter>;
+    responses: Record<string, unknown>;
+  };
 }
 
 export const openapi = parse(readFileSync(new URL('../../openapi.yaml', import.meta.url), 'utf8')) as OpenApiDoc;
@@ -51,7 +55,9 @@ export function schemaErrors(path: string, status: number, body: unknown): Error
   const op = openapi.paths[path]?.get;
   const response = op?.responses[String(status)];
   if (response === undefined) throw new Error(`openapi.yaml declares no ${status} response for GET ${path}`);
-  const schema = resolve<{ content: { 'application/json': { schema: { $ref: string } } } }>(response).content['application/json'].schema;
+  const schema = resolve<{ content: { 'application/json': { schema: { $ref: string } } } }>(response).content[
+    'application/json'
+  ].schema;
   const validate = ajv.getSchema(`openapi.yaml${schema.$ref}`);
   if (validate === undefined) throw new Error(`cannot resolve ${schema.$ref}`);
   return validate(body) ? [] : (validate.errors ?? []);
@@ -59,7 +65,9 @@ export function schemaErrors(path: string, status: number, body: unknown): Error
 
 /** Compiles every component schema (strict mode rejects unknown keywords and formats); returns their names. */
 export function compileAllSchemas(): string[] {
-  return Object.keys(openapi.components.schemas).filter((name) => ajv.getSchema(`openapi.yaml#/components/schemas/${name}`) !== undefined);
+  return Object.keys(openapi.components.schemas).filter(
+    (name) => ajv.getSchema(`openapi.yaml#/components/schemas/${name}`) !== undefined,
+  );
 }
 
 /** Compiles every query parameter's schema; returns "path?name" for each. */

@@ -31,8 +31,19 @@ const config = loadConfig('worker', {
 });
 
 export async function runRealPipeline(db: Db, options: { forecast: boolean }): Promise<void> {
-  const ctx = { db, config, log: logger.child({ module: 'test' }), now: () => PIPELINE_NOW, forecastRuntime: loadForecastRuntime };
-  await replaceCostDays(db, { fromDay: '2018-10-01', toDay: '2019-01-01', rows: curCostDailyRows(), loadedAt: PIPELINE_NOW });
+  const ctx = {
+    db,
+    config,
+    log: logger.child({ module: 'test' }),
+    now: () => PIPELINE_NOW,
+    forecastRuntime: loadForecastRuntime,
+  };
+  await replaceCostDays(db, {
+    fromDay: '2018-10-01',
+    toDay: '2019-01-01',
+    rows: curCostDailyRows(),
+    loadedAt: PIPELINE_NOW,
+  });
   await trainAnomaly(ctx, { asOf: '2018-11-30' });
   await trainAnomaly(ctx, {});
   await scoreAnomalies(ctx, {});

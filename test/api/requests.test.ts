@@ -7,7 +7,14 @@ import { apiRoutes } from '../../src/api/routes.js';
 import { createDb } from '../../src/db/client.js';
 import { logger } from '../../src/logger.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { API_TOKEN, call, startApiReceiver, startSocketModeRoutes, type JsonResponse, type RunningApi } from './api-server.js';
+import {
+  API_TOKEN,
+  call,
+  startApiReceiver,
+  startSocketModeRoutes,
+  type JsonResponse,
+  type RunningApi,
+} from './api-server.js';
 import { compileAllSchemas, compileParameterSchemas, documentedParameters, schemaErrors } from './openapi.js';
 
 /** Authentication, parameter validation and routing, on an empty migrated database. */
@@ -95,19 +102,39 @@ describe('query parameters', () => {
   });
 
   it('refuses a cursor issued for another sort', async () => {
-    const other = Buffer.from(JSON.stringify({ v: 1, s: 'date', o: 'desc', k: '2018-11-05', i: 3 })).toString('base64url');
+    const other = Buffer.from(JSON.stringify({ v: 1, s: 'date', o: 'desc', k: '2018-11-05', i: 3 })).toString(
+      'base64url',
+    );
     const res = await call(api.baseUrl, `/api/ml/anomalies?sort=impact&cursor=${other}`);
     expect(expectError(res, 400, 'INPUT_INVALID', 'cursor')).toMatch(/sort=date&order=desc/);
   });
 
   it('refuses a hand-made cursor whose key has the wrong type before it reaches SQL', async () => {
-    const forged = Buffer.from(JSON.stringify({ v: 1, s: 'impact', o: 'desc', k: "1; drop table anomalies", i: 3 })).toString('base64url');
+    const forged = Buffer.from(
+      JSON.stringify({ v: 1, s: 'impact', o: 'desc', k: '1; drop table anomalies', i: 3 }),
+    ).toString('base64url');
     expectError(await call(api.baseUrl, `/api/ml/anomalies?cursor=${forged}`), 400, 'INPUT_INVALID', 'cursor');
   });
 
   it('has an OpenAPI document whose every schema compiles under JSON Schema 2020-12 strict mode', () => {
-    expect(compileAllSchemas()).toEqual(['Error', 'Day', 'Timestamp', 'NextCursor', 'Anomaly', 'AnomalyPage', 'Recommendation',
-      'RecommendationPage', 'Forecast', 'RootCauseEntry', 'ForecastMonth', 'ForecastTrend', 'ForecastDriver', 'ForecastResponse', 'Model', 'ModelPage']);
+    expect(compileAllSchemas()).toEqual([
+      'Error',
+      'Day',
+      'Timestamp',
+      'NextCursor',
+      'Anomaly',
+      'AnomalyPage',
+      'Recommendation',
+      'RecommendationPage',
+      'Forecast',
+      'RootCauseEntry',
+      'ForecastMonth',
+      'ForecastTrend',
+      'ForecastDriver',
+      'ForecastResponse',
+      'Model',
+      'ModelPage',
+    ]);
     expect(compileParameterSchemas()).toHaveLength(9 + 9 + 2 + 4);
   });
 
@@ -155,7 +182,9 @@ describe('failures', () => {
     const broken = await startApiReceiver(gone.db);
     try {
       const res = await call(broken.baseUrl, '/api/ml/anomalies');
-      expect(expectError(res, 500, 'INTERNAL')).toBe('internal error: the request could not be answered; the bot log has the details');
+      expect(expectError(res, 500, 'INTERNAL')).toBe(
+        'internal error: the request could not be answered; the bot log has the details',
+      );
       expect(schemaErrors('/api/ml/anomalies', 500, res.body)).toEqual([]);
       expect((await call(broken.baseUrl, '/api/ml/anomalies?limit=0')).status).toBe(400);
     } finally {
@@ -166,7 +195,9 @@ describe('failures', () => {
 
 describe('API off', () => {
   it('mounts no route when API_TOKEN is unset, so nothing under /api answers', async () => {
-    expect(apiRoutes({ db: database.db, apiToken: undefined, logger: logger.child({}, { level: 'silent' }) })).toEqual([]);
+    expect(apiRoutes({ db: database.db, apiToken: undefined, logger: logger.child({}, { level: 'silent' }) })).toEqual(
+      [],
+    );
     const off = await startApiReceiver(database.db, { apiToken: undefined });
     try {
       for (const token of [null, API_TOKEN]) {

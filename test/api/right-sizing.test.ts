@@ -19,7 +19,10 @@ let seeded: NewRecommendation[];
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  seeded = [...(await realRecommendations()), ...(await realRecommendations(['m5.xlarge', 'c5.large'], UNPRICED_REGION))];
+  seeded = [
+    ...(await realRecommendations()),
+    ...(await realRecommendations(['m5.xlarge', 'c5.large'], UNPRICED_REGION)),
+  ];
   await insertRecommendations(database.db, seeded);
   api = await startApiReceiver(database.db);
 });
@@ -100,7 +103,10 @@ describe('GET /api/ml/right-sizing', () => {
   it('keeps paging stable when rows are inserted between pages: no row twice, none skipped', async () => {
     const before = (await list('limit=200')).map((r) => r.id);
     // New real recommendations land after every page: some sort before the cursor, some after.
-    const extra = [...(await realRecommendations(['m5.4xlarge', 't3.small'])), ...(await realRecommendations(['t3.small'], UNPRICED_REGION))];
+    const extra = [
+      ...(await realRecommendations(['m5.4xlarge', 't3.small'])),
+      ...(await realRecommendations(['t3.small'], UNPRICED_REGION)),
+    ];
     const seen: RecommendationItem[] = [];
     let cursor: string | null = null;
     try {
@@ -126,19 +132,30 @@ describe('GET /api/ml/right-sizing', () => {
   it('filters by risk, finding, minimum saving, account and region, alone and together', async () => {
     const expectSame = async (query: string, match: (r: NewRecommendation) => boolean) => {
       const rows = await list(`limit=200&${query}`);
-      const expected = seeded.filter(match).map((r) => r.instanceId).sort();
+      const expected = seeded
+        .filter(match)
+        .map((r) => r.instanceId)
+        .sort();
       expect(expected.length).toBeGreaterThan(0);
       expect(rows.map((r) => r.instanceId).sort()).toEqual(expected);
     };
     await expectSame('risk=high', (r) => r.risk === 'high');
     await expectSame('risk=low,medium', (r) => r.risk === 'low' || r.risk === 'medium');
-    await expectSame('finding=idle,under-provisioned', (r) => r.finding === 'idle' || r.finding === 'under-provisioned');
+    await expectSame(
+      'finding=idle,under-provisioned',
+      (r) => r.finding === 'idle' || r.finding === 'under-provisioned',
+    );
     await expectSame('minSavings=100', (r) => r.monthlySavingsUsd != null && r.monthlySavingsUsd >= 100);
     await expectSame('minSavings=110.38', (r) => r.monthlySavingsUsd != null && r.monthlySavingsUsd >= 110.38);
     await expectSame(`account=${CUR_ACCOUNTS[1]}`, (r) => r.accountId === CUR_ACCOUNTS[1]);
     await expectSame(`region=${UNPRICED_REGION}`, (r) => r.region === UNPRICED_REGION);
-    await expectSame(`finding=over-provisioned&minSavings=50&account=${CUR_ACCOUNTS[0]}`, (r) =>
-      r.finding === 'over-provisioned' && r.monthlySavingsUsd != null && r.monthlySavingsUsd >= 50 && r.accountId === CUR_ACCOUNTS[0],
+    await expectSame(
+      `finding=over-provisioned&minSavings=50&account=${CUR_ACCOUNTS[0]}`,
+      (r) =>
+        r.finding === 'over-provisioned' &&
+        r.monthlySavingsUsd != null &&
+        r.monthlySavingsUsd >= 50 &&
+        r.accountId === CUR_ACCOUNTS[0],
     );
     expect(await list('account=999999999999')).toEqual([]);
   });

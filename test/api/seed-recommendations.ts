@@ -23,10 +23,24 @@ export const REGION = 'us-east-1';
 export const UNPRICED_REGION = 'eu-west-1';
 
 /** Types each trace is replayed on. */
-export const REPLAY_TYPES = ['t3.micro', 't3.medium', 't3.large', 'c5.large', 'c5.xlarge', 'c5.2xlarge', 'm5.large', 'm5.xlarge', 'm5.2xlarge', 'r5.large'];
+export const REPLAY_TYPES = [
+  't3.micro',
+  't3.medium',
+  't3.large',
+  'c5.large',
+  'c5.xlarge',
+  'c5.2xlarge',
+  'm5.large',
+  'm5.xlarge',
+  'm5.2xlarge',
+  'r5.large',
+];
 
 /** Recommendation rows for every trace on each of `types` in `region`, in a stable order. */
-export async function realRecommendations(types: readonly string[] = REPLAY_TYPES, region = REGION): Promise<NewRecommendation[]> {
+export async function realRecommendations(
+  types: readonly string[] = REPLAY_TYPES,
+  region = REGION,
+): Promise<NewRecommendation[]> {
   const catalog = await readCatalogCsv(new URL('ec2-us-east-1-2026-07.csv', FIXTURES).pathname);
   const rows: NewRecommendation[] = [];
   for (const vm of VMS) {

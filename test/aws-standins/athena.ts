@@ -1,7 +1,19 @@
 import { statSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import { DuckDBInstance, DuckDBTimestampValue, type DuckDBConnection, type DuckDBPreparedStatement } from '@duckdb/node-api';
-import { decodeJsonTarget, jsonReply, startStandin, type FaultKind, type ServiceReply, type StandinServer } from './standin-server.js';
+import {
+  DuckDBInstance,
+  DuckDBTimestampValue,
+  type DuckDBConnection,
+  type DuckDBPreparedStatement,
+} from '@duckdb/node-api';
+import {
+  decodeJsonTarget,
+  jsonReply,
+  startStandin,
+  type FaultKind,
+  type ServiceReply,
+  type StandinServer,
+} from './standin-server.js';
 
 /**
  * Athena stand-in (AWS JSON 1.1, `X-Amz-Target: AmazonAthena.<Op>`) that EXECUTES the SQL it
@@ -65,13 +77,22 @@ export interface AthenaStandin extends StandinServer {
 }
 
 const athenaType = (duck: string) =>
-  duck === 'VARCHAR' ? 'string' : duck === 'DOUBLE' ? 'double' : duck.startsWith('TIMESTAMP') ? 'timestamp' : duck === 'DATE' ? 'date' : duck.toLowerCase();
+  duck === 'VARCHAR'
+    ? 'string'
+    : duck === 'DOUBLE'
+      ? 'double'
+      : duck.startsWith('TIMESTAMP')
+        ? 'timestamp'
+        : duck === 'DATE'
+          ? 'date'
+          : duck.toLowerCase();
 
 function bindParams(prepared: DuckDBPreparedStatement, params: string[]): void {
   params.forEach((p, k) => {
     const i = k + 1;
     let m: RegExpExecArray | null;
-    if ((m = /^TIMESTAMP '([^']+)'$/.exec(p))) prepared.bindTimestamp(i, new DuckDBTimestampValue(BigInt(Date.parse(`${m[1]!.replace(' ', 'T')}Z`)) * 1000n));
+    if ((m = /^TIMESTAMP '([^']+)'$/.exec(p)))
+      prepared.bindTimestamp(i, new DuckDBTimestampValue(BigInt(Date.parse(`${m[1]!.replace(' ', 'T')}Z`)) * 1000n));
     else if ((m = /^'((?:[^']|'')*)'$/.exec(p))) prepared.bindVarchar(i, m[1]!.replace(/''/g, "'"));
     else if (/^-?\d+(\.\d+)?$/.test(p)) prepared.bindDouble(i, Number(p));
     else throw new Error(`unsupported execution parameter ${p}`);
@@ -82,16 +103,26 @@ async function execute(connection: DuckDBConnection, exec: Execution, sql: strin
   const prepared = await connection.prepare(sql);
   bindParams(prepared, params);
   const result = await prepared.runAndReadAll();
-  exec.columns = result.columnNames().map((name, i) => ({ name, type: athenaType(result.columnTypes()[i]!.toString()) }));
+  exec.columns = result
+    .columnNames()
+    .map((name, i) => ({ name, type: athenaType(result.columnTypes()[i]!.toString()) }));
   exec.rows = result.getRows().map((row) => row.map((v) => (v === null ? null : String(v))));
 }
 
 const FAULTS: Record<Exclude<FaultKind, 'timeout'>, (op: string) => ServiceReply> = {
-  throttle: () => jsonReply({ __type: 'TooManyRequestsException', Message: 'Rate exceeded', Reason: 'CONCURRENT_QUERY_LIMIT_EXCEEDED' }, '1.1', 400),
+  throttle: () =>
+    jsonReply(
+      { __type: 'TooManyRequestsException', Message: 'Rate exceeded', Reason: 'CONCURRENT_QUERY_LIMIT_EXCEEDED' },
+      '1.1',
+      400,
+    ),
   'server-error': () => jsonReply({ __type: 'InternalServerException', Message: 'Internal error' }, '1.1', 500),
   'access-denied': (op) =>
     jsonReply(
-      { __type: 'AccessDeniedException', Message: `User: arn:aws:iam::123456789012:user/costbot is not authorized to perform: athena:${op} on resource: arn:aws:athena:us-east-1:123456789012:workgroup/primary` },
+      {
+        __type: 'AccessDeniedException',
+        Message: `User: arn:aws:iam::123456789012:user/costbot is not authorized to perform: athena:${op} on resource: arn:aws:athena:us-east-1:123456789012:workgroup/primary`,
+      },
       '1.1',
       400,
     ),
@@ -113,7 +144,16 @@ export async function startAthenaStandin(options: AthenaStandinOptions = {}): Pr
     const sql = body['QueryString'] as string;
     const params = (body['ExecutionParameters'] as string[] | undefined) ?? [];
     queries.push({ sql, params });
-    const exec: Execution = { id: randomUUID(), sql, polls: 0, state: 'RUNNING', columns: [], rows: [], bytes: 0, done: Promise.resolve() };
+    const exec: Execution = {
+      id: randomUUID(),
+      sql,
+      polls: 0,
+      state: 'RUNNING',
+      columns: [],
+      rows: [],
+      bytes: 0,
+      done: Promise.resolve(),
+    };
     const ref = /FROM "([A-Za-z0-9_]+)"\."([A-Za-z0-9_]+)"/.exec(sql);
     const table = ref ? tables.get(`${ref[1]}.${ref[2]}`) : undefined;
     if (!table) {
@@ -143,7 +183,12 @@ export async function startAthenaStandin(options: AthenaStandinOptions = {}): Pr
           QueryExecutionId: exec.id,
           Query: exec.sql,
           StatementType: 'DML',
-          Status: { State: state, ...(state === 'FAILED' ? { StateChangeReason: exec.reason, AthenaError: { ErrorMessage: exec.reason } } : {}) },
+          Status: {
+            State: state,
+            ...(state === 'FAILED'
+              ? { StateChangeReason: exec.reason, AthenaError: { ErrorMessage: exec.reason } }
+              : {}),
+          },
           Statistics: state === 'SUCCEEDED' ? { DataScannedInBytes: exec.bytes, EngineExecutionTimeInMillis: 1 } : {},
         },
       },
@@ -153,7 +198,8 @@ export async function startAthenaStandin(options: AthenaStandinOptions = {}): Pr
 
   const getResults = (body: Record<string, unknown>): ServiceReply => {
     const exec = executions.get(body['QueryExecutionId'] as string);
-    if (!exec || exec.state !== 'SUCCEEDED') return jsonReply({ __type: 'InvalidRequestException', Message: 'Query has not yet finished' }, '1.1', 400);
+    if (!exec || exec.state !== 'SUCCEEDED')
+      return jsonReply({ __type: 'InvalidRequestException', Message: 'Query has not yet finished' }, '1.1', 400);
     const max = Math.min((body['MaxResults'] as number | undefined) ?? 1000, options.pageRows ?? 1000);
     const offset = Number(body['NextToken'] ?? 0);
     // Like Athena, the first page carries the header row and counts it against MaxResults.
@@ -164,7 +210,15 @@ export async function startAthenaStandin(options: AthenaStandinOptions = {}): Pr
       {
         ResultSet: {
           Rows: page.map((r) => ({ Data: r.map((v) => (v === null ? {} : { VarCharValue: v })) })),
-          ResultSetMetadata: { ColumnInfo: exec.columns.map((c) => ({ CatalogName: 'hive', Name: c.name, Label: c.name, Type: c.type, Nullable: 'UNKNOWN' })) },
+          ResultSetMetadata: {
+            ColumnInfo: exec.columns.map((c) => ({
+              CatalogName: 'hive',
+              Name: c.name,
+              Label: c.name,
+              Type: c.type,
+              Nullable: 'UNKNOWN',
+            })),
+          },
         },
         UpdateCount: 0,
         ...(next ? { NextToken: next } : {}),
@@ -176,8 +230,14 @@ export async function startAthenaStandin(options: AthenaStandinOptions = {}): Pr
   const getTableMetadata = async (body: Record<string, unknown>): Promise<ServiceReply> => {
     const table = tables.get(`${String(body['DatabaseName'])}.${String(body['TableName'])}`);
     if (!table) return jsonReply({ __type: 'MetadataException', Message: 'Table not found' }, '1.1', 400);
-    const described = (await connection.runAndReadAll(`DESCRIBE ${table.select}`)).getRowObjectsJson() as { column_name: string; column_type: string }[];
-    const column = (d: { column_name: string; column_type: string }) => ({ Name: d.column_name, Type: athenaType(d.column_type) });
+    const described = (await connection.runAndReadAll(`DESCRIBE ${table.select}`)).getRowObjectsJson() as {
+      column_name: string;
+      column_type: string;
+    }[];
+    const column = (d: { column_name: string; column_type: string }) => ({
+      Name: d.column_name,
+      Type: athenaType(d.column_type),
+    });
     return jsonReply(
       {
         TableMetadata: {

@@ -1,4 +1,11 @@
-import { decodeJsonTarget, jsonReply, startStandin, type FaultKind, type ServiceReply, type StandinServer } from './standin-server.js';
+import {
+  decodeJsonTarget,
+  jsonReply,
+  startStandin,
+  type FaultKind,
+  type ServiceReply,
+  type StandinServer,
+} from './standin-server.js';
 import type { RecordedSeries } from './recorded-series.js';
 
 /**
@@ -82,7 +89,8 @@ function aggregate(series: RecordedSeries, startMs: number, endMs: number, perio
   let i = firstIndexAtOrAfter(series.times, startMs);
   for (let t = startMs; t < endMs && i < series.times.length; t += periodMs) {
     const bucket: number[] = [];
-    while (i < series.times.length && series.times[i]! < t + periodMs && series.times[i]! < endMs) bucket.push(series.values[i++]!);
+    while (i < series.times.length && series.times[i]! < t + periodMs && series.times[i]! < endMs)
+      bucket.push(series.values[i++]!);
     if (bucket.length > 0) {
       out.times.push(t);
       out.values.push(statOf(bucket, stat));
@@ -94,9 +102,14 @@ function aggregate(series: RecordedSeries, startMs: number, endMs: number, perio
 }
 
 const FAULTS: Record<Exclude<FaultKind, 'timeout'>, (op: string) => ServiceReply> = {
-  throttle: () => jsonReply({ __type: 'Throttling', message: 'Rate exceeded' }, '1.0', 400, { 'x-amzn-query-error': 'Throttling;Sender' }),
+  throttle: () =>
+    jsonReply({ __type: 'Throttling', message: 'Rate exceeded' }, '1.0', 400, {
+      'x-amzn-query-error': 'Throttling;Sender',
+    }),
   'server-error': () =>
-    jsonReply({ __type: 'InternalServiceFault', message: 'Internal service error' }, '1.0', 500, { 'x-amzn-query-error': 'InternalServiceError;Receiver' }),
+    jsonReply({ __type: 'InternalServiceFault', message: 'Internal service error' }, '1.0', 500, {
+      'x-amzn-query-error': 'InternalServiceError;Receiver',
+    }),
   'access-denied': (op) =>
     jsonReply(
       {
@@ -120,14 +133,20 @@ interface MetricStatQuery {
   MetricStat: { Metric: { Namespace: string; MetricName: string; Dimensions?: Dim[] }; Period: number; Stat: string };
 }
 
-function getMetricData(metrics: Map<string, StoredMetric>, body: Record<string, unknown>, pageCap: number): ServiceReply {
+function getMetricData(
+  metrics: Map<string, StoredMetric>,
+  body: Record<string, unknown>,
+  pageCap: number,
+): ServiceReply {
   const queries = body['MetricDataQueries'] as MetricStatQuery[];
   if (queries.length > 500) return invalid('The collection MetricDataQueries must not have a size greater than 500.');
   const startMs = (body['StartTime'] as number) * 1000;
   const endMs = (body['EndTime'] as number) * 1000;
   const descending = body['ScanBy'] !== 'TimestampAscending';
   const limit = Math.min((body['MaxDatapoints'] as number | undefined) ?? MAX_DATAPOINTS, pageCap);
-  const token = body['NextToken'] ? (JSON.parse(Buffer.from(body['NextToken'] as string, 'base64').toString()) as { q: number; i: number }) : { q: 0, i: 0 };
+  const token = body['NextToken']
+    ? (JSON.parse(Buffer.from(body['NextToken'] as string, 'base64').toString()) as { q: number; i: number })
+    : { q: 0, i: 0 };
   const results: unknown[] = [];
   let room = limit;
   let q = token.q;
@@ -135,7 +154,9 @@ function getMetricData(metrics: Map<string, StoredMetric>, body: Record<string, 
   for (; q < queries.length && room > 0; q++, i = 0) {
     const { Id, Label, MetricStat: ms } = queries[q]!;
     const stored = metrics.get(metricKey(ms.Metric.Namespace, ms.Metric.MetricName, ms.Metric.Dimensions ?? []));
-    const agg = stored ? aggregate(stored.series, startMs, endMs, ms.Period * 1000, ms.Stat) : { times: [], values: [] };
+    const agg = stored
+      ? aggregate(stored.series, startMs, endMs, ms.Period * 1000, ms.Stat)
+      : { times: [], values: [] };
     const order = agg.times.map((_, k) => (descending ? agg.times.length - 1 - k : k));
     const take = order.slice(i, i + room);
     room -= take.length;
@@ -163,13 +184,18 @@ function listMetrics(metrics: Map<string, StoredMetric>, body: Record<string, un
     (m) =>
       (!body['Namespace'] || m.namespace === body['Namespace']) &&
       (!body['MetricName'] || m.metricName === body['MetricName']) &&
-      wanted.every((w) => m.dimensions.some((d) => d.Name === w.Name && (w.Value === undefined || d.Value === w.Value))),
+      wanted.every((w) =>
+        m.dimensions.some((d) => d.Name === w.Name && (w.Value === undefined || d.Value === w.Value)),
+      ),
   );
   const start = Number(body['NextToken'] ?? 0);
   const page = matches.slice(start, start + METRICS_PAGE);
   const next = start + METRICS_PAGE < matches.length ? String(start + METRICS_PAGE) : undefined;
   return jsonReply(
-    { Metrics: page.map((m) => ({ Namespace: m.namespace, MetricName: m.metricName, Dimensions: m.dimensions })), ...(next ? { NextToken: next } : {}) },
+    {
+      Metrics: page.map((m) => ({ Namespace: m.namespace, MetricName: m.metricName, Dimensions: m.dimensions })),
+      ...(next ? { NextToken: next } : {}),
+    },
     '1.0',
   );
 }
@@ -177,18 +203,27 @@ function listMetrics(metrics: Map<string, StoredMetric>, body: Record<string, un
 function getMetricStatistics(metrics: Map<string, StoredMetric>, body: Record<string, unknown>): ServiceReply {
   const statistics = (body['Statistics'] as string[] | undefined) ?? [];
   const extended = (body['ExtendedStatistics'] as string[] | undefined) ?? [];
-  if ((statistics.length > 0) === (extended.length > 0)) return invalid('Specify either Statistics or ExtendedStatistics, but not both.');
+  if (statistics.length > 0 === extended.length > 0)
+    return invalid('Specify either Statistics or ExtendedStatistics, but not both.');
   const startMs = (body['StartTime'] as number) * 1000;
   const endMs = (body['EndTime'] as number) * 1000;
   const periodMs = (body['Period'] as number) * 1000;
-  if ((endMs - startMs) / periodMs > 1440) return invalid('You have requested up to 1,440 datapoints, which exceeds the limit of 1,440.');
-  const stored = metrics.get(metricKey(body['Namespace'] as string, body['MetricName'] as string, (body['Dimensions'] as Dim[] | undefined) ?? []));
+  if ((endMs - startMs) / periodMs > 1440)
+    return invalid('You have requested up to 1,440 datapoints, which exceeds the limit of 1,440.');
+  const stored = metrics.get(
+    metricKey(
+      body['Namespace'] as string,
+      body['MetricName'] as string,
+      (body['Dimensions'] as Dim[] | undefined) ?? [],
+    ),
+  );
   const byTime = new Map<number, Record<string, unknown>>();
   for (const stat of [...statistics, ...extended]) {
     const agg = stored ? aggregate(stored.series, startMs, endMs, periodMs, stat) : { times: [], values: [] };
     agg.times.forEach((t, k) => {
       const point = byTime.get(t) ?? { Timestamp: t / 1000, Unit: 'None' };
-      if (extended.includes(stat)) point['ExtendedStatistics'] = { ...(point['ExtendedStatistics'] as object), [stat]: agg.values[k] };
+      if (extended.includes(stat))
+        point['ExtendedStatistics'] = { ...(point['ExtendedStatistics'] as object), [stat]: agg.values[k] };
       else point[stat] = agg.values[k];
       byTime.set(t, point);
     });

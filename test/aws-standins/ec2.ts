@@ -20,7 +20,11 @@ export interface Ec2StandinData {
   typesPageSize?: number;
 }
 
-const xml = (status: number, body: string): ServiceReply => ({ status, headers: { 'content-type': 'text/xml;charset=UTF-8' }, body });
+const xml = (status: number, body: string): ServiceReply => ({
+  status,
+  headers: { 'content-type': 'text/xml;charset=UTF-8' },
+  body,
+});
 
 function errorXml(code: string, message: string): string {
   return `<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error><Code>${code}</Code><Message>${message}</Message></Error></Errors><RequestID>standin</RequestID></Response>`;
@@ -78,7 +82,10 @@ function describeInstanceTypes(data: Ec2StandinData, form: URLSearchParams): Ser
   const limit = Math.min(Number(form.get('MaxResults') ?? 100), data.typesPageSize ?? 100);
   const page = data.instanceTypes.slice(start, start + limit);
   const next = start + limit < data.instanceTypes.length ? String(start + limit) : undefined;
-  return xml(200, ec2Response('DescribeInstanceTypes', DescribeInstanceTypesResult$, { InstanceTypes: page, NextToken: next }));
+  return xml(
+    200,
+    ec2Response('DescribeInstanceTypes', DescribeInstanceTypesResult$, { InstanceTypes: page, NextToken: next }),
+  );
 }
 
 export async function startEc2Standin(data: Ec2StandinData): Promise<StandinServer> {

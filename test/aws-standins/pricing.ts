@@ -1,5 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { decodeJsonTarget, jsonReply, startStandin, type FaultKind, type ServiceReply, type StandinServer } from './standin-server.js';
+import {
+  decodeJsonTarget,
+  jsonReply,
+  startStandin,
+  type FaultKind,
+  type ServiceReply,
+  type StandinServer,
+} from './standin-server.js';
 
 /**
  * Price List Query API stand-in (AWS JSON 1.1, `X-Amz-Target: AWSPriceListService.GetProducts`).
@@ -23,10 +30,14 @@ interface Entry {
 
 const FAULTS: Record<Exclude<FaultKind, 'timeout'>, (op: string) => ServiceReply> = {
   throttle: () => jsonReply({ __type: 'ThrottlingException', Message: 'Rate exceeded' }, '1.1', 400),
-  'server-error': () => jsonReply({ __type: 'InternalErrorException', Message: 'An internal error occurred' }, '1.1', 500),
+  'server-error': () =>
+    jsonReply({ __type: 'InternalErrorException', Message: 'An internal error occurred' }, '1.1', 500),
   'access-denied': (op) =>
     jsonReply(
-      { __type: 'AccessDeniedException', Message: `User: arn:aws:iam::123456789012:user/costbot is not authorized to perform: pricing:${op}` },
+      {
+        __type: 'AccessDeniedException',
+        Message: `User: arn:aws:iam::123456789012:user/costbot is not authorized to perform: pricing:${op}`,
+      },
       '1.1',
       400,
     ),
@@ -42,7 +53,9 @@ export function readPriceListEntries(paths: string[]): string[] {
 
 export async function startPricingStandin(entries: string[], pageSize = 100): Promise<StandinServer> {
   const index: Entry[] = entries.map((text) => {
-    const attributes = { ...(JSON.parse(text) as { product: { attributes: Record<string, string> } }).product.attributes };
+    const attributes = {
+      ...(JSON.parse(text) as { product: { attributes: Record<string, string> } }).product.attributes,
+    };
     attributes['regionCode'] ??= REGION_OF_LOCATION[attributes['location'] ?? ''] ?? '';
     return { text, attributes };
   });
@@ -50,14 +63,28 @@ export async function startPricingStandin(entries: string[], pageSize = 100): Pr
     decode: decodeJsonTarget,
     handle(req) {
       if (req.op !== 'GetProducts') return jsonReply({ __type: 'UnknownOperationException' }, '1.1', 400);
-      const body = req.body as { ServiceCode: string; Filters?: { Field: string; Value: string }[]; MaxResults?: number; NextToken?: string };
+      const body = req.body as {
+        ServiceCode: string;
+        Filters?: { Field: string; Value: string }[];
+        MaxResults?: number;
+        NextToken?: string;
+      };
       const matches = index.filter(
-        (e) => e.attributes['servicecode'] === body.ServiceCode && (body.Filters ?? []).every((f) => e.attributes[f.Field] === f.Value),
+        (e) =>
+          e.attributes['servicecode'] === body.ServiceCode &&
+          (body.Filters ?? []).every((f) => e.attributes[f.Field] === f.Value),
       );
       const start = Number(body.NextToken ?? 0);
       const size = Math.min(body.MaxResults ?? 100, pageSize);
       const next = start + size < matches.length ? String(start + size) : undefined;
-      return jsonReply({ FormatVersion: 'aws_v1', PriceList: matches.slice(start, start + size).map((e) => e.text), ...(next ? { NextToken: next } : {}) }, '1.1');
+      return jsonReply(
+        {
+          FormatVersion: 'aws_v1',
+          PriceList: matches.slice(start, start + size).map((e) => e.text),
+          ...(next ? { NextToken: next } : {}),
+        },
+        '1.1',
+      );
     },
     fault: (kind, op) => FAULTS[kind](op),
   });

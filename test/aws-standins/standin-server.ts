@@ -102,7 +102,14 @@ export async function startStandin(service: ServiceHandler): Promise<StandinServ
       const raw = await readBody(req);
       const decoded = service.decode(raw, req.headers);
       const attempt = Number(/attempt=(\d+)/.exec(String(req.headers['amz-sdk-request'] ?? ''))?.[1] ?? 1);
-      const entry: LoggedRequest = { op: decoded.op, attempt, at: Date.now(), accessKeyId: accessKeyOf(req.headers), outcome: 200, body: decoded.body };
+      const entry: LoggedRequest = {
+        op: decoded.op,
+        attempt,
+        at: Date.now(),
+        accessKeyId: accessKeyOf(req.headers),
+        outcome: 200,
+        body: decoded.body,
+      };
       requests.push(entry);
       const fault = takeFault(faults, decoded.op);
       if (fault?.kind === 'timeout') {
@@ -122,7 +129,11 @@ export async function startStandin(service: ServiceHandler): Promise<StandinServ
         send(res, reply);
       } catch (err) {
         entry.outcome = 500;
-        send(res, { status: 500, headers: { 'content-type': 'text/plain' }, body: `stand-in error: ${(err as Error).message}` });
+        send(res, {
+          status: 500,
+          headers: { 'content-type': 'text/plain' },
+          body: `stand-in error: ${(err as Error).message}`,
+        });
       }
     })();
   });
@@ -143,8 +154,17 @@ export async function startStandin(service: ServiceHandler): Promise<StandinServ
 }
 
 /** A JSON-protocol reply (AWS JSON 1.0/1.1). */
-export function jsonReply(body: unknown, version: '1.0' | '1.1', status = 200, headers: Record<string, string> = {}): ServiceReply {
-  return { status, headers: { 'content-type': `application/x-amz-json-${version}`, ...headers }, body: JSON.stringify(body) };
+export function jsonReply(
+  body: unknown,
+  version: '1.0' | '1.1',
+  status = 200,
+  headers: Record<string, string> = {},
+): ServiceReply {
+  return {
+    status,
+    headers: { 'content-type': `application/x-amz-json-${version}`, ...headers },
+    body: JSON.stringify(body),
+  };
 }
 
 /** `X-Amz-Target: Prefix.Operation` -> { op, body } for the JSON protocols. */

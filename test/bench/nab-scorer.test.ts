@@ -20,7 +20,12 @@ describe('scoreNab on a hand-computed file', () => {
   // 20 rows, probation floor(0.15 * 20) = 3 rows, one window on rows 10..13.
   const timestamps = Array.from({ length: 20 }, (_, i) => `2014-01-01 00:${String(i).padStart(2, '0')}:00`);
   const windows: [string, string][] = [[timestamps[10]!, timestamps[13]!]];
-  const file = (hits: number[]): NabFile => ({ name: 'x/a.csv', timestamps, windows, scores: timestamps.map((_, i) => (hits.includes(i) ? 1 : 0)) });
+  const file = (hits: number[]): NabFile => ({
+    name: 'x/a.csv',
+    timestamps,
+    windows,
+    scores: timestamps.map((_, i) => (hits.includes(i) ? 1 : 0)),
+  });
 
   it('scores 100 for one detection at the window start and nothing else', () => {
     // Earliest position -(13 - 10 + 1) / 4 = -1: sweep = scaledSigmoid(-1) / scaledSigmoid(-1) = 1; raw 1, null -1, perfect 1.
@@ -55,9 +60,11 @@ describe('scoreNab reproduces ../shared/tools/nab_score.py', () => {
     expect(r.reward_low_FN_rate.raw).toBeCloseTo(-0.358, 3);
     // --threshold 0.5: 29.19 / 27.36 / 30.57
     const fixed = scoreNabProfiles(files, 0.5);
-    expect([fixed.standard.score, fixed.reward_low_FP_rate.score, fixed.reward_low_FN_rate.score].map((s) => Math.round(s * 100) / 100)).toEqual([
-      29.19, 27.36, 30.57,
-    ]);
+    expect(
+      [fixed.standard.score, fixed.reward_low_FP_rate.score, fixed.reward_low_FN_rate.score].map(
+        (s) => Math.round(s * 100) / 100,
+      ),
+    ).toEqual([29.19, 27.36, 30.57]);
   });
 
   it.skipIf(!existsSync(SHARED))('on all 17 files of numenta-reference: 73.42 standard', async () => {

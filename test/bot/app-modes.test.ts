@@ -35,8 +35,18 @@ async function freePort(): Promise<number> {
 }
 
 function start(env: Record<string, string>, port: number): BotApp {
-  const config = loadConfig('bot', { DATABASE_URL: db.url, SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_API_URL: slack.apiUrl, API_TOKEN, ...env });
-  return createApp({ db: db.db, config, log, now: () => new Date('2019-01-01T09:00:00Z') }, apiRoutes({ db: db.db, apiToken: API_TOKEN, logger: log }), { port });
+  const config = loadConfig('bot', {
+    DATABASE_URL: db.url,
+    SLACK_BOT_TOKEN: BOT_TOKEN,
+    SLACK_API_URL: slack.apiUrl,
+    API_TOKEN,
+    ...env,
+  });
+  return createApp(
+    { db: db.db, config, log, now: () => new Date('2019-01-01T09:00:00Z') },
+    apiRoutes({ db: db.db, apiToken: API_TOKEN, logger: log }),
+    { port },
+  );
 }
 
 describe('the two ways the bot runs', () => {
@@ -45,10 +55,15 @@ describe('the two ways the bot runs', () => {
     const bot = start({ SLACK_SIGNING_SECRET: SIGNING_SECRET }, port);
     await bot.start();
     try {
-      const api = await fetch(`http://127.0.0.1:${port}/api/ml/models`, { headers: { authorization: `Bearer ${API_TOKEN}` } });
+      const api = await fetch(`http://127.0.0.1:${port}/api/ml/models`, {
+        headers: { authorization: `Bearer ${API_TOKEN}` },
+      });
       expect(api.status).toBe(200);
       expect((await fetch(`http://127.0.0.1:${port}/api/ml/models`)).status).toBe(401);
-      const unsigned = await fetch(`http://127.0.0.1:${port}/slack/events`, { method: 'POST', body: 'command=%2Fcost' });
+      const unsigned = await fetch(`http://127.0.0.1:${port}/slack/events`, {
+        method: 'POST',
+        body: 'command=%2Fcost',
+      });
       expect(unsigned.status).toBe(401);
     } finally {
       await bot.stop();
@@ -83,7 +98,9 @@ describe('the two ways the bot runs', () => {
       await slack.waitFor('the envelope ack', () => socket.acks.find((a) => a['envelope_id'] === 'env-1'));
       const body = await finalResponse(slack, 'socket-1');
       expect(textOf(body.blocks)).toContain('*Cost (CUR):* 92 days, 2018-10-01 → 2018-12-31');
-      const api = await fetch(`http://127.0.0.1:${port}/api/ml/models`, { headers: { authorization: `Bearer ${API_TOKEN}` } });
+      const api = await fetch(`http://127.0.0.1:${port}/api/ml/models`, {
+        headers: { authorization: `Bearer ${API_TOKEN}` },
+      });
       expect(api.status).toBe(200);
     } finally {
       await bot.stop();

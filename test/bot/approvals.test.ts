@@ -22,11 +22,26 @@ const jobOutcomes: Awaited<ReturnType<typeof runApplyJob>>[] = [];
 /** The real apply job, run when the bot queues an approved action (in place of the worker's queue). */
 async function runApplyJob(payload: ApplyRecommendationPayload) {
   const config = { ...h.config, AWS_REGION: 'us-east-1' };
-  const aws = createAwsClients(config, { endpoints: { ec2: ec2.url }, credentials: { accessKeyId: 'AKIDSTANDIN', secretAccessKey: 'standin' }, maxAttempts: 1 });
-  const slack = createPoster(createSlackClient({ token: BOT_TOKEN, apiUrl: h.slack.apiUrl, log }), { minIntervalMs: 0, log });
+  const aws = createAwsClients(config, {
+    endpoints: { ec2: ec2.url },
+    credentials: { accessKeyId: 'AKIDSTANDIN', secretAccessKey: 'standin' },
+    maxAttempts: 1,
+  });
+  const slack = createPoster(createSlackClient({ token: BOT_TOKEN, apiUrl: h.slack.apiUrl, log }), {
+    minIntervalMs: 0,
+    log,
+  });
   try {
     return await applyRecommendation(
-      { db: h.db.db, config, log, now: () => clock.now, aws, slack, waiter: { minDelaySeconds: 1, maxDelaySeconds: 1, maxWaitSeconds: 10 } },
+      {
+        db: h.db.db,
+        config,
+        log,
+        now: () => clock.now,
+        aws,
+        slack,
+        waiter: { minDelaySeconds: 1, maxDelaySeconds: 1, maxWaitSeconds: 10 },
+      },
       payload,
     );
   } finally {
@@ -75,13 +90,24 @@ async function requestApply(instanceId: string, user: string) {
   const click = await h.sender.click({ actionId: apply.action_id, value: apply.value, user, responseId });
   expect(click.status).toBe(200);
   const reply = await finalResponse(h.slack, responseId);
-  const posted = h.slack.callsOf('chat.postMessage').slice(before).find((c) => c.args['channel'] === 'C0COSTS');
+  const posted = h.slack
+    .callsOf('chat.postMessage')
+    .slice(before)
+    .find((c) => c.args['channel'] === 'C0COSTS');
   return { reply, posted, apply };
 }
 
 async function clickDecision(actionId: 'apply_approve' | 'apply_reject', value: string, user: string, ts: string) {
   const responseId = h.sender.nextId('decide');
-  const sent = await h.sender.click({ actionId, value, user, channel: 'C0COSTS', messageTs: ts, ephemeral: false, responseId });
+  const sent = await h.sender.click({
+    actionId,
+    value,
+    user,
+    channel: 'C0COSTS',
+    messageTs: ts,
+    ephemeral: false,
+    responseId,
+  });
   expect(sent.status).toBe(200);
   return { sent, reply: await finalResponse(h.slack, responseId) };
 }
@@ -100,7 +126,13 @@ describe('Apply recommendation: approval, EC2 change and audit trail', () => {
   it('runs end to end once, refusing self-approval, non-approvers, double clicks and replays', async () => {
     const { id: instanceId, r } = caseRec(13); // the busy trace on m5.large
     expect(r.finding).toBe('over-provisioned');
-    ec2.instances.set(instanceId, { instanceId, type: r.currentType, state: 'running', zone: 'us-east-1a', architecture: 'x86_64' });
+    ec2.instances.set(instanceId, {
+      instanceId,
+      type: r.currentType,
+      state: 'running',
+      zone: 'us-east-1a',
+      architecture: 'x86_64',
+    });
 
     // Bob is an approver himself, so only the self-approval rule stops him approving his own request.
     const { reply, posted } = await requestApply(instanceId, USERS.bob);
@@ -117,9 +149,15 @@ describe('Apply recommendation: approval, EC2 change and audit trail', () => {
     expect(again.posted).toBeUndefined();
 
     // The requester cannot approve their own request; someone who is not an approver cannot either.
-    expect((await clickDecision('apply_approve', approve.value, USERS.bob, ts)).reply.text).toMatch(/another approver must approve/);
-    expect((await clickDecision('apply_approve', approve.value, USERS.mallory, ts)).reply.text).toMatch(/only the configured approvers/);
-    expect((await clickDecision('apply_reject', approve.value, USERS.mallory, ts)).reply.text).toMatch(/only an approver or the requester/);
+    expect((await clickDecision('apply_approve', approve.value, USERS.bob, ts)).reply.text).toMatch(
+      /another approver must approve/,
+    );
+    expect((await clickDecision('apply_approve', approve.value, USERS.mallory, ts)).reply.text).toMatch(
+      /only the configured approvers/,
+    );
+    expect((await clickDecision('apply_reject', approve.value, USERS.mallory, ts)).reply.text).toMatch(
+      /only an approver or the requester/,
+    );
     expect(h.queued).toEqual([]);
     expect(ec2.ops).toEqual([]);
 
@@ -129,7 +167,13 @@ describe('Apply recommendation: approval, EC2 change and audit trail', () => {
     await h.slack.waitFor('the job to finish', () => (jobOutcomes.length === 1 ? true : undefined));
     expect(jobOutcomes[0]).toMatchObject({ counts: { applied: 1 }, details: { actionId, status: 'succeeded' } });
     const row = await actionRow(actionId);
-    expect(row).toMatchObject({ status: 'succeeded', requestedBy: USERS.bob, decidedBy: USERS.carol, fromType: r.currentType, toType: r.recommendedType });
+    expect(row).toMatchObject({
+      status: 'succeeded',
+      requestedBy: USERS.bob,
+      decidedBy: USERS.carol,
+      fromType: r.currentType,
+      toType: r.recommendedType,
+    });
     expect(ec2.instances.get(instanceId)).toMatchObject({ type: r.recommendedType, state: 'running' });
     expect(ec2.ops.filter((op) => op !== 'DescribeInstances')).toEqual([
       'DescribeInstanceTypes',
@@ -160,7 +204,10 @@ describe('Apply recommendation: approval, EC2 change and audit trail', () => {
     ]);
     const [rec] = await h.db.db.select().from(recommendations).where(eq(recommendations.instanceId, instanceId));
     expect(rec!.status).toBe('applied');
-    const thread = h.slack.callsOf('chat.postMessage').filter((c) => c.args['thread_ts'] === ts).map((c) => String(c.args['text']));
+    const thread = h.slack
+      .callsOf('chat.postMessage')
+      .filter((c) => c.args['thread_ts'] === ts)
+      .map((c) => String(c.args['text']));
     expect(thread.some((t) => t.includes('Stopped'))).toBe(true);
     expect(thread[0]).toContain(`<@${USERS.carol}> approved request #${actionId}`);
     expect(thread.some((t) => t.includes(`done: ${instanceId} now runs as ${r.recommendedType}`))).toBe(true);
@@ -169,7 +216,9 @@ describe('Apply recommendation: approval, EC2 change and audit trail', () => {
 
     // Approving again (a double click), replaying Bob's exact signed request, re-running the job: nothing more happens.
     const opsBefore = ec2.ops.length;
-    expect((await clickDecision('apply_approve', approve.value, USERS.carol, ts)).reply.text).toContain('is already succeeded; nothing was done');
+    expect((await clickDecision('apply_approve', approve.value, USERS.carol, ts)).reply.text).toContain(
+      'is already succeeded; nothing was done',
+    );
     const replayed = await h.sender.replay(approved.sent);
     expect(replayed.status).toBe(200);
     const rerun = await runApplyJob({ actionId });
@@ -181,8 +230,19 @@ describe('Apply recommendation: approval, EC2 change and audit trail', () => {
 
   it('rolls back to the old type when the start with the new type fails', async () => {
     const { id: instanceId, r } = caseRec(25); // the spiky trace on m5.large
-    ec2.instances.set(instanceId, { instanceId, type: r.currentType, state: 'running', zone: 'us-east-1a', architecture: 'x86_64' });
-    ec2.failNext('StartInstances', 'InsufficientInstanceCapacity', `We currently do not have sufficient ${r.recommendedType} capacity in the Availability Zone you requested (us-east-1a).`, 500);
+    ec2.instances.set(instanceId, {
+      instanceId,
+      type: r.currentType,
+      state: 'running',
+      zone: 'us-east-1a',
+      architecture: 'x86_64',
+    });
+    ec2.failNext(
+      'StartInstances',
+      'InsufficientInstanceCapacity',
+      `We currently do not have sufficient ${r.recommendedType} capacity in the Availability Zone you requested (us-east-1a).`,
+      500,
+    );
     const { posted } = await requestApply(instanceId, USERS.alice);
     const approve = button(posted!.args['blocks'], 'apply_approve');
     const done = jobOutcomes.length;
@@ -192,14 +252,29 @@ describe('Apply recommendation: approval, EC2 change and audit trail', () => {
     expect(row.status).toBe('rolled-back');
     expect(row.error).toContain('InsufficientInstanceCapacity');
     expect(ec2.instances.get(instanceId)).toMatchObject({ type: r.currentType, state: 'running' });
-    expect(await steps(row.id)).toEqual(expect.arrayContaining(['modify:ok', 'start:failed', 'rollback-modify:ok', 'rollback-start:ok', 'finished:failed']));
+    expect(await steps(row.id)).toEqual(
+      expect.arrayContaining([
+        'modify:ok',
+        'start:failed',
+        'rollback-modify:ok',
+        'rollback-start:ok',
+        'finished:failed',
+      ]),
+    );
     const [rec] = await h.db.db.select().from(recommendations).where(eq(recommendations.instanceId, instanceId));
     expect(rec!.status).toBe('active');
   });
 
   it('refuses in pre-flight, before any stop, an instance in an Auto Scaling group', async () => {
     const { id: instanceId, r } = caseRec(26);
-    ec2.instances.set(instanceId, { instanceId, type: r.currentType, state: 'running', zone: 'us-east-1a', architecture: 'x86_64', autoScalingGroup: 'web-asg' });
+    ec2.instances.set(instanceId, {
+      instanceId,
+      type: r.currentType,
+      state: 'running',
+      zone: 'us-east-1a',
+      architecture: 'x86_64',
+      autoScalingGroup: 'web-asg',
+    });
     const { posted } = await requestApply(instanceId, USERS.alice);
     const approve = button(posted!.args['blocks'], 'apply_approve');
     const opsBefore = ec2.ops.length;
@@ -217,7 +292,10 @@ describe('Apply recommendation: approval, EC2 change and audit trail', () => {
     const first = caseRec(27);
     const withdrawn = await requestApply(first.id, USERS.alice);
     const reject = button(withdrawn.posted!.args['blocks'], 'apply_reject');
-    expect((await clickDecision('apply_reject', reject.value, USERS.alice, String(withdrawn.posted!.response['ts']))).reply.text).toBe(`Request #${reject.value} rejected.`);
+    expect(
+      (await clickDecision('apply_reject', reject.value, USERS.alice, String(withdrawn.posted!.response['ts']))).reply
+        .text,
+    ).toBe(`Request #${reject.value} rejected.`);
     expect((await actionRow(Number(reject.value))).status).toBe('rejected');
 
     const second = caseRec(28);
@@ -226,7 +304,12 @@ describe('Apply recommendation: approval, EC2 change and audit trail', () => {
     const requestedAt = clock.now;
     clock.now = new Date(requestedAt.getTime() + (h.config.APPROVAL_TTL_HOURS + 1) * 3_600_000);
     try {
-      const late = await clickDecision('apply_approve', approve.value, USERS.bob, String(pending.posted!.response['ts']));
+      const late = await clickDecision(
+        'apply_approve',
+        approve.value,
+        USERS.bob,
+        String(pending.posted!.response['ts']),
+      );
       expect(late.reply.text).toMatch(/expired; ask again/);
     } finally {
       clock.now = requestedAt;

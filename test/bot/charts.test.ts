@@ -9,7 +9,11 @@ import { hourly, readCostRows } from './helpers/real-data.js';
 import { reported } from '../rightsize/traces.js';
 
 /** Columns of a series' colour, with the topmost pixel per column (the line), above the legend. */
-function lineTops(p: Pixels, hue: (r: number, g: number, b: number) => boolean, plotBottom: number): Map<number, number> {
+function lineTops(
+  p: Pixels,
+  hue: (r: number, g: number, b: number) => boolean,
+  plotBottom: number,
+): Map<number, number> {
   const tops = new Map<number, number>();
   for (const [x, y] of pixelsWhere(p, hue)) if (y < plotBottom && y < (tops.get(x) ?? Infinity)) tops.set(x, y);
   return tops;
@@ -20,7 +24,14 @@ describe('chart PNGs are real images of the data', () => {
     const rows = readCostRows();
     // The real detector's anomaly of t2.micro usage that ended before the data does (normal days
     // on both sides of it; this usage type has a row every day), and that usage type's real daily cost.
-    const ml = rows.map((r) => ({ day: r.day, accountId: r.accountId, service: r.service, region: r.region, usageType: r.usageType, unblendedUsd: r.usd }));
+    const ml = rows.map((r) => ({
+      day: r.day,
+      accountId: r.accountId,
+      service: r.service,
+      region: r.region,
+      usageType: r.usageType,
+      unblendedUsd: r.usd,
+    }));
     const series = aggregateCostsByScope(ml, ['usage_type']).get('usage_type:BoxUsage:t2.micro')!;
     const a = detectCostAnomalies(series, { minHistoryDays: 28 })
       .anomalies.filter((x) => x.endDay < series.days.at(-1)! && x.durationDays > 2)
@@ -29,7 +40,13 @@ describe('chart PNGs are real images of the data', () => {
     const byDay = new Map<string, number>();
     for (const r of rows) if (r.usageType === 'BoxUsage:t2.micro') byDay.set(r.day, (byDay.get(r.day) ?? 0) + r.usd);
     const days = [...byDay.entries()].sort(([x], [y]) => x.localeCompare(y)).map(([day, usd]) => ({ day, usd }));
-    const png = await renderAnomalyTrend({ title: 'EC2', days, startDay: a.startDay, endDay: a.endDay, expectedPerDayUsd: a.expectedUsd / a.durationDays });
+    const png = await renderAnomalyTrend({
+      title: 'EC2',
+      days,
+      startDay: a.startDay,
+      endDay: a.endDay,
+      expectedPerDayUsd: a.expectedUsd / a.durationDays,
+    });
     const p = await decodePng(png);
     expect([p.width, p.height]).toEqual([CHART_WIDTH, CHART_HEIGHT]);
 
@@ -42,9 +59,16 @@ describe('chart PNGs are real images of the data', () => {
     // Where day i is drawn, and how high the line is there.
     const xOf = (i: number) => Math.round(left + (i * (right - left)) / (days.length - 1));
     const inWindow = (d: string) => d >= a.startDay && d <= a.endDay;
-    const sample = days.map((d, i) => ({ d, y: blue.get(xOf(i)) })).filter((s) => s.y !== undefined && !inWindow(s.d.day));
+    const sample = days
+      .map((d, i) => ({ d, y: blue.get(xOf(i)) }))
+      .filter((s) => s.y !== undefined && !inWindow(s.d.day));
     expect(sample.length).toBeGreaterThan(days.length / 2);
-    expect(spearman(sample.map((s) => -s.y!), sample.map((s) => s.d.usd))).toBeGreaterThan(0.9);
+    expect(
+      spearman(
+        sample.map((s) => -s.y!),
+        sample.map((s) => s.d.usd),
+      ),
+    ).toBeGreaterThan(0.9);
 
     const red = pixelsWhere(p, HUE.red).filter(([, y]) => y < plotBottom);
     expect(red.length).toBeGreaterThan(20);
@@ -75,7 +99,8 @@ describe('chart PNGs are real images of the data', () => {
     const iMax = avg.indexOf(Math.max(...avg));
     const iMin = avg.indexOf(Math.min(...avg.slice(1, -1)));
     // Anti-aliasing can leave one column of a steep segment without an exact-colour pixel: look one column either side.
-    const near = (m: Map<number, number>, x: number) => m.get(x) ?? Math.min(m.get(x - 1) ?? Infinity, m.get(x + 1) ?? Infinity);
+    const near = (m: Map<number, number>, x: number) =>
+      m.get(x) ?? Math.min(m.get(x - 1) ?? Infinity, m.get(x + 1) ?? Infinity);
     const yAt = (i: number) => near(blue, xOf(i));
     const yOf = (v: number) => yAt(iMin) + ((yAt(iMax) - yAt(iMin)) * (v - avg[iMin]!)) / (avg[iMax]! - avg[iMin]!);
     expect(avg[iMax]).toBeGreaterThan(20); // the trace's daily bursts
@@ -83,7 +108,10 @@ describe('chart PNGs are real images of the data', () => {
     // a steep neighbouring segment, so allow for the slope there.
     const spacing = (right - left) / (points.length - 1);
     const allowance = (ys: (i: number) => number, i: number) =>
-      3 + (1.5 * Math.max(...[i - 1, i + 1].filter((j) => j >= 0 && j < points.length).map((j) => Math.abs(ys(j) - ys(i))))) / spacing;
+      3 +
+      (1.5 *
+        Math.max(...[i - 1, i + 1].filter((j) => j >= 0 && j < points.length).map((j) => Math.abs(ys(j) - ys(i))))) /
+        spacing;
     for (let i = 1; i < points.length - 1; i++) {
       expect(Math.abs(yAt(i) - yOf(avg[i]!))).toBeLessThanOrEqual(allowance((j) => yOf(avg[j]!), i));
     }
@@ -91,6 +119,7 @@ describe('chart PNGs are real images of the data', () => {
     const p99 = points.map((q) => q.p99!);
     const clear = p99.map((v, i) => i).filter((i) => i > 0 && i < points.length - 1 && yOf(avg[i]!) - yOf(p99[i]!) > 6);
     expect(clear.length).toBeGreaterThanOrEqual(3);
-    for (const i of clear) expect(Math.abs(near(red, xOf(i)) - yOf(p99[i]!))).toBeLessThanOrEqual(allowance((j) => yOf(p99[j]!), i));
+    for (const i of clear)
+      expect(Math.abs(near(red, xOf(i)) - yOf(p99[i]!))).toBeLessThanOrEqual(allowance((j) => yOf(p99[j]!), i));
   });
 });

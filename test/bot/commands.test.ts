@@ -39,19 +39,25 @@ async function clickIn(actionId: string, value: string, kind: 'button' | 'static
 }
 
 function selectOption(blocks: Blocks | undefined, actionId: string, label: string): string {
-  const select = elementsOf(blocks).find((e) => e['action_id'] === actionId) as { options: { text: { text: string }; value: string }[] } | undefined;
+  const select = elementsOf(blocks).find((e) => e['action_id'] === actionId) as
+    { options: { text: { text: string }; value: string }[] } | undefined;
   const o = select?.options.find((x) => x.text.text === label);
   if (o === undefined) throw new Error(`no option ${label} in ${actionId}`);
   return o.value;
 }
 
 const anomalySections = (blocks: Blocks | undefined) =>
-  (blocks ?? []).filter((b) => b['type'] === 'section' && (b['accessory'] as { action_id?: string } | undefined)?.action_id === 'anomaly_detail');
+  (blocks ?? []).filter(
+    (b) =>
+      b['type'] === 'section' && (b['accessory'] as { action_id?: string } | undefined)?.action_id === 'anomaly_detail',
+  );
 
 describe('/cost anomalies', () => {
   it('lists the last 30 days by impact with badges, actual vs expected, impact and tooltips', async () => {
     const body = await run('anomalies 30d');
-    const expected = seeded.anomalies.filter((a) => a.endDay >= '2018-12-03').sort((a, b) => Math.abs(b.impactUsd) - Math.abs(a.impactUsd));
+    const expected = seeded.anomalies
+      .filter((a) => a.endDay >= '2018-12-03')
+      .sort((a, b) => Math.abs(b.impactUsd) - Math.abs(a.impactUsd));
     expect(expected.length).toBeGreaterThan(0);
     expect(body.text).toBe(`${expected.length} cost anomalies (last 30 days · any severity · sorted by impact)`);
     const rows = anomalySections(body.blocks);
@@ -79,11 +85,19 @@ describe('/cost anomalies', () => {
     const expected = seeded.anomalies.filter((a) => a.severity !== 'low' && a.service?.toLowerCase().includes(part));
     expect(expected.length).toBeGreaterThan(0);
     expect(expected.length).toBeLessThan(seeded.anomalies.filter((a) => a.severity !== 'low').length);
-    expect(body.text).toBe(`${expected.length} cost anomalies (last 90 days · medium or worse · service contains “${part}” · sorted by impact)`);
+    expect(body.text).toBe(
+      `${expected.length} cost anomalies (last 90 days · medium or worse · service contains “${part}” · sorted by impact)`,
+    );
     const rows = anomalySections(body.blocks);
-    expect(rows.map((row) => (row['accessory'] as { value: string }).value).sort()).toEqual(expected.map((a) => String(a.id)).sort());
+    expect(rows.map((row) => (row['accessory'] as { value: string }).value).sort()).toEqual(
+      expected.map((a) => String(a.id)).sort(),
+    );
     for (const row of rows) expect(textOf(row)).toMatch(new RegExp(`(medium|high|critical) \\*${service}`));
-    const byDate = await clickIn('anomalies_sort', selectOption(body.blocks, 'anomalies_sort', 'Sort by date'), 'static_select');
+    const byDate = await clickIn(
+      'anomalies_sort',
+      selectOption(body.blocks, 'anomalies_sort', 'Sort by date'),
+      'static_select',
+    );
     const days = anomalySections(byDate.blocks).map((b) => /\d{4}-\d{2}-\d{2}/.exec(textOf(b))![0]);
     expect(days).toEqual([...days].sort().reverse());
     expect(byDate.text).toContain('sorted by date');
@@ -91,15 +105,41 @@ describe('/cost anomalies', () => {
 
   it('changes range, severity and service through the select menus', async () => {
     const body = await run('anomalies 7d');
-    const wider = await clickIn('anomalies_range', selectOption(body.blocks, 'anomalies_range', 'Last 90 days'), 'static_select');
-    expect(wider.text).toBe(`${seeded.anomalies.length} cost anomalies (last 90 days · any severity · sorted by impact)`);
-    const medium = await clickIn('anomalies_severity', selectOption(wider.blocks, 'anomalies_severity', 'medium or worse'), 'static_select');
-    expect(medium.text).toBe(`${seeded.anomalies.filter((a) => a.severity !== 'low').length} cost anomalies (last 90 days · medium or worse · sorted by impact)`);
-    const qs = await clickIn('anomalies_service', selectOption(medium.blocks, 'anomalies_service', 'AmazonQuickSight'), 'static_select');
+    const wider = await clickIn(
+      'anomalies_range',
+      selectOption(body.blocks, 'anomalies_range', 'Last 90 days'),
+      'static_select',
+    );
+    expect(wider.text).toBe(
+      `${seeded.anomalies.length} cost anomalies (last 90 days · any severity · sorted by impact)`,
+    );
+    const medium = await clickIn(
+      'anomalies_severity',
+      selectOption(wider.blocks, 'anomalies_severity', 'medium or worse'),
+      'static_select',
+    );
+    expect(medium.text).toBe(
+      `${seeded.anomalies.filter((a) => a.severity !== 'low').length} cost anomalies (last 90 days · medium or worse · sorted by impact)`,
+    );
+    const qs = await clickIn(
+      'anomalies_service',
+      selectOption(medium.blocks, 'anomalies_service', 'AmazonQuickSight'),
+      'static_select',
+    );
     const n = seeded.anomalies.filter((a) => a.severity !== 'low' && a.service === 'AmazonQuickSight').length;
-    expect(qs.text).toBe(n === 0 ? 'No cost anomalies match these filters' : `${n} cost anomalies (last 90 days · medium or worse · service contains “AmazonQuickSight” · sorted by impact)`);
-    const any = await clickIn('anomalies_severity', selectOption(qs.blocks, 'anomalies_severity', 'Any severity'), 'static_select');
-    expect(any.text).toContain(`${seeded.anomalies.filter((a) => a.service === 'AmazonQuickSight').length} cost anomalies`);
+    expect(qs.text).toBe(
+      n === 0
+        ? 'No cost anomalies match these filters'
+        : `${n} cost anomalies (last 90 days · medium or worse · service contains “AmazonQuickSight” · sorted by impact)`,
+    );
+    const any = await clickIn(
+      'anomalies_severity',
+      selectOption(qs.blocks, 'anomalies_severity', 'Any severity'),
+      'static_select',
+    );
+    expect(any.text).toContain(
+      `${seeded.anomalies.filter((a) => a.service === 'AmazonQuickSight').length} cost anomalies`,
+    );
   });
 
   it('pages through more anomalies than one message holds, each page within Block Kit limits', async () => {
@@ -111,7 +151,8 @@ describe('/cost anomalies', () => {
     for (; ; page++) {
       expect(body.blocks!.length).toBeLessThanOrEqual(50);
       for (const row of anomalySections(body.blocks)) seen.add(String((row['accessory'] as { value: string }).value));
-      const next = elementsOf(body.blocks).find((e) => e['action_id'] === 'anomalies_page_next') as { value: string } | undefined;
+      const next = elementsOf(body.blocks).find((e) => e['action_id'] === 'anomalies_page_next') as
+        { value: string } | undefined;
       if (next === undefined) break;
       body = await clickIn('anomalies_page_next', next.value);
       expect(textOf(body.blocks)).toContain(`${(page + 1) * 10 + 1}–`);
@@ -128,13 +169,16 @@ describe('/cost anomalies', () => {
   it('says why the list is empty', async () => {
     const body = await run('anomalies 7d critical');
     expect(body.text).toBe('No cost anomalies match these filters');
-    expect(textOf(body.blocks)).toContain('No anomalies for last 7 days · critical or worse · sorted by impact. The most recent stored anomaly ran until 2018-12-31; cost data covers 2018-10-01 → 2018-12-31.');
+    expect(textOf(body.blocks)).toContain(
+      'No anomalies for last 7 days · critical or worse · sorted by impact. The most recent stored anomaly ran until 2018-12-31; cost data covers 2018-10-01 → 2018-12-31.',
+    );
   });
 });
 
 describe('/cost rightsize', () => {
   const actionable = () => seeded.recommendations.filter((r) => ACTIONABLE_FINDINGS.includes(r.finding));
-  const sortedBySavings = () => actionable().sort((a, b) => (b.monthlySavingsUsd ?? -Infinity) - (a.monthlySavingsUsd ?? -Infinity));
+  const sortedBySavings = () =>
+    actionable().sort((a, b) => (b.monthlySavingsUsd ?? -Infinity) - (a.monthlySavingsUsd ?? -Infinity));
 
   it('shows cards with before/after, savings, risk, confidence, reasoning and Apply, with the savings summary', async () => {
     const body = await run('rightsize top 3');
@@ -154,8 +198,13 @@ describe('/cost rightsize', () => {
     const seen: string[] = [];
     for (;;) {
       expect(body.blocks!.length).toBeLessThanOrEqual(50);
-      seen.push(...elementsOf(body.blocks).filter((e) => e['action_id'] === 'recommendation_detail').map((e) => String(e['value'])));
-      const next = elementsOf(body.blocks).find((e) => e['action_id'] === 'recommendations_page_next') as { value: string } | undefined;
+      seen.push(
+        ...elementsOf(body.blocks)
+          .filter((e) => e['action_id'] === 'recommendation_detail')
+          .map((e) => String(e['value'])),
+      );
+      const next = elementsOf(body.blocks).find((e) => e['action_id'] === 'recommendations_page_next') as
+        { value: string } | undefined;
       if (next === undefined) break;
       body = await clickIn('recommendations_page_next', next.value);
     }
@@ -201,7 +250,8 @@ describe('/cost forecast, status, help and usage', () => {
 
   it('help lists every command with an example; anything else gets the usage with an example', async () => {
     const help = await run('help');
-    for (const c of ['/cost anomalies', '/cost rightsize', '/cost forecast', '/cost status', '/cost help']) expect(textOf(help.blocks)).toContain(c);
+    for (const c of ['/cost anomalies', '/cost rightsize', '/cost forecast', '/cost status', '/cost help'])
+      expect(textOf(help.blocks)).toContain(c);
     for (const bad of ['', 'bogus', 'anomalies 14d', 'rightsize top 0', 'forecast 5', 'status now']) {
       const body = await run(bad);
       expect(body.text).toMatch(/^Usage: /);

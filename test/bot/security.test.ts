@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BOT_TOKEN, finalResponse, SIGNING_SECRET, startHarness, textOf, USERS, type Harness } from './helpers/bot-harness.js';
+import {
+  BOT_TOKEN,
+  finalResponse,
+  SIGNING_SECRET,
+  startHarness,
+  textOf,
+  USERS,
+  type Harness,
+} from './helpers/bot-harness.js';
 import { seedRealData, type Seeded } from './helpers/seed.js';
 import { signature } from '../slack-standin/signed-requests.js';
 import { count } from './helpers/real-data.js';
@@ -10,7 +18,11 @@ let seeded: Seeded;
 
 beforeAll(async () => {
   // loadingNoticeMs 0: every view first shows "working on it" and then replaces it.
-  h = await startHarness({ clock, loadingNoticeMs: 0, seed: async (db, config) => void (seeded = await seedRealData(db, config, { forecasts: false })) });
+  h = await startHarness({
+    clock,
+    loadingNoticeMs: 0,
+    seed: async (db, config) => void (seeded = await seedRealData(db, config, { forecasts: false })),
+  });
 });
 afterAll(async () => h?.close());
 
@@ -19,14 +31,27 @@ describe('request verification (Bolt HTTPReceiver with the signing secret)', () 
     const responseId = h.sender.nextId('forged');
     const body = h.sender.commandBody('status', USERS.mallory, responseId);
     const now = Math.floor(Date.now() / 1000);
-    const wrongSecret = await h.sender.send(body, 'application/x-www-form-urlencoded', { timestamp: now, signature: signature('not-the-secret', now, body) });
+    const wrongSecret = await h.sender.send(body, 'application/x-www-form-urlencoded', {
+      timestamp: now,
+      signature: signature('not-the-secret', now, body),
+    });
     expect(wrongSecret.status).toBe(401);
-    const tampered = await h.sender.send(body.replace('status', 'help'), 'application/x-www-form-urlencoded', { timestamp: now, signature: signature(SIGNING_SECRET, now, body) });
+    const tampered = await h.sender.send(body.replace('status', 'help'), 'application/x-www-form-urlencoded', {
+      timestamp: now,
+      signature: signature(SIGNING_SECRET, now, body),
+    });
     expect(tampered.status).toBe(401);
     const stale = now - 6 * 60;
-    const old = await h.sender.send(body, 'application/x-www-form-urlencoded', { timestamp: stale, signature: signature(SIGNING_SECRET, stale, body) });
+    const old = await h.sender.send(body, 'application/x-www-form-urlencoded', {
+      timestamp: stale,
+      signature: signature(SIGNING_SECRET, stale, body),
+    });
     expect(old.status).toBe(401);
-    const unsigned = await fetch(h.sender.eventsUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+    const unsigned = await fetch(h.sender.eventsUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body,
+    });
     expect(unsigned.status).toBe(401);
     await new Promise((r) => setTimeout(r, 200));
     expect(h.slack.responsesTo(responseId)).toEqual([]);
@@ -43,16 +68,37 @@ describe('request verification (Bolt HTTPReceiver with the signing secret)', () 
 describe('untrusted button values', () => {
   it('refuses malformed ids and mismatched feedback values, changing nothing', async () => {
     const forged = h.sender.nextId('forged');
-    await h.sender.click({ actionId: 'recommendation_apply', value: '1 or 1=1', user: USERS.mallory, responseId: forged });
+    await h.sender.click({
+      actionId: 'recommendation_apply',
+      value: '1 or 1=1',
+      user: USERS.mallory,
+      responseId: forged,
+    });
     expect((await finalResponse(h.slack, forged)).text).toContain('recommendation id "1 or 1=1" is not valid');
     const mismatch = h.sender.nextId('forged');
-    await h.sender.click({ actionId: 'anomaly_feedback_expected', value: '1:valid', user: USERS.mallory, responseId: mismatch });
+    await h.sender.click({
+      actionId: 'anomaly_feedback_expected',
+      value: '1:valid',
+      user: USERS.mallory,
+      responseId: mismatch,
+    });
     expect((await finalResponse(h.slack, mismatch)).text).toContain('that feedback button is not valid');
     const stateForged = h.sender.nextId('forged');
-    await h.sender.click({ actionId: 'anomalies_page_next', value: "a|30d|high|impact|0'; drop table anomalies;--|x", user: USERS.mallory, responseId: stateForged });
+    await h.sender.click({
+      actionId: 'anomalies_page_next',
+      value: "a|30d|high|impact|0'; drop table anomalies;--|x",
+      user: USERS.mallory,
+      responseId: stateForged,
+    });
     expect(textOf((await finalResponse(h.slack, stateForged)).blocks)).toContain('this control is out of date');
     const approveUnknown = h.sender.nextId('forged');
-    await h.sender.click({ actionId: 'apply_approve', value: '999999', user: USERS.bob, responseId: approveUnknown, ephemeral: false });
+    await h.sender.click({
+      actionId: 'apply_approve',
+      value: '999999',
+      user: USERS.bob,
+      responseId: approveUnknown,
+      ephemeral: false,
+    });
     expect((await finalResponse(h.slack, approveUnknown)).text).toContain('request #999999 is not in the database');
     expect(await count(h.db.db, 'actions')).toBe(0);
     expect(await count(h.db.db, 'anomalies')).toBe(seeded.anomalies.length);
@@ -62,7 +108,9 @@ describe('untrusted button values', () => {
     const before = h.slack.callsOf('views.open').length;
     await h.sender.click({ actionId: 'anomaly_detail', value: '424242', user: USERS.alice });
     const opened = await h.slack.waitFor('views.open', () => h.slack.callsOf('views.open')[before]);
-    expect(textOf((opened.args['view'] as { blocks: unknown }).blocks)).toContain('Anomaly #424242 is not in the database');
+    expect(textOf((opened.args['view'] as { blocks: unknown }).blocks)).toContain(
+      'Anomaly #424242 is not in the database',
+    );
   });
 });
 

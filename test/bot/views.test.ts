@@ -70,7 +70,10 @@ describe('detail modals with charts uploaded through the external upload flow', 
     const text = textOf(view.blocks);
     expect(text).toContain('*Utilization over the lookback*');
     expect(text).toMatch(/CPU p99: \d+\.\d %/);
-    const images = view.blocks.filter((b) => b['type'] === 'image') as { slack_file: { id: string }; alt_text: string }[];
+    const images = view.blocks.filter((b) => b['type'] === 'image') as {
+      slack_file: { id: string };
+      alt_text: string;
+    }[];
     expect(images.map((i) => i.alt_text.split(' ')[0])).toEqual(['CPU', 'Memory']);
     for (const i of images) expect((await decodePng(h.slack.uploads.get(i.slack_file.id)!)).width).toBe(CHART_WIDTH);
   });
@@ -87,14 +90,22 @@ describe('detail modals with charts uploaded through the external upload flow', 
     const view = (await viewCall('views.update', updates)).args['view'] as View;
     const [row] = await h.db.db.select().from(anomalies).where(eq(anomalies.id, a.id));
     expect(row).toMatchObject({ feedback: 'expected', feedbackBy: USERS.alice });
-    const selected = JSON.stringify(view.blocks).match(/"action_id":"anomaly_feedback_expected","value":"\d+:expected","style":"primary"/);
+    const selected = JSON.stringify(view.blocks).match(
+      /"action_id":"anomaly_feedback_expected","value":"\d+:expected","style":"primary"/,
+    );
     expect(selected).not.toBeNull();
   });
 
   it('feedback on a message answers the clicker and stores the answer', async () => {
     const a = await anomalyRow((x) => x.scope === 'service:AmazonQuickSight');
     const responseId = h.sender.nextId('fb');
-    await h.sender.click({ actionId: 'anomaly_feedback_not-anomaly', value: `${a.id}:not-anomaly`, user: USERS.bob, responseId, ephemeral: false });
+    await h.sender.click({
+      actionId: 'anomaly_feedback_not-anomaly',
+      value: `${a.id}:not-anomaly`,
+      user: USERS.bob,
+      responseId,
+      ephemeral: false,
+    });
     expect((await finalResponse(h.slack, responseId)).text).toContain(`anomaly #${a.id} marked “Not an anomaly”`);
     const [row] = await h.db.db.select().from(anomalies).where(eq(anomalies.id, a.id));
     expect(row).toMatchObject({ feedback: 'not-anomaly', feedbackBy: USERS.bob });
@@ -104,19 +115,34 @@ describe('detail modals with charts uploaded through the external upload flow', 
 describe('App Home and shortcuts', () => {
   it('publishes the dashboard on app_home_opened and again on Refresh', async () => {
     const before = h.slack.callsOf('views.publish').length;
-    const ack = await h.sender.event({ type: 'app_home_opened', user: USERS.alice, channel: 'D0ALICE', tab: 'home', event_ts: '1.2' });
+    const ack = await h.sender.event({
+      type: 'app_home_opened',
+      user: USERS.alice,
+      channel: 'D0ALICE',
+      tab: 'home',
+      event_ts: '1.2',
+    });
     expect(ack.status).toBe(200);
     const published = await viewCall('views.publish', before);
     expect(published.args['user_id']).toBe(USERS.alice);
     const text = textOf((published.args['view'] as View).blocks);
-    const topAnomaly = seeded.anomalies.filter((x) => x.endDay >= '2018-12-03').sort((x, y) => Math.abs(y.impactUsd) - Math.abs(x.impactUsd))[0]!;
+    const topAnomaly = seeded.anomalies
+      .filter((x) => x.endDay >= '2018-12-03')
+      .sort((x, y) => Math.abs(y.impactUsd) - Math.abs(x.impactUsd))[0]!;
     expect(text).toContain('*Top anomalies (last 30 days, largest impact)*');
     expect(text).toContain(scopeName(topAnomaly));
     expect(text).toContain('*Top right-sizing recommendations*');
     // 6 and 12 months reach past the 92 days of history: the forecaster marks them low confidence.
-    expect(text).toMatch(/\*3 months:\* \$[\d,.]+\n\*6 months:\* \$[\d,.]+ :warning: low confidence\n\*12 months:\* \$[\d,.]+ :warning: low confidence/);
+    expect(text).toMatch(
+      /\*3 months:\* \$[\d,.]+\n\*6 months:\* \$[\d,.]+ :warning: low confidence\n\*12 months:\* \$[\d,.]+ :warning: low confidence/,
+    );
     expect(text).toContain('*Models*');
-    await h.sender.click({ actionId: 'home_refresh', value: 'refresh', user: USERS.alice, view: { id: 'V-home', type: 'home' } });
+    await h.sender.click({
+      actionId: 'home_refresh',
+      value: 'refresh',
+      user: USERS.alice,
+      view: { id: 'V-home', type: 'home' },
+    });
     await viewCall('views.publish', before, 1);
   });
 
@@ -124,7 +150,9 @@ describe('App Home and shortcuts', () => {
     const opens = h.slack.callsOf('views.open').length;
     const updates = h.slack.callsOf('views.update').length;
     expect((await h.sender.globalShortcut('cost_dashboard', USERS.alice)).status).toBe(200);
-    expect(textOf(((await viewCall('views.open', opens)).args['view'] as View).blocks)).toContain('Loading the dashboard');
+    expect(textOf(((await viewCall('views.open', opens)).args['view'] as View).blocks)).toContain(
+      'Loading the dashboard',
+    );
     const filled = (await viewCall('views.update', updates)).args['view'] as View;
     expect(filled.title.text).toBe('Cost dashboard');
     expect(textOf(filled.blocks)).toContain('*Potential savings:*');
@@ -133,6 +161,8 @@ describe('App Home and shortcuts', () => {
   it('"explain this cost" on a message that is not an alert says so', async () => {
     const opens = h.slack.callsOf('views.open').length;
     await h.sender.messageShortcut('explain_cost', USERS.alice, 'C0COSTS', '1600000000.000100');
-    expect(textOf(((await viewCall('views.open', opens)).args['view'] as View).blocks)).toContain('This message is not a costbot alert');
+    expect(textOf(((await viewCall('views.open', opens)).args['view'] as View).blocks)).toContain(
+      'This message is not a costbot alert',
+    );
   });
 });

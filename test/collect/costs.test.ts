@@ -5,7 +5,13 @@ import { costTotals, listCostDaily } from '../../src/db/queries/cost-daily.js';
 import { costResourceDaily } from '../../src/db/schema/index.js';
 import { collectCosts } from '../../src/worker/jobs/collect/costs.js';
 import { collectCostsPayload } from '../../src/jobs/schemas/collect.js';
-import { cur2Table, legacyCurTable, startAthenaStandin, type AthenaStandin, type StandinTable } from '../aws-standins/athena.js';
+import {
+  cur2Table,
+  legacyCurTable,
+  startAthenaStandin,
+  type AthenaStandin,
+  type StandinTable,
+} from '../aws-standins/athena.js';
 import { FIXTURES } from '../aws-standins/fixtures.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { collectContext } from './collect-context.js';
@@ -15,7 +21,9 @@ import { collectContext } from './collect-context.js';
  * Oct-Dec 2018). The fixture is day 1 of each month, every line item of it; the full export
  * in ../shared/data/cur-2018 is used too when it is there.
  */
-const FULL_EXPORT = ['Oct', 'Nov', 'Dec'].map((m) => new URL(`../../../shared/data/cur-2018/${m}2018-WorkshopCUR-00001.snappy.parquet`, import.meta.url).pathname);
+const FULL_EXPORT = ['Oct', 'Nov', 'Dec'].map(
+  (m) => new URL(`../../../shared/data/cur-2018/${m}2018-WorkshopCUR-00001.snappy.parquet`, import.meta.url).pathname,
+);
 const POLL = { poll: { initialDelayMs: 5, maxDelayMs: 20 } };
 
 /** Each billing period's own unblended total, read straight from the Parquet files. */
@@ -35,17 +43,36 @@ async function parquetMonthTotals(files: string[]): Promise<Record<string, numbe
 /** The day-1 fixture without the RDS line items of 2018-11-01: the same export as a restatement that dropped them. */
 function withoutNovemberRds(files: string[]): StandinTable {
   const full = legacyCurTable(files);
-  return { ...full, select: `SELECT * FROM (${full.select}) WHERE NOT (CAST(line_item_usage_start_date AS DATE) = DATE '2018-11-01' AND line_item_product_code = 'AmazonRDS')` };
+  return {
+    ...full,
+    select: `SELECT * FROM (${full.select}) WHERE NOT (CAST(line_item_usage_start_date AS DATE) = DATE '2018-11-01' AND line_item_product_code = 'AmazonRDS')`,
+  };
 }
 
 describe('collect-costs against the Athena stand-in (DuckDB over the real CUR)', () => {
   let database: TestDatabase;
   let athena: AthenaStandin;
-  const env = { AWS_REGION: 'us-east-1', ATHENA_DATABASE: 'cur', ATHENA_TABLE: 'workshop', ATHENA_OUTPUT_LOCATION: 's3://costbot-athena-results/cur/', COST_BACKFILL_MONTHS: '3' };
+  const env = {
+    AWS_REGION: 'us-east-1',
+    ATHENA_DATABASE: 'cur',
+    ATHENA_TABLE: 'workshop',
+    ATHENA_OUTPUT_LOCATION: 's3://costbot-athena-results/cur/',
+    COST_BACKFILL_MONTHS: '3',
+  };
   const context = (now: string, extra: Record<string, string> = {}) =>
-    collectContext({ db: database.db, env: { ...env, ...extra }, endpoints: { athena: athena.url }, now: new Date(now) });
+    collectContext({
+      db: database.db,
+      env: { ...env, ...extra },
+      endpoints: { athena: athena.url },
+      now: new Date(now),
+    });
   const monthTotals = async () =>
-    Object.fromEntries((await costTotals(database.db, { fromDay: '2018-01-01', toDay: '2020-01-01', by: 'month' })).map((t) => [t.period, t.unblendedUsd]));
+    Object.fromEntries(
+      (await costTotals(database.db, { fromDay: '2018-01-01', toDay: '2020-01-01', by: 'month' })).map((t) => [
+        t.period,
+        t.unblendedUsd,
+      ]),
+    );
 
   beforeAll(async () => {
     [database, athena] = await Promise.all([createTestDatabase(), startAthenaStandin({ pageRows: 100 })]);
@@ -56,13 +83,18 @@ describe('collect-costs against the Athena stand-in (DuckDB over the real CUR)',
 
   it('is skipped, with the reason, when Athena is not configured', async () => {
     const ctx = context('2019-01-01T06:30:00Z', { ATHENA_DATABASE: '' });
-    expect(await collectCosts(ctx, collectCostsPayload.parse({}), POLL)).toMatchObject({ skipped: expect.stringContaining('ATHENA_DATABASE') });
+    expect(await collectCosts(ctx, collectCostsPayload.parse({}), POLL)).toMatchObject({
+      skipped: expect.stringContaining('ATHENA_DATABASE'),
+    });
     ctx.aws.destroy();
   });
 
   it('first run backfills whole months; monthly totals equal the Parquet files own totals', async () => {
     athena.defineTable('cur', 'workshop', legacyCurTable(FIXTURES.curParquet));
-    athena.faults.push({ op: 'StartQueryExecution', kind: 'throttle' }, { op: 'GetQueryResults', kind: 'server-error', after: 3 });
+    athena.faults.push(
+      { op: 'StartQueryExecution', kind: 'throttle' },
+      { op: 'GetQueryResults', kind: 'server-error', after: 3 },
+    );
     const ctx = context('2019-01-01T06:30:00Z');
     const outcome = await collectCosts(ctx, collectCostsPayload.parse({}), POLL);
     ctx.aws.destroy();
@@ -71,14 +103,22 @@ describe('collect-costs against the Athena stand-in (DuckDB over the real CUR)',
     const stored = await monthTotals();
     expect(Object.keys(stored)).toEqual(['2018-10', '2018-11', '2018-12']);
     for (const m of Object.keys(expected)) expect(stored[m]).toBeCloseTo(expected[m]!, 6);
-    expect(outcome.details).toMatchObject({ mode: 'backfill', format: 'legacy', fromDay: '2018-10-01', toDay: '2019-01-02' });
+    expect(outcome.details).toMatchObject({
+      mode: 'backfill',
+      format: 'legacy',
+      fromDay: '2018-10-01',
+      toDay: '2019-01-02',
+    });
     // The query id and bytes scanned are Athena's (here: the stand-in's) own figures, for job_runs.
     const executed = athena.requests.filter((r) => r.op === 'StartQueryExecution' && r.outcome === 200);
     expect(executed).toHaveLength(2);
     expect(outcome.details!['bytesScanned']).toBeGreaterThan(2 * 250_000);
     expect(typeof outcome.details!['athenaQueryId']).toBe('string');
     // Every row stored once despite the throttled start and the failed results page.
-    expect(athena.requests.filter((r) => r.outcome !== 200).map((r) => r.outcome)).toEqual(['throttle', 'server-error']);
+    expect(athena.requests.filter((r) => r.outcome !== 200).map((r) => r.outcome)).toEqual([
+      'throttle',
+      'server-error',
+    ]);
     // 249 = distinct (day, account, resource, service, region, usage type) of the EC2 rows with a
     // resource id in these files, counted by DuckDB (182 without the usage type).
     expect(outcome.counts).toMatchObject({ dailyRows: 616, dailyRowsReplaced: 0, resourceRows: 249, days: 3 });
@@ -86,7 +126,9 @@ describe('collect-costs against the Athena stand-in (DuckDB over the real CUR)',
     const resources = await database.db.select().from(costResourceDaily);
     expect(resources).toHaveLength(249);
     expect(resources.every((r) => r.usageType !== '')).toBe(true);
-    expect(new Set(resources.filter((r) => r.resourceId.startsWith('i-')).map((r) => r.usageType.split(':')[0]))).toContain('BoxUsage');
+    expect(
+      new Set(resources.filter((r) => r.resourceId.startsWith('i-')).map((r) => r.usageType.split(':')[0])),
+    ).toContain('BoxUsage');
   });
 
   it('builds only parameterised SQL: identifiers from the table, values as ExecutionParameters', () => {
@@ -96,7 +138,14 @@ describe('collect-costs against the Athena stand-in (DuckDB over the real CUR)',
     expect(params).toEqual([
       "TIMESTAMP '2018-10-01 00:00:00'",
       "TIMESTAMP '2019-01-02 00:00:00'",
-      "'2018'", "'10'", "'2018'", "'11'", "'2018'", "'12'", "'2019'", "'1'",
+      "'2018'",
+      "'10'",
+      "'2018'",
+      "'11'",
+      "'2018'",
+      "'12'",
+      "'2019'",
+      "'1'",
     ]);
   });
 
@@ -104,7 +153,11 @@ describe('collect-costs against the Athena stand-in (DuckDB over the real CUR)',
     const before = await listCostDaily(database.db, { fromDay: '2018-10-01', toDay: '2019-01-01' });
     athena.defineTable('cur', 'workshop', withoutNovemberRds(FIXTURES.curParquet));
     const ctx = context('2019-01-01T06:30:00Z');
-    const outcome = await collectCosts(ctx, collectCostsPayload.parse({ fromDay: '2018-11-01', toDay: '2018-11-02' }), POLL);
+    const outcome = await collectCosts(
+      ctx,
+      collectCostsPayload.parse({ fromDay: '2018-11-01', toDay: '2018-11-02' }),
+      POLL,
+    );
     const after = await listCostDaily(database.db, { fromDay: '2018-10-01', toDay: '2019-01-01' });
     const rdsNov = (rows: typeof after) => rows.filter((r) => r.day === '2018-11-01' && r.service === 'AmazonRDS');
     expect(rdsNov(before).length).toBeGreaterThan(0);
@@ -147,15 +200,20 @@ describe('collect-costs against the Athena stand-in (DuckDB over the real CUR)',
     expect(await monthTotals()).toEqual(before);
   });
 
-  it.runIf(existsSync(FULL_EXPORT[0]!))('on the full export, the stored monthly totals are 4,064.48, 3,505.33 and 408.38 USD', async () => {
-    athena.defineTable('cur', 'full', legacyCurTable(FULL_EXPORT));
-    const ctx = context('2019-01-01T06:30:00Z', { ATHENA_TABLE: 'full' });
-    const outcome = await collectCosts(ctx, collectCostsPayload.parse({ mode: 'backfill' }), POLL);
-    ctx.aws.destroy();
-    const stored = await monthTotals();
-    const own = await parquetMonthTotals(FULL_EXPORT);
-    for (const m of Object.keys(own)) expect(stored[m]).toBeCloseTo(own[m]!, 6);
-    expect([stored['2018-10'], stored['2018-11'], stored['2018-12']].map((v) => Math.round(v! * 100) / 100)).toEqual([4064.48, 3505.33, 408.38]);
-    expect(outcome.counts).toMatchObject({ dailyRows: 18_156, days: 92 });
-  });
+  it.runIf(existsSync(FULL_EXPORT[0]!))(
+    'on the full export, the stored monthly totals are 4,064.48, 3,505.33 and 408.38 USD',
+    async () => {
+      athena.defineTable('cur', 'full', legacyCurTable(FULL_EXPORT));
+      const ctx = context('2019-01-01T06:30:00Z', { ATHENA_TABLE: 'full' });
+      const outcome = await collectCosts(ctx, collectCostsPayload.parse({ mode: 'backfill' }), POLL);
+      ctx.aws.destroy();
+      const stored = await monthTotals();
+      const own = await parquetMonthTotals(FULL_EXPORT);
+      for (const m of Object.keys(own)) expect(stored[m]).toBeCloseTo(own[m]!, 6);
+      expect([stored['2018-10'], stored['2018-11'], stored['2018-12']].map((v) => Math.round(v! * 100) / 100)).toEqual([
+        4064.48, 3505.33, 408.38,
+      ]);
+      expect(outcome.counts).toMatchObject({ dailyRows: 18_156, days: 92 });
+    },
+  );
 });

@@ -25,7 +25,12 @@ const types = readRecordedInstanceTypes(FIXTURES.describeInstanceTypesJson);
 describe('collect-inventory against the EC2 stand-in', () => {
   let database: TestDatabase;
   let ec2: StandinServer;
-  const data: Ec2StandinData = { reservations: [...recorded, ...cliExample], instanceTypes: types, pageSize: 1, typesPageSize: 10 };
+  const data: Ec2StandinData = {
+    reservations: [...recorded, ...cliExample],
+    instanceTypes: types,
+    pageSize: 1,
+    typesPageSize: 10,
+  };
 
   beforeAll(async () => {
     [database, ec2] = await Promise.all([createTestDatabase(), startEc2Standin(data)]);
@@ -35,7 +40,12 @@ describe('collect-inventory against the EC2 stand-in', () => {
   });
 
   const context = (now: string) =>
-    collectContext({ db: database.db, env: { AWS_REGION: 'us-west-2', AWS_REGIONS: 'us-west-2,us-east-2' }, endpoints: { ec2: ec2.url }, now: new Date(now) });
+    collectContext({
+      db: database.db,
+      env: { AWS_REGION: 'us-west-2', AWS_REGIONS: 'us-west-2,us-east-2' },
+      endpoints: { ec2: ec2.url },
+      now: new Date(now),
+    });
 
   it('stores every instance of every page with the fields DescribeInstances gave', async () => {
     const ctx = context('2026-07-20T10:00:00Z');
@@ -62,7 +72,12 @@ describe('collect-inventory against the EC2 stand-in', () => {
       autoScalingGroup: null,
       hasMemoryMetric: null,
     });
-    expect(byId['i-78f1b94a']).toMatchObject({ state: 'running', platform: 'Windows', instanceType: 'm1.medium', tags: {} });
+    expect(byId['i-78f1b94a']).toMatchObject({
+      state: 'running',
+      platform: 'Windows',
+      instanceType: 'm1.medium',
+      tags: {},
+    });
     expect(byId['i-1234567890abcdef0']).toMatchObject({
       accountId: '111111111111',
       instanceType: 't3.nano',
@@ -75,7 +90,13 @@ describe('collect-inventory against the EC2 stand-in', () => {
   it('stores the instance types with specs read from DescribeInstanceTypes', async () => {
     const stored = Object.fromEntries((await listInstanceTypes(database.db)).map((t) => [t.instanceType, t]));
     expect(Object.keys(stored)).toHaveLength(25);
-    expect(stored['a1.2xlarge']).toMatchObject({ family: 'a1', vcpu: 8, memoryMib: 16384, arch: 'arm64', burstable: false });
+    expect(stored['a1.2xlarge']).toMatchObject({
+      family: 'a1',
+      vcpu: 8,
+      memoryMib: 16384,
+      arch: 'arm64',
+      burstable: false,
+    });
     expect(stored['a1.2xlarge']!.networkPerformance).toBe('Up to 10 Gigabit');
     // "Up to" is a burst figure, not a sustained bandwidth: left unknown rather than guessed.
     expect(stored['a1.2xlarge']!.networkBandwidthMbps).toBeNull();
@@ -125,7 +146,10 @@ describe('collect-inventory against the EC2 stand-in', () => {
     ec2.faults.push({ op: 'DescribeInstances', kind: 'access-denied', after: 1 });
     const ctx = context('2026-07-20T13:00:00Z');
     const run = collectInventory(ctx, collectInventoryPayload.parse({ includeTypes: false }));
-    await expect(run).rejects.toMatchObject({ code: 'AWS_PERMISSION_DENIED', message: expect.stringContaining('"ec2:DescribeInstances"') });
+    await expect(run).rejects.toMatchObject({
+      code: 'AWS_PERMISSION_DENIED',
+      message: expect.stringContaining('"ec2:DescribeInstances"'),
+    });
     ctx.aws.destroy();
     const rows = await listInstances(database.db, { states: ['running', 'stopped'] });
     // Page one was stored at 13:00; the instance on the page that failed keeps its 12:00 row,
@@ -155,11 +179,17 @@ describe('collect-inventory against the EC2 stand-in', () => {
     ctx.aws.destroy();
     await sts.close();
     expect(sts.requests.map((r) => r.body)).toEqual([
-      expect.objectContaining({ Action: 'AssumeRole', RoleArn: 'arn:aws:iam::111111111111:role/costbot-read', ExternalId: 'costbot-external-id' }),
+      expect.objectContaining({
+        Action: 'AssumeRole',
+        RoleArn: 'arn:aws:iam::111111111111:role/costbot-read',
+        ExternalId: 'costbot-external-id',
+      }),
     ]);
     const signers = ec2.requests.slice(before).map((r) => r.accessKeyId);
     expect(signers).toEqual(['AKIDSTANDINDEFAULT', 'ASIASTANDIN111111111111']);
     const rows = await listInstances(database.db, { regions: ['us-east-2'] });
-    expect(rows.map((r) => [r.instanceId, r.lastSeenAt.toISOString()])).toEqual([['i-1234567890abcdef0', '2026-07-20T14:00:00.000Z']]);
+    expect(rows.map((r) => [r.instanceId, r.lastSeenAt.toISOString()])).toEqual([
+      ['i-1234567890abcdef0', '2026-07-20T14:00:00.000Z'],
+    ]);
   });
 });

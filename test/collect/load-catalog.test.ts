@@ -47,13 +47,30 @@ describe('load-catalog', () => {
 
   it('loads every type and price of the file through the command line', async () => {
     const { code, output } = await cli(['--catalog', FIXTURES.catalogCsv], database.url);
-    expect(output).toContain(`loaded ${catalogLines.length - 1} instance types and ${catalogLines.length - 1} prices (us-east-1)`);
+    expect(output).toContain(
+      `loaded ${catalogLines.length - 1} instance types and ${catalogLines.length - 1} prices (us-east-1)`,
+    );
     expect(code).toBe(0);
     const types = Object.fromEntries((await listInstanceTypes(database.db)).map((t) => [t.instanceType, t]));
-    expect(types['m5.large']).toMatchObject({ vcpu: 2, memoryMib: 8192, networkBandwidthMbps: 750, arch: 'x86_64', burstable: false });
+    expect(types['m5.large']).toMatchObject({
+      vcpu: 2,
+      memoryMib: 8192,
+      networkBandwidthMbps: 750,
+      arch: 'x86_64',
+      burstable: false,
+    });
     expect(types['m6g.large']).toMatchObject({ arch: 'arm64' });
-    expect(types['t3.micro']).toMatchObject({ burstable: true, baselineCpuPercent: 10, source: 'catalog:catalog_ec2-us-east-1-2026-07.m5-t3-c5-m6g.csv' });
-    const priced = Object.fromEntries((await listPricedTypes(database.db, { region: 'us-east-1' })).map((p) => [p.spec.instanceType, p.price.usdPerHour]));
+    expect(types['t3.micro']).toMatchObject({
+      burstable: true,
+      baselineCpuPercent: 10,
+      source: 'catalog:catalog_ec2-us-east-1-2026-07.m5-t3-c5-m6g.csv',
+    });
+    const priced = Object.fromEntries(
+      (await listPricedTypes(database.db, { region: 'us-east-1' })).map((p) => [
+        p.spec.instanceType,
+        p.price.usdPerHour,
+      ]),
+    );
     // The file's own cells: m5.large 0.096, t3.micro 0.0104.
     expect(priced['m5.large']).toBe(0.096);
     expect(priced['t3.micro']).toBe(0.0104);

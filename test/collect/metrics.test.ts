@@ -7,7 +7,12 @@ import { collectInventory } from '../../src/worker/jobs/collect/inventory.js';
 import { collectMetrics } from '../../src/worker/jobs/collect/metrics.js';
 import { collectInventoryPayload, collectMetricsPayload } from '../../src/jobs/schemas/collect.js';
 import { startCloudWatchStandin, type CloudWatchStandin } from '../aws-standins/cloudwatch.js';
-import { readJsonReservations, readRecordedInstanceTypes, readRecordedReservations, startEc2Standin } from '../aws-standins/ec2.js';
+import {
+  readJsonReservations,
+  readRecordedInstanceTypes,
+  readRecordedReservations,
+  startEc2Standin,
+} from '../aws-standins/ec2.js';
 import { FIXTURES, fixture } from '../aws-standins/fixtures.js';
 import { readBitbrainsVm, readNabSeries, shiftSeries, type RecordedSeries } from '../aws-standins/recorded-series.js';
 import type { StandinServer } from '../aws-standins/standin-server.js';
@@ -63,7 +68,10 @@ describe('collect-metrics against the CloudWatch stand-in', () => {
     [database, ec2, cw] = await Promise.all([
       createTestDatabase(),
       startEc2Standin({
-        reservations: [...readRecordedReservations(FIXTURES.describeInstancesXml), ...readJsonReservations(fixture('awscli_ec2_describe-instances_example1.json'))],
+        reservations: [
+          ...readRecordedReservations(FIXTURES.describeInstancesXml),
+          ...readJsonReservations(fixture('awscli_ec2_describe-instances_example1.json')),
+        ],
         instanceTypes: readRecordedInstanceTypes(FIXTURES.describeInstanceTypesJson),
       }),
       startCloudWatchStandin({ pageDatapoints: 50 }),
@@ -93,7 +101,11 @@ describe('collect-metrics against the CloudWatch stand-in', () => {
     // 1 day back from 06:20, up to the last whole hour that settled: 2026-07-19T06:00 .. 07-20T05:00.
     const from = new Date('2026-07-19T06:00:00Z');
     const to = new Date('2026-07-20T06:00:00Z');
-    const coverage = await metricCoverage(database.db, { instanceIds: [NAB, BB], from: new Date(0), to: new Date(ANCHOR * 2) });
+    const coverage = await metricCoverage(database.db, {
+      instanceIds: [NAB, BB],
+      from: new Date(0),
+      to: new Date(ANCHOR * 2),
+    });
     const points = Object.fromEntries(coverage.map((c) => [`${c.instanceId}:${c.metric}`, c.points]));
     expect(points).toEqual({
       [`${NAB}:cpu`]: 24,
@@ -103,7 +115,13 @@ describe('collect-metrics against the CloudWatch stand-in', () => {
       [`${BB}:network_out`]: 24,
       [`${BB}:mem`]: 24,
     });
-    expect(outcome.counts).toMatchObject({ instances: 2, withMemory: 1, withoutMemory: 1, metricsRequested: 6 + 10, pointsStored: 144 });
+    expect(outcome.counts).toMatchObject({
+      instances: 2,
+      withMemory: 1,
+      withoutMemory: 1,
+      metricsRequested: 6 + 10,
+      pointsStored: 144,
+    });
     // One GetMetricData call per account/region, read in pages of 50 datapoints: 120 -> 3, 240 -> 5.
     expect(outcome.counts['getMetricDataCalls']).toBe(3 + 5);
     const series = await metricSeries(database.db, { instanceId: NAB, metrics: ['cpu'], from, to });
@@ -113,20 +131,38 @@ describe('collect-metrics against the CloudWatch stand-in', () => {
 
   it('stores CloudWatch statistics of the real samples, memory only where the agent runs', async () => {
     const hour = Date.parse('2026-07-19T15:00:00Z');
-    const [cpu] = await metricSeries(database.db, { instanceId: NAB, metrics: ['cpu'], from: new Date(hour), to: new Date(hour + HOUR) });
+    const [cpu] = await metricSeries(database.db, {
+      instanceId: NAB,
+      metrics: ['cpu'],
+      from: new Date(hour),
+      to: new Date(hour + HOUR),
+    });
     const raw = samplesInHour(nabCpu, hour);
     expect(raw.length).toBe(12);
     expect(cpu!.avg).toBeCloseTo(raw.reduce((a, b) => a + b, 0) / raw.length, 9);
     expect(cpu!.max).toBe(Math.max(...raw));
     expect(cpu!.p95).toBeLessThanOrEqual(cpu!.p99!);
     expect(cpu!.p99).toBeLessThanOrEqual(cpu!.max!);
-    const [net] = await metricSeries(database.db, { instanceId: BB, metrics: ['network_in'], from: new Date(hour), to: new Date(hour + HOUR) });
+    const [net] = await metricSeries(database.db, {
+      instanceId: BB,
+      metrics: ['network_in'],
+      from: new Date(hour),
+      to: new Date(hour + HOUR),
+    });
     expect(net).toMatchObject({ periodSeconds: 3600, max: null, p95: null, p99: null });
-    expect(net!.avg).toBeCloseTo(samplesInHour(bb.networkIn, hour).reduce((a, b) => a + b, 0), 6);
+    expect(net!.avg).toBeCloseTo(
+      samplesInHour(bb.networkIn, hour).reduce((a, b) => a + b, 0),
+      6,
+    );
 
     const flags = Object.fromEntries((await listInstances(database.db)).map((i) => [i.instanceId, i.hasMemoryMetric]));
     expect(flags).toEqual({ [NAB]: false, [BB]: true });
-    const nabMem = await metricSeries(database.db, { instanceId: NAB, metrics: ['mem', 'network_out'], from: new Date(0), to: new Date(ANCHOR) });
+    const nabMem = await metricSeries(database.db, {
+      instanceId: NAB,
+      metrics: ['mem', 'network_out'],
+      from: new Date(0),
+      to: new Date(ANCHOR),
+    });
     expect(nabMem).toEqual([]);
   });
 
@@ -142,12 +178,21 @@ describe('collect-metrics against the CloudWatch stand-in', () => {
     expect([...starts].sort()).toEqual([Date.parse('2026-07-19T12:00:00Z'), Date.parse('2026-07-20T06:00:00Z')]);
     expect([...ends]).toEqual([Date.parse('2026-07-20T12:00:00Z')]);
     expect(outcome.counts).toMatchObject({ pointsStored: 36 });
-    const coverage = await metricCoverage(database.db, { instanceIds: [NAB, BB], from: new Date(0), to: new Date(ANCHOR * 2) });
+    const coverage = await metricCoverage(database.db, {
+      instanceIds: [NAB, BB],
+      from: new Date(0),
+      to: new Date(ANCHOR * 2),
+    });
     expect(coverage.every((c) => c.points === 30)).toBe(true);
   });
 
   it('AccessDenied stops the run naming cloudwatch:GetMetricData; committed batches stay and the next run resumes', async () => {
-    const client = new CloudWatchClient({ region: 'us-west-2', endpoint: cw.url, credentials: STANDIN_CREDENTIALS, maxAttempts: 1 });
+    const client = new CloudWatchClient({
+      region: 'us-west-2',
+      endpoint: cw.url,
+      credentials: STANDIN_CREDENTIALS,
+      maxAttempts: 1,
+    });
     const stored: HourlyPoint[][] = [];
     cw.faults.push({ op: 'GetMetricData', kind: 'access-denied', after: 1 });
     const requests = [NAB, BB].map((instanceId) => ({
@@ -162,7 +207,10 @@ describe('collect-metrics against the CloudWatch stand-in', () => {
       concurrency: 1,
       onBatch: async (points) => void stored.push(points),
     });
-    await expect(run).rejects.toMatchObject({ code: 'AWS_PERMISSION_DENIED', message: expect.stringContaining('"cloudwatch:GetMetricData"') });
+    await expect(run).rejects.toMatchObject({
+      code: 'AWS_PERMISSION_DENIED',
+      message: expect.stringContaining('"cloudwatch:GetMetricData"'),
+    });
     client.destroy();
     expect(stored).toHaveLength(1);
     expect(stored[0]!.map((p) => p.instanceId)).toEqual(Array(6).fill(NAB));
@@ -171,9 +219,13 @@ describe('collect-metrics against the CloudWatch stand-in', () => {
     // stores nothing; the next run resumes after 11:00, the newest stored hour.
     cw.faults.push({ op: 'GetMetricData', kind: 'access-denied' });
     const ctx = context('2026-07-20T14:20:00Z');
-    await expect(collectMetrics(ctx, collectMetricsPayload.parse({}))).rejects.toMatchObject({ code: 'AWS_PERMISSION_DENIED' });
+    await expect(collectMetrics(ctx, collectMetricsPayload.parse({}))).rejects.toMatchObject({
+      code: 'AWS_PERMISSION_DENIED',
+    });
     const counted = async () =>
-      (await metricCoverage(database.db, { instanceIds: [NAB, BB], from: new Date(0), to: new Date(ANCHOR * 2) })).map((c) => c.points);
+      (await metricCoverage(database.db, { instanceIds: [NAB, BB], from: new Date(0), to: new Date(ANCHOR * 2) })).map(
+        (c) => c.points,
+      );
     expect(await counted()).toEqual(Array(6).fill(30));
     const again = await collectMetrics(ctx, collectMetricsPayload.parse({}));
     ctx.aws.destroy();
@@ -183,7 +235,12 @@ describe('collect-metrics against the CloudWatch stand-in', () => {
   });
 
   it('keeps at most 2 batches in flight by default, a batch being stored included', async () => {
-    const client = new CloudWatchClient({ region: 'us-west-2', endpoint: cw.url, credentials: STANDIN_CREDENTIALS, maxAttempts: 1 });
+    const client = new CloudWatchClient({
+      region: 'us-west-2',
+      endpoint: cw.url,
+      credentials: STANDIN_CREDENTIALS,
+      maxAttempts: 1,
+    });
     // A batch is in flight from its first GetMetricData page until onBatch has stored it.
     let inFlight = 0;
     let most = 0;

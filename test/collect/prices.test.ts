@@ -18,18 +18,27 @@ import { collectContext } from './collect-context.js';
 const m5Item = JSON.parse(readFileSync(FIXTURES.pricingItemM5Large, 'utf8')) as {
   terms: { OnDemand: Record<string, { priceDimensions: Record<string, { pricePerUnit: { USD: string } }> }> };
 };
-const m5OnDemandUsd = Number(Object.values(Object.values(m5Item.terms.OnDemand)[0]!.priceDimensions)[0]!.pricePerUnit.USD);
+const m5OnDemandUsd = Number(
+  Object.values(Object.values(m5Item.terms.OnDemand)[0]!.priceDimensions)[0]!.pricePerUnit.USD,
+);
 
 describe('collect-prices against the Pricing API stand-in', () => {
   let database: TestDatabase;
   let pricing: StandinServer;
   const context = (now: string, regions = 'us-east-1,ap-southeast-1') =>
-    collectContext({ db: database.db, env: { AWS_REGION: 'us-east-1', AWS_REGIONS: regions, PRICE_TTL_HOURS: '24' }, endpoints: { pricing: pricing.url }, now: new Date(now) });
+    collectContext({
+      db: database.db,
+      env: { AWS_REGION: 'us-east-1', AWS_REGIONS: regions, PRICE_TTL_HOURS: '24' },
+      endpoints: { pricing: pricing.url },
+      now: new Date(now),
+    });
 
   beforeAll(async () => {
     [database, pricing] = await Promise.all([
       createTestDatabase(),
-      startPricingStandin(readPriceListEntries([FIXTURES.pricingItemM5Large, fixture('awscli_pricing_get-products_example.json')])),
+      startPricingStandin(
+        readPriceListEntries([FIXTURES.pricingItemM5Large, fixture('awscli_pricing_get-products_example.json')]),
+      ),
     ]);
   });
   afterAll(async () => {
@@ -44,7 +53,13 @@ describe('collect-prices against the Pricing API stand-in', () => {
     expect(m5OnDemandUsd).toBe(0.096);
     const rows = await database.db.select().from(prices);
     expect(rows).toEqual([
-      { instanceType: 'm5.large', region: 'us-east-1', usdPerHour: m5OnDemandUsd, source: 'pricing-api', fetchedAt: new Date('2026-07-20T05:00:00Z') },
+      {
+        instanceType: 'm5.large',
+        region: 'us-east-1',
+        usdPerHour: m5OnDemandUsd,
+        source: 'pricing-api',
+        fetchedAt: new Date('2026-07-20T05:00:00Z'),
+      },
     ]);
     // Singapore has only the EBS volume entry: no instance price, and none made up.
     expect(outcome.counts).toMatchObject({ regionsFetched: 2, prices: 1, products: 1 });
@@ -61,9 +76,14 @@ describe('collect-prices against the Pricing API stand-in', () => {
   it('leaves prices younger than PRICE_TTL_HOURS alone unless forced', async () => {
     const before = pricing.requests.length;
     const ctx = context('2026-07-20T20:00:00Z', 'us-east-1');
-    expect((await collectPrices(ctx, collectPricesPayload.parse({}))).counts).toMatchObject({ regionsFresh: 1, regionsFetched: 0 });
+    expect((await collectPrices(ctx, collectPricesPayload.parse({}))).counts).toMatchObject({
+      regionsFresh: 1,
+      regionsFetched: 0,
+    });
     expect(pricing.requests.length).toBe(before);
-    expect((await collectPrices(ctx, collectPricesPayload.parse({ force: true }))).counts).toMatchObject({ regionsFetched: 1 });
+    expect((await collectPrices(ctx, collectPricesPayload.parse({ force: true }))).counts).toMatchObject({
+      regionsFetched: 1,
+    });
     ctx.aws.destroy();
     const [row] = await database.db.select().from(prices);
     expect(row!.fetchedAt).toEqual(new Date('2026-07-20T20:00:00Z'));
@@ -71,7 +91,15 @@ describe('collect-prices against the Pricing API stand-in', () => {
 
   it('an older price (a catalog loaded later) never replaces a newer one', async () => {
     await upsertPrices(database.db, {
-      prices: [{ instanceType: 'm5.large', region: 'us-east-1', usdPerHour: 0.1, source: 'catalog:old.csv', fetchedAt: new Date('2026-07-01T00:00:00Z') }],
+      prices: [
+        {
+          instanceType: 'm5.large',
+          region: 'us-east-1',
+          usdPerHour: 0.1,
+          source: 'catalog:old.csv',
+          fetchedAt: new Date('2026-07-01T00:00:00Z'),
+        },
+      ],
     });
     const [row] = await database.db.select().from(prices);
     expect(row).toMatchObject({ source: 'pricing-api', usdPerHour: m5OnDemandUsd });

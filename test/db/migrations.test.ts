@@ -8,8 +8,20 @@ import { migrationsFolder, runMigrations } from '../../src/db/run-migrations.js'
 import { costDaily, costResourceDaily } from '../../src/db/schema/index.js';
 
 const tables = [
-  'action_events', 'actions', 'alerts', 'anomalies', 'cost_daily', 'cost_resource_daily', 'forecasts',
-  'instance_types', 'instances', 'job_runs', 'metric_points', 'ml_models', 'prices', 'recommendations',
+  'action_events',
+  'actions',
+  'alerts',
+  'anomalies',
+  'cost_daily',
+  'cost_resource_daily',
+  'forecasts',
+  'instance_types',
+  'instances',
+  'job_runs',
+  'metric_points',
+  'ml_models',
+  'prices',
+  'recommendations',
 ];
 
 /** A copy of the migrations folder that stops after the first `count` migrations. */
@@ -43,8 +55,12 @@ describe('migrations', () => {
     expect([...new Set(first.map((r) => r.table_name))]).toEqual(tables);
 
     await database.db.insert(costDaily).values({
-      day: '2018-10-01', accountId: '111122223333', service: 'AmazonEC2', region: 'us-east-1',
-      usageType: 'BoxUsage:t2.micro', unblendedUsd: 1.25,
+      day: '2018-10-01',
+      accountId: '111122223333',
+      service: 'AmazonEC2',
+      region: 'us-east-1',
+      usageType: 'BoxUsage:t2.micro',
+      unblendedUsd: 1.25,
     });
     await runMigrations(database.url);
     expect(await schemaOf()).toEqual(first);
@@ -55,7 +71,7 @@ describe('migrations', () => {
     expect(rows).toHaveLength(1);
   });
 
-  it('0002 keeps the per-resource costs stored before it, with usage type \'\', and keys new rows by usage type', async () => {
+  it("0002 keeps the per-resource costs stored before it, with usage type '', and keys new rows by usage type", async () => {
     upgraded = await createTestDatabase({ migrate: false });
     const before = migrationsUpTo(2);
     try {
@@ -63,13 +79,20 @@ describe('migrations', () => {
     } finally {
       rmSync(before, { recursive: true, force: true });
     }
-    await upgraded.db.execute(sql`insert into cost_resource_daily (day, account_id, resource_id, service, region, unblended_usd)
+    await upgraded.db
+      .execute(sql`insert into cost_resource_daily (day, account_id, resource_id, service, region, unblended_usd)
       values ('2018-10-01', '011254002932', 'i-0512991d4fa76e853', 'AmazonEC2', 'us-east-1', 0.1044)`);
     await runMigrations(upgraded.url);
     const kept = await upgraded.db.select().from(costResourceDaily);
     expect(kept.map((r) => [r.resourceId, r.usageType, r.unblendedUsd])).toEqual([['i-0512991d4fa76e853', '', 0.1044]]);
     // Same day and instance, two usage types (real CUR rows of 2018-10-01): two rows now.
-    const row = { day: '2018-10-01', accountId: '836060457634', resourceId: 'i-0ed9420a261b3f355', service: 'AmazonEC2', region: 'us-east-1' };
+    const row = {
+      day: '2018-10-01',
+      accountId: '836060457634',
+      resourceId: 'i-0ed9420a261b3f355',
+      service: 'AmazonEC2',
+      region: 'us-east-1',
+    };
     await upgraded.db.insert(costResourceDaily).values([
       { ...row, usageType: 'BoxUsage:m4.xlarge', unblendedUsd: 4.8 },
       { ...row, usageType: 'DataTransfer-Out-Bytes', unblendedUsd: 0 },

@@ -37,7 +37,9 @@ describe('costbot forecast', () => {
     await run(['--input', fixturePath('cur-2018-daily-total.csv'), '--horizon', '10', '--output', out]);
     const table = parseCsv(await readFile(out, 'utf8'), out);
     expect(table.header).toEqual(['timestamp', 'yhat', 'lower', 'upper']);
-    expect(table.rows.map((r) => r[0])).toEqual(Array.from({ length: 10 }, (_, i) => `2019-01-${String(i + 1).padStart(2, '0')}`));
+    expect(table.rows.map((r) => r[0])).toEqual(
+      Array.from({ length: 10 }, (_, i) => `2019-01-${String(i + 1).padStart(2, '0')}`),
+    );
     for (const [, yhat, lower, upper] of table.rows.map((r) => r.map(Number))) {
       expect(lower!).toBeLessThanOrEqual(yhat!);
       expect(yhat!).toBeLessThanOrEqual(upper!);
@@ -61,13 +63,63 @@ describe('costbot forecast', () => {
   });
 
   const bad: [string, () => Promise<string[]>, RegExp, typeof InputError | typeof InsufficientDataError][] = [
-    ['a non-numeric value', async () => ['--input', await variant('nan.csv', (l) => l.map((x, i) => (i === 20 ? x.replace(/,.*/, ',n/a') : x))), '--horizon', '5'], /line 22: value "n\/a" is not a number/, InputError],
-    ['an irregular step', async () => ['--input', await variant('irregular.csv', (l) => l.map((x, i) => (i === 30 ? x.replace(/^(\S{10})/, '$1 06:00:00') : x))), '--horizon', '5'], /irregular time step/, InputError],
-    ['too short a history', async () => ['--input', await variant('short.csv', (l) => l.slice(0, 20)), '--horizon', '5'], /billing cycle/, InsufficientDataError],
-    ['all zeros', async () => ['--input', await variant('zeros.csv', (l) => l.map((x) => x.replace(/,.*/, ',0'))), '--horizon', '5'], /every value is zero/, InputError],
-    ['a horizon of 0', async () => ['--input', fixturePath('cur-2018-daily-total.csv'), '--horizon', '0'], /--horizon must be a whole number/, InputError],
-    ['a fractional horizon', async () => ['--input', fixturePath('cur-2018-daily-total.csv'), '--horizon', '2.5'], /--horizon must be a whole number/, InputError],
-    ['a level out of range', async () => ['--input', fixturePath('cur-2018-daily-total.csv'), '--horizon', '5', '--level', '100'], /--level must be/, InputError],
+    [
+      'a non-numeric value',
+      async () => [
+        '--input',
+        await variant('nan.csv', (l) => l.map((x, i) => (i === 20 ? x.replace(/,.*/, ',n/a') : x))),
+        '--horizon',
+        '5',
+      ],
+      /line 22: value "n\/a" is not a number/,
+      InputError,
+    ],
+    [
+      'an irregular step',
+      async () => [
+        '--input',
+        await variant('irregular.csv', (l) => l.map((x, i) => (i === 30 ? x.replace(/^(\S{10})/, '$1 06:00:00') : x))),
+        '--horizon',
+        '5',
+      ],
+      /irregular time step/,
+      InputError,
+    ],
+    [
+      'too short a history',
+      async () => ['--input', await variant('short.csv', (l) => l.slice(0, 20)), '--horizon', '5'],
+      /billing cycle/,
+      InsufficientDataError,
+    ],
+    [
+      'all zeros',
+      async () => [
+        '--input',
+        await variant('zeros.csv', (l) => l.map((x) => x.replace(/,.*/, ',0'))),
+        '--horizon',
+        '5',
+      ],
+      /every value is zero/,
+      InputError,
+    ],
+    [
+      'a horizon of 0',
+      async () => ['--input', fixturePath('cur-2018-daily-total.csv'), '--horizon', '0'],
+      /--horizon must be a whole number/,
+      InputError,
+    ],
+    [
+      'a fractional horizon',
+      async () => ['--input', fixturePath('cur-2018-daily-total.csv'), '--horizon', '2.5'],
+      /--horizon must be a whole number/,
+      InputError,
+    ],
+    [
+      'a level out of range',
+      async () => ['--input', fixturePath('cur-2018-daily-total.csv'), '--horizon', '5', '--level', '100'],
+      /--level must be/,
+      InputError,
+    ],
   ];
   it.each(bad)('rejects %s with a clear error and writes nothing', async (name, args, message, kind) => {
     const out = join(dir, `bad-${name.replace(/\W+/g, '-')}.csv`);

@@ -38,7 +38,12 @@ describe('anomaly training and scoring jobs on the real CUR', () => {
   });
 
   it('trains a versioned, reproducible model per scope with enough history', async () => {
-    await replaceCostDays(database.db, { fromDay: '2018-10-01', toDay: '2019-01-01', rows: curCostDailyRows(), loadedAt: now });
+    await replaceCostDays(database.db, {
+      fromDay: '2018-10-01',
+      toDay: '2019-01-01',
+      rows: curCostDailyRows(),
+      loadedAt: now,
+    });
     const first = await trainAnomaly(ctx(), {});
     expect(first.counts['trained']).toBeGreaterThan(0);
     // Total, 2 accounts and 4 services; services used on fewer than 30 days are reported, not trained.
@@ -46,8 +51,15 @@ describe('anomaly training and scoring jobs on the real CUR', () => {
     expect(first.counts['trained']! + first.counts['tooShort']!).toBe(7);
     const second = await trainAnomaly(ctx(), {});
     expect(second.counts['trained']).toBe(first.counts['trained']);
-    const models = await database.db.select().from(mlModels).where(eq(mlModels.scope, 'total')).orderBy(asc(mlModels.version));
-    expect(models.map((m) => [m.version, m.status])).toEqual([[1, 'superseded'], [2, 'active']]);
+    const models = await database.db
+      .select()
+      .from(mlModels)
+      .where(eq(mlModels.scope, 'total'))
+      .orderBy(asc(mlModels.version));
+    expect(models.map((m) => [m.version, m.status])).toEqual([
+      [1, 'superseded'],
+      [2, 'active'],
+    ]);
     expect(models[1]!.artifact).toEqual(models[0]!.artifact);
     expect(models[1]!.trainedTo).toBe('2018-12-31');
     expect(models[1]!.seed).toBe(1);
@@ -90,7 +102,12 @@ describe('the scoring job on a window of the real CUR', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    await replaceCostDays(database.db, { fromDay: '2018-10-01', toDay: '2019-01-01', rows: curCostDailyRows(), loadedAt: now });
+    await replaceCostDays(database.db, {
+      fromDay: '2018-10-01',
+      toDay: '2019-01-01',
+      rows: curCostDailyRows(),
+      loadedAt: now,
+    });
   });
   afterAll(() => database?.drop());
 
@@ -100,7 +117,9 @@ describe('the scoring job on a window of the real CUR', () => {
     expect(outcome.details?.['window']).toBe('2018-11-21..2018-12-31');
     const history = (await loadCostHistory(database.db, { kinds: ['total', 'service', 'account'], days: 400 }))!;
     const expected = [...history.series.values()].flatMap((s) =>
-      detectCostAnomalies(s, { fromDay, minHistoryDays: 30, newScopeDays: 10, detector: { seed: 1 } }).anomalies.map((a) => `${a.scopeKey} ${a.startDay}..${a.endDay}`),
+      detectCostAnomalies(s, { fromDay, minHistoryDays: 30, newScopeDays: 10, detector: { seed: 1 } }).anomalies.map(
+        (a) => `${a.scopeKey} ${a.startDay}..${a.endDay}`,
+      ),
     );
     const stored = await database.db.select().from(anomalies);
     expect(stored.map((a) => `${a.scope} ${a.startDay}..${a.endDay}`).sort()).toEqual(expected.sort());

@@ -62,7 +62,12 @@ describe('score-anomalies attaches CloudWatch evidence to EC2 instances in the r
     // 2018-12-04 (0.65 h billed that day), which the detector finds as a fall from 2018-12-04.
     const daily = curCostDailyRows().filter((r) => r.service === 'AmazonEC2' && r.usageType.startsWith('BoxUsage:'));
     await replaceCostDays(database.db, { fromDay: '2018-10-01', toDay: '2019-01-01', rows: daily, loadedAt: now });
-    await replaceResourceCostDays(database.db, { fromDay: '2018-10-01', toDay: '2019-01-01', rows: await resourceRows(), loadedAt: now });
+    await replaceResourceCostDays(database.db, {
+      fromDay: '2018-10-01',
+      toDay: '2019-01-01',
+      rows: await resourceRows(),
+      loadedAt: now,
+    });
     // CloudWatch points, each a real NAB series bucketed per hour, re-keyed to an instance and
     // shifted in time. i-0512991d4fa76e853: ec2_cpu_utilization_ac20cd (cut, 137 hourly means)
     // with its last hour (2014-04-16 14:00) on the instance's last billed hour, 2018-12-04 00:00.
@@ -71,9 +76,17 @@ describe('score-anomalies attaches CloudWatch evidence to EC2 instances in the r
     // newest point shows metrics were collected through the anomaly. Nothing is stored for
     // i-052265fee612fa28a.
     const cpuShift = Date.parse('2018-12-04T00:00:00Z') - Date.parse('2014-04-16T14:00:00Z');
-    const cpu = hourlyPoints(await readNabCut('ec2_cpu_utilization_ac20cd.csv'), { instanceId: 'i-0512991d4fa76e853', metric: 'cpu', shiftMs: cpuShift });
+    const cpu = hourlyPoints(await readNabCut('ec2_cpu_utilization_ac20cd.csv'), {
+      instanceId: 'i-0512991d4fa76e853',
+      metric: 'cpu',
+      shiftMs: cpuShift,
+    });
     const networkShift = Date.parse('2018-12-31T23:00:00Z') - Date.parse('2014-04-16T22:00:00Z');
-    const network = hourlyPoints(await readNabCut('ec2_network_in_257a54.csv'), { instanceId: 'i-02857bb116e75673a', metric: 'network_in', shiftMs: networkShift });
+    const network = hourlyPoints(await readNabCut('ec2_network_in_257a54.csv'), {
+      instanceId: 'i-02857bb116e75673a',
+      metric: 'network_in',
+      shiftMs: networkShift,
+    });
     await upsertMetricPoints(database.db, { points: [...cpu, ...network] });
     await scoreAnomalies(ctx(), {});
   });
@@ -132,10 +145,14 @@ describe('score-anomalies attaches CloudWatch evidence to EC2 instances in the r
   });
 
   it('the anomaly detail block shows the evidence under its contributor', async () => {
-    const [fall] = (await database.db.select().from(anomalies)).filter((a) => a.scope === 'account:011254002932' && a.startDay === '2018-12-04');
+    const [fall] = (await database.db.select().from(anomalies)).filter(
+      (a) => a.scope === 'account:011254002932' && a.startDay === '2018-12-04',
+    );
     const lines = rootCauseText(fall!).split('\n');
     const at = lines.findIndex((l) => l.includes('*i-0512991d4fa76e853*'));
-    expect(lines[at]).toMatch(/^\d+\. resource \*i-0512991d4fa76e853\*: -\$7\.76 \(\d+ % of the change\) · \$7\.77 → \$0\.01$/);
+    expect(lines[at]).toMatch(
+      /^\d+\. resource \*i-0512991d4fa76e853\*: -\$7\.76 \(\d+ % of the change\) · \$7\.77 → \$0\.01$/,
+    );
     expect(lines[at + 1]).toBe('   ↳ CloudWatch: running hours 24 → 0.04 per day');
     const unmeasured = lines.findIndex((l) => l.includes('*i-052265fee612fa28a*'));
     expect(lines[unmeasured + 1]).toBe('   ↳ no CloudWatch data stored for these days');
@@ -147,17 +164,26 @@ describe('score-anomalies attaches CloudWatch evidence to EC2 instances in the r
   // Last: it rewrites the stored resource costs.
   it('does not rank the resources of a usage-type anomaly over days stored without usage types (before migration 0002)', async () => {
     const legacy = (await resourceRows()).filter((r) => r.day < '2018-12-01').map((r) => ({ ...r, usageType: '' }));
-    await replaceResourceCostDays(database.db, { fromDay: '2018-10-01', toDay: '2018-12-01', rows: legacy, loadedAt: now });
+    await replaceResourceCostDays(database.db, {
+      fromDay: '2018-10-01',
+      toDay: '2018-12-01',
+      rows: legacy,
+      loadedAt: now,
+    });
     await scoreAnomalies(ctx(), {});
     const stored = await database.db.select().from(anomalies);
     const m4 = stored.find((a) => a.scope === 'usage_type:BoxUsage:m4.xlarge' && a.startDay === '2018-11-20')!;
     const entries = m4.rootCause as StoredEntry[];
     expect(entries.filter((e) => e.dimension === 'resource')).toEqual([]);
-    expect(entries.find((e) => e.dimension === 'resources')?.value).toMatch(/^not ranked: .*stored before their usage type was kept/);
+    expect(entries.find((e) => e.dimension === 'resources')?.value).toMatch(
+      /^not ranked: .*stored before their usage type was kept/,
+    );
     expect(rootCauseText(m4)).toContain('resources: not ranked');
     // Scopes without a usage type still rank the same resources.
     const fall = stored.find((a) => a.scope === 'account:011254002932' && a.startDay === '2018-12-04')!;
-    const stopped = (fall.rootCause as StoredEntry[]).find((e) => e.dimension === 'resource' && e.value === 'i-0512991d4fa76e853')!;
+    const stopped = (fall.rootCause as StoredEntry[]).find(
+      (e) => e.dimension === 'resource' && e.value === 'i-0512991d4fa76e853',
+    )!;
     expect(stopped.deltaUsd).toBeCloseTo(0.007517 - 7.772, 6);
   });
 });

@@ -9,14 +9,31 @@ import { forecastCosts, horizonDays } from '../../src/worker/jobs/analyze/foreca
 import { curCostDailyRows } from '../helpers/cur-fixture.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 
-const config = loadConfig('worker', { DATABASE_URL: 'postgres://unused', REDIS_URL: 'redis://unused', AWS_REGION: 'us-east-1' });
+const config = loadConfig('worker', {
+  DATABASE_URL: 'postgres://unused',
+  REDIS_URL: 'redis://unused',
+  AWS_REGION: 'us-east-1',
+});
 
-interface Month { month: string; yhat: number; lower80: number; upper80: number; lower95: number; upper95: number }
+interface Month {
+  month: string;
+  yhat: number;
+  lower80: number;
+  upper80: number;
+  lower95: number;
+  upper95: number;
+}
 
 describe('forecast job on the real CUR', () => {
   let database: TestDatabase;
   const now = new Date('2019-01-01T09:00:00Z');
-  const ctx = () => ({ db: database.db, config, log: logger.child({ module: 'test' }), now: () => now, forecastRuntime: loadForecastRuntime });
+  const ctx = () => ({
+    db: database.db,
+    config,
+    log: logger.child({ module: 'test' }),
+    now: () => now,
+    forecastRuntime: loadForecastRuntime,
+  });
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -33,7 +50,12 @@ describe('forecast job on the real CUR', () => {
   });
 
   it('stores 3, 6 and 12-month forecasts with widening intervals, drivers and model versions', async () => {
-    await replaceCostDays(database.db, { fromDay: '2018-10-01', toDay: '2019-01-01', rows: curCostDailyRows(), loadedAt: now });
+    await replaceCostDays(database.db, {
+      fromDay: '2018-10-01',
+      toDay: '2019-01-01',
+      rows: curCostDailyRows(),
+      loadedAt: now,
+    });
     const outcome = await forecastCosts(ctx(), {});
     expect(outcome.counts['forecasts']).toBeGreaterThanOrEqual(3);
     const total = await database.db.select().from(forecasts).where(eq(forecasts.scope, 'total'));
@@ -43,9 +65,20 @@ describe('forecast job on the real CUR', () => {
     expect(twelve.confidence).toBe('low');
     expect(twelve.warnings.join(' ')).toMatch(/month/);
     const months = twelve.monthly as Month[];
-    expect(months.map((m) => m.month)).toEqual(
-      ['2019-01', '2019-02', '2019-03', '2019-04', '2019-05', '2019-06', '2019-07', '2019-08', '2019-09', '2019-10', '2019-11', '2019-12'],
-    );
+    expect(months.map((m) => m.month)).toEqual([
+      '2019-01',
+      '2019-02',
+      '2019-03',
+      '2019-04',
+      '2019-05',
+      '2019-06',
+      '2019-07',
+      '2019-08',
+      '2019-09',
+      '2019-10',
+      '2019-11',
+      '2019-12',
+    ]);
     for (const m of months) {
       expect(m.lower95).toBeLessThanOrEqual(m.lower80);
       expect(m.lower80).toBeLessThanOrEqual(m.yhat);

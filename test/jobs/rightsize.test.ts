@@ -47,8 +47,14 @@ describe('rightsize job', () => {
   let database: TestDatabase;
   const now = new Date('2026-11-20T00:00:00Z');
   const instance = (instanceId: string, instanceType: string) => ({
-    instanceId, accountId: '123456789012', region: 'us-east-1', instanceType, state: 'running',
-    lifecycle: 'on-demand', tags: {}, availabilityZone: 'us-east-1a',
+    instanceId,
+    accountId: '123456789012',
+    region: 'us-east-1',
+    instanceType,
+    state: 'running',
+    lifecycle: 'on-demand',
+    tags: {},
+    availabilityZone: 'us-east-1a',
   });
 
   beforeAll(async () => {
@@ -56,13 +62,20 @@ describe('rightsize job', () => {
     await upsertInstanceTypes(database.db, { specs: catalog.instanceTypes, source: 'catalog:test', updatedAt: now });
     await upsertPrices(database.db, { prices: catalog.prices });
     await upsertInstances(database.db, {
-      rows: [instance('i-0000000000000idle', 'm5.large'), instance('i-0000000000000busy', 'm5.large'),
-        instance('i-00000000000nodata', 'm5.large'), instance('i-0000000000unknown', 'z9.mega')],
+      rows: [
+        instance('i-0000000000000idle', 'm5.large'),
+        instance('i-0000000000000busy', 'm5.large'),
+        instance('i-00000000000nodata', 'm5.large'),
+        instance('i-0000000000unknown', 'z9.mega'),
+      ],
       seenAt: now,
     });
     await upsertMetricPoints(database.db, {
-      points: [...hourlyPoints('i-0000000000000idle', 'idle', now), ...hourlyPoints('i-0000000000000busy', 'busy', now),
-        ...hourlyPoints('i-0000000000unknown', 'idle', now)],
+      points: [
+        ...hourlyPoints('i-0000000000000idle', 'idle', now),
+        ...hourlyPoints('i-0000000000000busy', 'busy', now),
+        ...hourlyPoints('i-0000000000unknown', 'idle', now),
+      ],
     });
   });
   afterAll(() => database?.drop());

@@ -30,13 +30,33 @@ describe('npm run costbot -- rightsize, end to end', () => {
   it('writes one JSON object with the contract fields for a real VM trace', async () => {
     const metrics = await metricsFile('vm4.csv', metricsCsv(reported('spiky', 'm5.large', { network: true })));
     const out = join(dir, 'vm4.json');
-    await run('npx', ['tsx', 'src/cli/main.ts', 'rightsize', '--metrics', metrics, '--instance-type', 'm5.large', '--catalog', CATALOG_PATH, '--output', out, '--lookback-days', '3'], {
-      env: { PATH: process.env['PATH'] },
-    });
+    await run(
+      'npx',
+      [
+        'tsx',
+        'src/cli/main.ts',
+        'rightsize',
+        '--metrics',
+        metrics,
+        '--instance-type',
+        'm5.large',
+        '--catalog',
+        CATALOG_PATH,
+        '--output',
+        out,
+        '--lookback-days',
+        '3',
+      ],
+      {
+        env: { PATH: process.env['PATH'] },
+      },
+    );
     const rec = JSON.parse(await readFile(out, 'utf8')) as Record<string, unknown>;
     expect(rec['currentType']).toBe('m5.large');
     expect(catalog.instanceTypes.map((s) => s.instanceType)).toContain(rec['recommendedType']);
-    expect(['over-provisioned', 'under-provisioned', 'optimized', 'idle', 'insufficient-data']).toContain(rec['finding']);
+    expect(['over-provisioned', 'under-provisioned', 'optimized', 'idle', 'insufficient-data']).toContain(
+      rec['finding'],
+    );
     expect(['low', 'medium', 'high']).toContain(rec['risk']);
     expect(rec['confidence']).toBeGreaterThanOrEqual(0);
     expect(rec['confidence']).toBeLessThanOrEqual(1);
@@ -45,7 +65,10 @@ describe('npm run costbot -- rightsize, end to end', () => {
     expect(rec['currentMonthlyUsd']).toBe(Math.round(csvPrice('m5.large') * HOURS_PER_MONTH * 100) / 100);
     const recommended = rec['recommendedType'] as string;
     expect(rec['recommendedMonthlyUsd']).toBe(Math.round(csvPrice(recommended) * HOURS_PER_MONTH * 100) / 100);
-    expect(rec['monthlySavingsUsd']).toBeCloseTo((rec['currentMonthlyUsd'] as number) - (rec['recommendedMonthlyUsd'] as number), 2);
+    expect(rec['monthlySavingsUsd']).toBeCloseTo(
+      (rec['currentMonthlyUsd'] as number) - (rec['recommendedMonthlyUsd'] as number),
+      2,
+    );
     expect(typeof rec['savingsPercent']).toBe('number');
   });
 });
@@ -59,18 +82,35 @@ describe('rightsize command on bad input (writes nothing)', () => {
     const out = join(dir, `${name}.json`);
     const error = await rightsizeCommand
       .run(['--metrics', metrics, '--instance-type', type, '--catalog', CATALOG_PATH, '--output', out])
-      .then(() => null, (err: unknown) => err);
+      .then(
+        () => null,
+        (err: unknown) => err,
+      );
     return { error, wrote: existsSync(out) };
   }
 
   it.each([
     ['unknown instance type', good, 'm5.huge', /"m5\.huge" is not in the catalog/],
     ['empty metrics', `${lines[0]}\n`, 'm5.large', /no data rows after the header/],
-    ['negative utilization', lines.map((l, i) => (i === 3 ? l.replace(/,[^,]+,/, ',-2,') : l)).join('\n'), 'm5.large', /-2 % is outside 0\.\.100/],
-    ['over 100 % utilization', lines.map((l, i) => (i === 3 ? l.replace(/,[^,]+,/, ',140,') : l)).join('\n'), 'm5.large', /140 % is outside 0\.\.100/],
+    [
+      'negative utilization',
+      lines.map((l, i) => (i === 3 ? l.replace(/,[^,]+,/, ',-2,') : l)).join('\n'),
+      'm5.large',
+      /-2 % is outside 0\.\.100/,
+    ],
+    [
+      'over 100 % utilization',
+      lines.map((l, i) => (i === 3 ? l.replace(/,[^,]+,/, ',140,') : l)).join('\n'),
+      'm5.large',
+      /140 % is outside 0\.\.100/,
+    ],
     [
       'irregular step',
-      lines.map((l, i) => (i === 10 ? l.replace(/^[^,]+/, new Date(Date.parse(l.split(',')[0]!) + 100_000).toISOString()) : l)).join('\n'),
+      lines
+        .map((l, i) =>
+          i === 10 ? l.replace(/^[^,]+/, new Date(Date.parse(l.split(',')[0]!) + 100_000).toISOString()) : l,
+        )
+        .join('\n'),
       'm5.large',
       /irregular step/,
     ],
@@ -87,14 +127,27 @@ describe('rightsize command on bad input (writes nothing)', () => {
     // x8aedz.large is in the real catalog without a us-east-1 price.
     const metrics = await metricsFile('noprice.csv', metricsCsv(reported('busy', 'x8aedz.large')));
     const out = join(dir, 'noprice.json');
-    await rightsizeCommand.run(['--metrics', metrics, '--instance-type', 'x8aedz.large', '--catalog', CATALOG_PATH, '--output', out]);
+    await rightsizeCommand.run([
+      '--metrics',
+      metrics,
+      '--instance-type',
+      'x8aedz.large',
+      '--catalog',
+      CATALOG_PATH,
+      '--output',
+      out,
+    ]);
     const rec = JSON.parse(await readFile(out, 'utf8')) as Record<string, unknown>;
     expect(rec['recommendedType']).toBe('x8aedz.large');
     expect(rec['currentMonthlyUsd']).toBeNull();
-    expect(rec['cannotRecommend']).toMatch(/^Cannot recommend: the catalog has no on-demand price for x8aedz\.large in us-east-1/);
+    expect(rec['cannotRecommend']).toMatch(
+      /^Cannot recommend: the catalog has no on-demand price for x8aedz\.large in us-east-1/,
+    );
   });
 
   it('asks for missing flags with the usage line', async () => {
-    await expect(rightsizeCommand.run(['--instance-type', 'm5.large'])).rejects.toThrow(/missing --metrics\nusage: npm run costbot -- rightsize/);
+    await expect(rightsizeCommand.run(['--instance-type', 'm5.large'])).rejects.toThrow(
+      /missing --metrics\nusage: npm run costbot -- rightsize/,
+    );
   });
 });

@@ -12,7 +12,11 @@ import { catalog, csvPrice, reported, spec, TRACES, traceRows } from './traces.j
 // The fixtures hold 60 h of 5-minute rows, so the lookback is 3 days rather than the default 14.
 const LOOKBACK: Partial<RightSizeOptions> = { lookbackDays: 3 };
 
-function recommend(samples: UtilizationSamples, currentType: string, options: Partial<RightSizeOptions> = LOOKBACK): RightSizeResult {
+function recommend(
+  samples: UtilizationSamples,
+  currentType: string,
+  options: Partial<RightSizeOptions> = LOOKBACK,
+): RightSizeResult {
   return rightsizeSeries(toUtilizationSeries(samples, 'fixture'), currentType, catalog, 'us-east-1', options);
 }
 
@@ -41,7 +45,8 @@ describe('right-sizing real Bitbrains VMs (as an m5.large would report them)', (
     const target = spec(rec.recommendedType);
     const averageVcpu = mean(traceRows('busy').map(demandVcpu));
     expect(averageVcpu).toBeGreaterThan(0.2); // busy all the time, not idle
-    if (target.burstable) expect((target.baselineCpuPercent! / 100) * target.vcpu).toBeGreaterThanOrEqual(averageVcpu * 1.2);
+    if (target.burstable)
+      expect((target.baselineCpuPercent! / 100) * target.vcpu).toBeGreaterThanOrEqual(averageVcpu * 1.2);
     // Hand check of the money: monthly = hourly x 730, savings = the difference.
     expect(rec.currentMonthlyUsd).toBe(monthly('m5.large'));
     expect(rec.recommendedMonthlyUsd).toBe(monthly(rec.recommendedType));
@@ -100,7 +105,11 @@ describe('right-sizing real Bitbrains VMs (as an m5.large would report them)', (
 describe('right-sizing when data or prices are missing', () => {
   it('reports insufficient-data under 30 hours and keeps the current type', () => {
     const all = reported('busy', 'm5.large');
-    const cut = { times: all.times.slice(0, 300), cpuPercent: all.cpuPercent.slice(0, 300), memPercent: all.memPercent!.slice(0, 300) };
+    const cut = {
+      times: all.times.slice(0, 300),
+      cpuPercent: all.cpuPercent.slice(0, 300),
+      memPercent: all.memPercent!.slice(0, 300),
+    };
     const rec = recommend(cut, 'm5.large');
     expect(rec.finding).toBe('insufficient-data');
     expect(rec.recommendedType).toBe('m5.large');
@@ -144,23 +153,37 @@ describe('right-sizing bad input', () => {
 
   it('rejects an instance type that is not in the catalog, listing the family', () => {
     expect(() => recommendRightSize({ ...input, currentType: 'm5.larg' })).toThrow(InputError);
-    expect(() => recommendRightSize({ ...input, currentType: 'm5.larg' })).toThrow(/"m5\.larg" is not in the catalog.*m5\.large/);
+    expect(() => recommendRightSize({ ...input, currentType: 'm5.larg' })).toThrow(
+      /"m5\.larg" is not in the catalog.*m5\.large/,
+    );
   });
 
   it('rejects empty metrics', () => {
-    expect(() => recommendRightSize({ ...input, samples: { times: [], cpuPercent: [] } })).toThrow(/no utilization samples/);
+    expect(() => recommendRightSize({ ...input, samples: { times: [], cpuPercent: [] } })).toThrow(
+      /no utilization samples/,
+    );
   });
 
   it.each([
-    ['negative CPU', { cpuPercent: samples.cpuPercent.map((v, i) => (i === 5 ? -1 : v)) }, /CPU utilization -1 % is outside 0\.\.100/],
+    [
+      'negative CPU',
+      { cpuPercent: samples.cpuPercent.map((v, i) => (i === 5 ? -1 : v)) },
+      /CPU utilization -1 % is outside 0\.\.100/,
+    ],
     ['CPU over 100 %', { cpuPercent: samples.cpuPercent.map((v, i) => (i === 5 ? 130 : v)) }, /CPU utilization 130 %/],
-    ['memory over 100 %', { memPercent: samples.memPercent!.map((v, i) => (i === 7 ? 101 : v)) }, /memory utilization 101 %/],
+    [
+      'memory over 100 %',
+      { memPercent: samples.memPercent!.map((v, i) => (i === 7 ? 101 : v)) },
+      /memory utilization 101 %/,
+    ],
   ])('rejects %s with the sample and its time', (_name, patch, message) => {
     expect(() => recommendRightSize({ ...input, samples: { ...samples, ...patch } })).toThrow(message);
   });
 
   it('rejects options out of range', () => {
-    expect(() => recommendRightSize(input, { percentile: 97 as never })).toThrow(/percentile must be one of 90, 95, 99, 99\.5/);
+    expect(() => recommendRightSize(input, { percentile: 97 as never })).toThrow(
+      /percentile must be one of 90, 95, 99, 99\.5/,
+    );
     expect(() => recommendRightSize(input, { lookbackDays: 94 })).toThrow(/1 to 93/);
   });
 });

@@ -38,7 +38,11 @@ export function csvPrice(type: string): number {
 }
 
 /** A trace as `type` would report it; `memory: false` drops memory (no CloudWatch agent). */
-export function reported(kind: keyof typeof TRACES, type: string, options: { memory?: boolean; network?: boolean } = {}): UtilizationSamples {
+export function reported(
+  kind: keyof typeof TRACES,
+  type: string,
+  options: { memory?: boolean; network?: boolean } = {},
+): UtilizationSamples {
   const all = asReportedBy(traceRows(kind), spec(type));
   return {
     times: all.times,
@@ -58,6 +62,8 @@ export function metricsCsv(samples: UtilizationSamples): string {
   ];
   const present = cols.filter(([, v]) => v !== undefined) as [string, readonly (number | null)[]][];
   const header = ['timestamp', ...present.map(([name]) => name)].join(',');
-  const rows = samples.times.map((t, i) => [new Date(t).toISOString(), ...present.map(([, v]) => v[i] ?? '')].join(','));
+  const rows = samples.times.map((t, i) =>
+    [new Date(t).toISOString(), ...present.map(([, v]) => v[i] ?? '')].join(','),
+  );
   return `${header}\n${rows.join('\n')}\n`;
 }

@@ -6,14 +6,16 @@
 
 type Json = Record<string, unknown>;
 
-const text = (o: unknown): string => (typeof o === 'object' && o !== null && typeof (o as Json)['text'] === 'string' ? ((o as Json)['text'] as string) : '');
+const text = (o: unknown): string =>
+  typeof o === 'object' && o !== null && typeof (o as Json)['text'] === 'string' ? ((o as Json)['text'] as string) : '';
 
 function checkElement(e: Json, where: string, problems: string[], files: ReadonlySet<string>): void {
   const type = e['type'];
   if (type === 'button') {
     if (text(e['text']).length > 75) problems.push(`${where}: button text over 75`);
     if (typeof e['value'] === 'string' && e['value'].length > 2000) problems.push(`${where}: button value over 2000`);
-    if (typeof e['action_id'] === 'string' && e['action_id'].length > 255) problems.push(`${where}: action_id over 255`);
+    if (typeof e['action_id'] === 'string' && e['action_id'].length > 255)
+      problems.push(`${where}: action_id over 255`);
   }
   if (type === 'static_select' || type === 'overflow') {
     const options = (e['options'] as Json[] | undefined) ?? [];
@@ -24,7 +26,10 @@ function checkElement(e: Json, where: string, problems: string[], files: Readonl
       if (typeof o['value'] === 'string' && o['value'].length > 150) problems.push(`${where}: option value over 150`);
     }
     const initial = e['initial_option'] as Json | undefined;
-    if (initial !== undefined && !options.some((o) => o['value'] === initial['value'] && text(o['text']) === text(initial['text']))) {
+    if (
+      initial !== undefined &&
+      !options.some((o) => o['value'] === initial['value'] && text(o['text']) === text(initial['text']))
+    ) {
       problems.push(`${where}: initial_option is not one of the options`);
     }
   }
@@ -33,9 +38,12 @@ function checkElement(e: Json, where: string, problems: string[], files: Readonl
 
 function checkImage(b: Json, where: string, problems: string[], files: ReadonlySet<string>): void {
   const file = b['slack_file'] as Json | undefined;
-  if (b['image_url'] === undefined && file === undefined) problems.push(`${where}: image without image_url or slack_file`);
-  if (file !== undefined && typeof file['id'] === 'string' && !files.has(file['id'])) problems.push(`${where}: slack_file ${file['id']} was never uploaded`);
-  if (typeof b['alt_text'] !== 'string' || b['alt_text'].length > 2000) problems.push(`${where}: image alt_text missing or over 2000`);
+  if (b['image_url'] === undefined && file === undefined)
+    problems.push(`${where}: image without image_url or slack_file`);
+  if (file !== undefined && typeof file['id'] === 'string' && !files.has(file['id']))
+    problems.push(`${where}: slack_file ${file['id']} was never uploaded`);
+  if (typeof b['alt_text'] !== 'string' || b['alt_text'].length > 2000)
+    problems.push(`${where}: image alt_text missing or over 2000`);
 }
 
 function checkBlock(b: Json, i: number, problems: string[], files: ReadonlySet<string>): void {
@@ -55,13 +63,15 @@ function checkBlock(b: Json, i: number, problems: string[], files: ReadonlySet<s
       break;
     case 'context': {
       const elements = (b['elements'] as Json[] | undefined) ?? [];
-      if (elements.length === 0 || elements.length > 10) problems.push(`${where}: ${elements.length} elements (1 to 10)`);
+      if (elements.length === 0 || elements.length > 10)
+        problems.push(`${where}: ${elements.length} elements (1 to 10)`);
       for (const e of elements) if (text(e).length > 3000) problems.push(`${where}: element text over 3000`);
       break;
     }
     case 'actions': {
       const elements = (b['elements'] as Json[] | undefined) ?? [];
-      if (elements.length === 0 || elements.length > 25) problems.push(`${where}: ${elements.length} elements (1 to 25)`);
+      if (elements.length === 0 || elements.length > 25)
+        problems.push(`${where}: ${elements.length} elements (1 to 25)`);
       for (const e of elements) checkElement(e, where, problems, files);
       break;
     }
@@ -102,7 +112,8 @@ export function viewProblems(view: unknown, files: ReadonlySet<string>): string[
   const problems = blockProblems(v['blocks'], 'view', files);
   if (v['type'] === 'modal') {
     if (text(v['title']).length === 0 || text(v['title']).length > 24) problems.push('modal title empty or over 24');
-    if (typeof v['private_metadata'] === 'string' && v['private_metadata'].length > 3000) problems.push('private_metadata over 3000');
+    if (typeof v['private_metadata'] === 'string' && v['private_metadata'].length > 3000)
+      problems.push('private_metadata over 3000');
   } else if (v['type'] !== 'home') {
     problems.push(`view type ${String(v['type'])}`);
   }

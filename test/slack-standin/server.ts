@@ -171,12 +171,24 @@ export class SlackStandIn {
   }
 
   private answer(method: string, args: Record<string, unknown>): Record<string, unknown> {
-    const invalid = (problems: string[]) => ({ ok: false, error: 'invalid_blocks', response_metadata: { messages: problems } });
+    const invalid = (problems: string[]) => ({
+      ok: false,
+      error: 'invalid_blocks',
+      response_metadata: { messages: problems },
+    });
     switch (method) {
       case 'apps.connections.open':
         return this.socketUrl === undefined ? { ok: false, error: 'invalid_auth' } : { ok: true, url: this.socketUrl };
       case 'auth.test':
-        return { ok: true, url: 'https://standin.slack.com/', team: 'Stand-in', user: 'costbot', team_id: 'T0STANDIN', user_id: 'U0COSTBOT', bot_id: 'B0COSTBOT' };
+        return {
+          ok: true,
+          url: 'https://standin.slack.com/',
+          team: 'Stand-in',
+          user: 'costbot',
+          team_id: 'T0STANDIN',
+          user_id: 'U0COSTBOT',
+          bot_id: 'B0COSTBOT',
+        };
       case 'chat.postMessage':
       case 'chat.update':
       case 'chat.postEphemeral': {

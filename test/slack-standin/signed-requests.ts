@@ -56,11 +56,20 @@ export class SlackSender {
     const started = performance.now();
     const res = await fetch(this.eventsUrl, {
       method: 'POST',
-      headers: { 'content-type': contentType, 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': sig },
+      headers: {
+        'content-type': contentType,
+        'x-slack-request-timestamp': String(timestamp),
+        'x-slack-signature': sig,
+      },
       body,
     });
     const text = await res.text();
-    return { status: res.status, body: text, ackMs: performance.now() - started, sent: { body, contentType, timestamp, signature: sig } };
+    return {
+      status: res.status,
+      body: text,
+      ackMs: performance.now() - started,
+      sent: { body, contentType, timestamp, signature: sig },
+    };
   }
 
   nextId(prefix: string): string {
@@ -86,17 +95,38 @@ export class SlackSender {
   }
 
   /** `/cost <text>`; returns the ack and the response_url id to read the answer from. */
-  async command(text: string, user: string, o: SendOptions & { channel?: string } = {}): Promise<SendResult & { responseId: string }> {
+  async command(
+    text: string,
+    user: string,
+    o: SendOptions & { channel?: string } = {},
+  ): Promise<SendResult & { responseId: string }> {
     const responseId = this.nextId('cmd');
-    const result = await this.send(this.commandBody(text, user, responseId, o.channel), 'application/x-www-form-urlencoded', o);
+    const result = await this.send(
+      this.commandBody(text, user, responseId, o.channel),
+      'application/x-www-form-urlencoded',
+      o,
+    );
     return { ...result, responseId };
   }
 
   blockActionPayload(p: ClickParams): Record<string, unknown> {
     const action =
       p.kind === 'static_select'
-        ? { type: 'static_select', action_id: p.actionId, block_id: 'b', selected_option: { text: { type: 'plain_text', text: 'x' }, value: p.value }, action_ts: '1.2' }
-        : { type: 'button', action_id: p.actionId, block_id: 'b', value: p.value, text: { type: 'plain_text', text: 'x' }, action_ts: '1.2' };
+        ? {
+            type: 'static_select',
+            action_id: p.actionId,
+            block_id: 'b',
+            selected_option: { text: { type: 'plain_text', text: 'x' }, value: p.value },
+            action_ts: '1.2',
+          }
+        : {
+            type: 'button',
+            action_id: p.actionId,
+            block_id: 'b',
+            value: p.value,
+            text: { type: 'plain_text', text: 'x' },
+            action_ts: '1.2',
+          };
     const base = {
       type: 'block_actions',
       user: { id: p.user, username: p.user.toLowerCase(), name: p.user.toLowerCase(), team_id: 'T0STANDIN' },
@@ -107,7 +137,11 @@ export class SlackSender {
       actions: [action],
     };
     if (p.view !== undefined) {
-      return { ...base, container: { type: 'view', view_id: p.view.id }, view: { ...p.view, hash: p.view.hash ?? 'h', blocks: p.view.blocks ?? [] } };
+      return {
+        ...base,
+        container: { type: 'view', view_id: p.view.id },
+        view: { ...p.view, hash: p.view.hash ?? 'h', blocks: p.view.blocks ?? [] },
+      };
     }
     const channel = p.channel ?? 'C0COSTS';
     const ts = p.messageTs ?? '1700000000.000100';

@@ -73,8 +73,12 @@ export class SocketModeStandIn {
   }
 
   private accept(key: string | string[] | undefined, socket: Duplex): void {
-    const accept = createHash('sha1').update(`${String(key)}${GUID}`).digest('base64');
-    socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
+    const accept = createHash('sha1')
+      .update(`${String(key)}${GUID}`)
+      .digest('base64');
+    socket.write(
+      `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`,
+    );
     this.sockets.add(socket);
     let pending: Buffer = Buffer.alloc(0);
     socket.on('data', (chunk: Buffer) => {
@@ -88,7 +92,12 @@ export class SocketModeStandIn {
     });
     socket.on('close', () => this.sockets.delete(socket));
     socket.on('error', () => this.sockets.delete(socket));
-    this.send({ type: 'hello', num_connections: 1, debug_info: { host: 'standin' }, connection_info: { app_id: 'A0COSTBOT' } });
+    this.send({
+      type: 'hello',
+      num_connections: 1,
+      debug_info: { host: 'standin' },
+      connection_info: { app_id: 'A0COSTBOT' },
+    });
   }
 
   /** Sends one message (an envelope) to every connected client. */

@@ -50,7 +50,9 @@ describe('the job chain', () => {
 
   it('enqueues nothing for a step this worker has no handler for, or after a step that ends the chain', async () => {
     expect(await enqueueNextSteps(queues, ['collect-costs'], 'collect-costs', 'job-2')).toEqual([]);
-    expect(await enqueueNextSteps(queues, ['collect-inventory', 'score-anomalies'], 'collect-inventory', 'job-3')).toEqual([]);
+    expect(
+      await enqueueNextSteps(queues, ['collect-inventory', 'score-anomalies'], 'collect-inventory', 'job-3'),
+    ).toEqual([]);
     expect(await queues.analyze.getWaitingCount()).toBe(1);
   });
 });
@@ -61,7 +63,12 @@ describe('the chain with the real jobs', () => {
     const [database, athena] = await Promise.all([createTestDatabase(), startAthenaStandin()]);
     // The real CUR export (day 1 of Oct, Nov and Dec 2018) behind the Athena stand-in.
     athena.defineTable('cur', 'workshop', legacyCurTable(FIXTURES.curParquet));
-    const env = { ...workerEnv(database.url, redisUrl), ATHENA_DATABASE: 'cur', ATHENA_TABLE: 'workshop', ATHENA_OUTPUT_LOCATION: 's3://costbot-athena-results/cur/' };
+    const env = {
+      ...workerEnv(database.url, redisUrl),
+      ATHENA_DATABASE: 'cur',
+      ATHENA_TABLE: 'workshop',
+      ATHENA_OUTPUT_LOCATION: 's3://costbot-athena-results/cur/',
+    };
     const worker = await startWorkerProcess(loadConfig('worker', env), {
       prefix: chainPrefix,
       healthPort: 0,
@@ -74,7 +81,11 @@ describe('the chain with the real jobs', () => {
       const collected = await settled(chainQueues.collect, costs, 30_000);
       expect(collected.state).toBe('completed');
       expect(collected.job.returnvalue).toMatchObject({ status: 'succeeded', counts: { days: 3 } });
-      expect((await costTotals(database.db, { fromDay: '2018-10-01', toDay: '2019-01-01', by: 'month' })).map((t) => t.period)).toEqual(['2018-10', '2018-11', '2018-12']);
+      expect(
+        (await costTotals(database.db, { fromDay: '2018-10-01', toDay: '2019-01-01', by: 'month' })).map(
+          (t) => t.period,
+        ),
+      ).toEqual(['2018-10', '2018-11', '2018-12']);
 
       const scoreId = nextStepJobId('score-anomalies', costs);
       expect(collected.job.returnvalue.next).toEqual([scoreId]);

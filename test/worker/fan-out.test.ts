@@ -38,8 +38,18 @@ let queues: Queues;
 function serveRecordings(standin: CloudWatchStandin): void {
   const end = Math.floor(Date.now() / 3_600_000) * 3_600_000 - 3_600_000;
   const vm = readBitbrainsVm(FIXTURES.bitbrainsVm);
-  standin.putMetric('AWS/EC2', 'CPUUtilization', [{ Name: 'InstanceId', Value: NAB }], shiftSeries(readNabSeries(FIXTURES.nabCpu), end));
-  standin.putMetric('AWS/EC2', 'NetworkIn', [{ Name: 'InstanceId', Value: NAB }], shiftSeries(readNabSeries(FIXTURES.nabNetworkIn), end));
+  standin.putMetric(
+    'AWS/EC2',
+    'CPUUtilization',
+    [{ Name: 'InstanceId', Value: NAB }],
+    shiftSeries(readNabSeries(FIXTURES.nabCpu), end),
+  );
+  standin.putMetric(
+    'AWS/EC2',
+    'NetworkIn',
+    [{ Name: 'InstanceId', Value: NAB }],
+    shiftSeries(readNabSeries(FIXTURES.nabNetworkIn), end),
+  );
   standin.putMetric('AWS/EC2', 'CPUUtilization', [{ Name: 'InstanceId', Value: BB }], shiftSeries(vm.cpu, end));
   standin.putMetric('AWS/EC2', 'NetworkIn', [{ Name: 'InstanceId', Value: BB }], shiftSeries(vm.networkIn, end));
   standin.putMetric('AWS/EC2', 'NetworkOut', [{ Name: 'InstanceId', Value: BB }], shiftSeries(vm.networkOut, end));
@@ -47,15 +57,26 @@ function serveRecordings(standin: CloudWatchStandin): void {
 }
 
 beforeAll(async () => {
-  [database, ec2, cw] = await Promise.all([createTestDatabase(), startEc2Standin(recordedInventory()), startCloudWatchStandin()]);
+  [database, ec2, cw] = await Promise.all([
+    createTestDatabase(),
+    startEc2Standin(recordedInventory()),
+    startCloudWatchStandin(),
+  ]);
   serveRecordings(cw);
-  worker = await startWorkerProcess(loadConfig('worker', { ...workerEnv(database.url, redisUrl), METRICS_LOOKBACK_DAYS: '1' }), {
-    prefix,
-    registry,
-    healthPort: 0,
-    shutdownTimeoutMs: 5_000,
-    aws: { endpoints: { ec2: ec2.url, cloudwatch: cw.url }, credentials: STANDIN_CREDENTIALS, requestTimeoutMs: 2_000 },
-  });
+  worker = await startWorkerProcess(
+    loadConfig('worker', { ...workerEnv(database.url, redisUrl), METRICS_LOOKBACK_DAYS: '1' }),
+    {
+      prefix,
+      registry,
+      healthPort: 0,
+      shutdownTimeoutMs: 5_000,
+      aws: {
+        endpoints: { ec2: ec2.url, cloudwatch: cw.url },
+        credentials: STANDIN_CREDENTIALS,
+        requestTimeoutMs: 2_000,
+      },
+    },
+  );
   producer = new Redis(redisUrl, { maxRetriesPerRequest: null });
   queues = createQueues(producer, prefix);
   const inventory = await enqueueJob(queues, 'collect-inventory', {});
@@ -70,7 +91,9 @@ afterAll(async () => {
 });
 
 const storedPoints = async () => {
-  const rows = (await database.db.execute('select instance_id, count(*)::int as n from metric_points group by 1 order by 1')) as unknown as { instance_id: string; n: number }[];
+  const rows = (await database.db.execute(
+    'select instance_id, count(*)::int as n from metric_points group by 1 order by 1',
+  )) as unknown as { instance_id: string; n: number }[];
   return Object.fromEntries(rows.map((r) => [r.instance_id, r.n]));
 };
 
@@ -83,7 +106,12 @@ describe('a run split into parts', () => {
     // Two running instances (i-fde9cece is stopped), one per part.
     const partIds = [partJobId('collect-metrics', id, 0), partJobId('collect-metrics', id, 1)];
     const parts = await Promise.all(partIds.map((p) => queues.collect.getJob(p)));
-    expect(parts.map((p) => p?.data.instanceIds).flat().sort()).toEqual([BB, NAB]);
+    expect(
+      parts
+        .map((p) => p?.data.instanceIds)
+        .flat()
+        .sort(),
+    ).toEqual([BB, NAB]);
     expect(parts.every((p) => p?.returnvalue.status === 'succeeded')).toBe(true);
     // A day of hours (23 in the first quarter of an hour, when the newest hour has not settled)
     // of cpu + network_in for NAB; cpu, network_in/out and memory for the Bitbrains VM.
@@ -91,14 +119,21 @@ describe('a run split into parts', () => {
     const hours = points[NAB]! / 2;
     expect([23, 24]).toContain(hours);
     expect(points).toEqual({ [BB]: 4 * hours, [NAB]: 2 * hours });
-    expect(job.returnvalue.counts).toMatchObject({ parts: 2, instances: 2, withMemory: 1, withoutMemory: 1, pointsStored: 6 * hours });
+    expect(job.returnvalue.counts).toMatchObject({
+      parts: 2,
+      instances: 2,
+      withMemory: 1,
+      withoutMemory: 1,
+      pointsStored: 6 * hours,
+    });
 
     const runs = await jobRunsOf(database.db, id);
     expect(runs.map((r) => [r.attempt, r.status, r.counts])).toEqual([
       [1, 'succeeded', { parts: 2 }],
       [2, 'succeeded', job.returnvalue.counts],
     ]);
-    for (const p of partIds) expect(await jobRunsOf(database.db, p)).toMatchObject([{ job: 'collect-metrics', status: 'succeeded' }]);
+    for (const p of partIds)
+      expect(await jobRunsOf(database.db, p)).toMatchObject([{ job: 'collect-metrics', status: 'succeeded' }]);
   });
 
   it('fails the run when a part fails for good, and runs nothing after it', async () => {

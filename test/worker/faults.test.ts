@@ -13,7 +13,16 @@ import { adminUrl, createTestDatabase, type TestDatabase } from '../helpers/data
 import { redisUrl, uniquePrefix } from '../helpers/redis.js';
 import { startOwnRedisServer, type OwnRedisServer } from './helpers/redis-server.js';
 import { spawnWorker, type WorkerChild } from './helpers/worker-children.js';
-import { RECORDED_INSTANCE_IDS, STANDIN_CREDENTIALS, recordedInventory, removePrefix, scheduleIdsOn, settled, waitFor, workerEnv } from './helpers/worker-test-kit.js';
+import {
+  RECORDED_INSTANCE_IDS,
+  STANDIN_CREDENTIALS,
+  recordedInventory,
+  removePrefix,
+  scheduleIdsOn,
+  settled,
+  waitFor,
+  workerEnv,
+} from './helpers/worker-test-kit.js';
 
 // Faults hit a real collect-inventory job mid-run: it stores DescribeInstances page by page
 // (one recorded instance per page), so "mid-run" is while the stand-in holds page 2 unanswered.
@@ -37,20 +46,29 @@ afterEach(async () => {
   await database.db.execute('truncate instances, instance_types, job_runs');
 });
 
-const storedIds = async () => (await listInstances(database.db, { states: ['running', 'stopped'] })).map((r) => r.instanceId).sort();
-const page2Held = () => waitFor('page 2 to be held', async () => (ec2.requests.some((r) => r.outcome === 'timeout') ? true : undefined));
+const storedIds = async () =>
+  (await listInstances(database.db, { states: ['running', 'stopped'] })).map((r) => r.instanceId).sort();
+const page2Held = () =>
+  waitFor('page 2 to be held', async () => (ec2.requests.some((r) => r.outcome === 'timeout') ? true : undefined));
 
 describe('a worker killed with SIGKILL mid-job', () => {
   const prefix = uniquePrefix('sigkill');
   const children: WorkerChild[] = [];
   afterAll(async () => {
-    for (const c of children) if (c.process.exitCode === null && c.process.signalCode === null) c.process.kill('SIGKILL');
+    for (const c of children)
+      if (c.process.exitCode === null && c.process.signalCode === null) c.process.kill('SIGKILL');
     await removePrefix(redisUrl, prefix);
   });
 
   it('leaves the job to another worker, which completes it without duplicate rows', async () => {
     const env = workerEnv(database.url, redisUrl);
-    const spec = { prefix, settings: FAST_STALL, endpoints: { ec2: ec2.url }, credentials: STANDIN_CREDENTIALS, requestTimeoutMs: 20_000 };
+    const spec = {
+      prefix,
+      settings: FAST_STALL,
+      endpoints: { ec2: ec2.url },
+      credentials: STANDIN_CREDENTIALS,
+      requestTimeoutMs: 20_000,
+    };
     const first = await spawnWorker(spec, env);
     children.push(first);
     ec2.requests.length = 0;
@@ -71,7 +89,9 @@ describe('a worker killed with SIGKILL mid-job', () => {
       expect(state).toBe('completed');
       expect(job.returnvalue).toMatchObject({ status: 'succeeded', counts: { instances: 3, instanceTypes: 25 } });
       expect(await storedIds()).toEqual(RECORDED_INSTANCE_IDS);
-      const [{ n }] = (await database.db.execute<{ n: number }>('select count(*)::int as n from instances')) as unknown as [{ n: number }];
+      const [{ n }] = (await database.db.execute<{ n: number }>(
+        'select count(*)::int as n from instances',
+      )) as unknown as [{ n: number }];
       expect(n).toBe(3);
       const runs = await jobRunsOf(database.db, id);
       expect(runs.map((r) => [r.attempt, r.status])).toEqual([
@@ -92,13 +112,20 @@ describe('PostgreSQL connections dropped mid-job', () => {
   const prefix = uniquePrefix('pgdrop');
   const children: WorkerChild[] = [];
   afterAll(async () => {
-    for (const c of children) if (c.process.exitCode === null && c.process.signalCode === null) c.process.kill('SIGKILL');
+    for (const c of children)
+      if (c.process.exitCode === null && c.process.signalCode === null) c.process.kill('SIGKILL');
     await removePrefix(redisUrl, prefix);
   });
 
   it('fails the attempt, keeps no part of the interrupted write, and a retry completes the data', async () => {
     const env = workerEnv(database.url, redisUrl);
-    const spec = { prefix, settings: FAST_STALL, endpoints: { ec2: ec2.url }, credentials: STANDIN_CREDENTIALS, requestTimeoutMs: 1_500 };
+    const spec = {
+      prefix,
+      settings: FAST_STALL,
+      endpoints: { ec2: ec2.url },
+      credentials: STANDIN_CREDENTIALS,
+      requestTimeoutMs: 1_500,
+    };
     // Two worker processes: postgres.js 3.4.9 may crash the one whose transaction loses its
     // connection (porsager/postgres#1208); then the other takes the job over.
     children.push(...(await Promise.all([spawnWorker(spec, env), spawnWorker(spec, env)])));
@@ -110,7 +137,12 @@ describe('PostgreSQL connections dropped mid-job', () => {
     const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
     let release = () => {};
     try {
-      const id = await enqueueJob(queues, 'collect-inventory', {}, { overrides: { backoff: { type: 'fixed', delay: 500 } } });
+      const id = await enqueueJob(
+        queues,
+        'collect-inventory',
+        {},
+        { overrides: { backoff: { type: 'fixed', delay: 500 } } },
+      );
       await page2Held();
       // Hold the table so the job's write of page 2 blocks inside its transaction, then kill that backend.
       const released = new Promise<void>((r) => (release = r));

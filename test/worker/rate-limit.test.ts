@@ -68,7 +68,9 @@ describe('shared Redis token bucket', () => {
     const scope = 'default:eu-west-1';
     // GetMetricData (50 TPS): a burst of 50 x 0.8 = 40 at once, then 40 per second. The few
     // extra immediate grants allowed for are the refill during the round trips themselves.
-    const waits = await Promise.all(Array.from({ length: 60 }, () => limiter.acquire('cloudwatch:GetMetricData', scope)));
+    const waits = await Promise.all(
+      Array.from({ length: 60 }, () => limiter.acquire('cloudwatch:GetMetricData', scope)),
+    );
     const immediate = waits.filter((w) => w === 0).length;
     expect(immediate).toBeGreaterThanOrEqual(40);
     expect(immediate).toBeLessThan(45);

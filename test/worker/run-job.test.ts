@@ -4,7 +4,14 @@ import { loadConfig } from '../../src/config.js';
 import { listInstances } from '../../src/db/queries/instances.js';
 import { jobRunsOf, latestJobRuns } from '../../src/db/queries/job-runs.js';
 import { checkHealth, serverPort } from '../../src/worker/health.js';
-import { closeQueues, createQueues, enqueueJob, JOB_KIND_SPECS, QUEUE_NAMES, type Queues } from '../../src/jobs/queues.js';
+import {
+  closeQueues,
+  createQueues,
+  enqueueJob,
+  JOB_KIND_SPECS,
+  QUEUE_NAMES,
+  type Queues,
+} from '../../src/jobs/queues.js';
 import { jobRegistry, registeredKinds } from '../../src/worker/registry.js';
 import { registerSchedules, SCHEDULES } from '../../src/worker/schedules.js';
 import { startWorkerProcess, type WorkerProcess } from '../../src/worker/process.js';
@@ -12,7 +19,15 @@ import { startEc2Standin } from '../aws-standins/ec2.js';
 import type { StandinServer } from '../aws-standins/standin-server.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { redisUrl, uniquePrefix } from '../helpers/redis.js';
-import { RECORDED_INSTANCE_IDS, STANDIN_CREDENTIALS, recordedInventory, removePrefix, scheduleIdsOn, settled, workerEnv } from './helpers/worker-test-kit.js';
+import {
+  RECORDED_INSTANCE_IDS,
+  STANDIN_CREDENTIALS,
+  recordedInventory,
+  removePrefix,
+  scheduleIdsOn,
+  settled,
+  workerEnv,
+} from './helpers/worker-test-kit.js';
 
 // One real worker (the same startWorkerProcess as `npm run start:worker`) on its own queue
 // prefix and database, running the real collect-inventory job against the EC2 stand-in.
@@ -49,12 +64,22 @@ describe('the job processor', () => {
     const { job, state } = await settled(queues.collect, id);
 
     expect(state).toBe('completed');
-    expect(job.returnvalue).toEqual({ status: 'succeeded', counts: { instances: 3, notFound: 0, instanceTypes: 25, scopes: 2 }, next: [] });
+    expect(job.returnvalue).toEqual({
+      status: 'succeeded',
+      counts: { instances: 3, notFound: 0, instanceTypes: 25, scopes: 2 },
+      next: [],
+    });
     const rows = await listInstances(database.db, { states: ['running', 'stopped'] });
     expect(rows.map((r) => r.instanceId).sort()).toEqual(RECORDED_INSTANCE_IDS);
     const runs = await jobRunsOf(database.db, id);
     expect(runs).toHaveLength(1);
-    expect(runs[0]).toMatchObject({ job: 'collect-inventory', attempt: 1, status: 'succeeded', error: null, counts: job.returnvalue.counts });
+    expect(runs[0]).toMatchObject({
+      job: 'collect-inventory',
+      attempt: 1,
+      status: 'succeeded',
+      error: null,
+      counts: job.returnvalue.counts,
+    });
     expect(runs[0]!.finishedAt!.getTime()).toBeGreaterThanOrEqual(runs[0]!.startedAt.getTime());
   });
 
@@ -72,7 +97,9 @@ describe('the job processor', () => {
     expect(job.failedReason).toContain('includeTypes');
     expect(ec2.requests.length).toBe(requestsBefore);
     const runs = await jobRunsOf(database.db, id);
-    expect(runs).toMatchObject([{ attempt: 1, status: 'failed', error: job.failedReason, details: { retrying: false } }]);
+    expect(runs).toMatchObject([
+      { attempt: 1, status: 'failed', error: job.failedReason, details: { retrying: false } },
+    ]);
   });
 
   it('fails a job of a kind this worker does not have once, naming the kind', async () => {
@@ -80,7 +107,9 @@ describe('the job processor', () => {
     const done = await settled(queues.collect, job.id!);
     expect(done.state).toBe('failed');
     expect(done.job.attemptsMade).toBe(1);
-    expect(done.job.failedReason).toContain('this worker has no job kind "collect-everything"; registered kinds: collect-inventory');
+    expect(done.job.failedReason).toContain(
+      'this worker has no job kind "collect-everything"; registered kinds: collect-inventory',
+    );
   });
 
   it('fails a missing IAM permission once, naming the action to grant', async () => {
@@ -90,7 +119,9 @@ describe('the job processor', () => {
 
     expect(state).toBe('failed');
     expect(job.attemptsMade).toBe(1);
-    expect(job.failedReason).toMatch(/^AWS_PERMISSION_DENIED: AWS denied ec2:DescribeInstances: grant the IAM action "ec2:DescribeInstances"/);
+    expect(job.failedReason).toMatch(
+      /^AWS_PERMISSION_DENIED: AWS denied ec2:DescribeInstances: grant the IAM action "ec2:DescribeInstances"/,
+    );
     expect(await jobRunsOf(database.db, id)).toMatchObject([{ status: 'failed', details: { retrying: false } }]);
   });
 
@@ -104,7 +135,9 @@ describe('the job processor', () => {
     const latest = (await latestJobRuns(database.db)).find((r) => r.job === 'collect-costs');
     expect(latest).toMatchObject({ queueJobId: id, status: 'skipped', error: null });
     expect(latest!.details['skipped']).toMatch(/^ATHENA_DATABASE is not set/);
-    expect((await queues.analyze.getJobs(['waiting', 'delayed', 'active'])).filter((j) => j.name === 'score-anomalies')).toEqual([]);
+    expect(
+      (await queues.analyze.getJobs(['waiting', 'delayed', 'active'])).filter((j) => j.name === 'score-anomalies'),
+    ).toEqual([]);
   });
 
   it('retries a failure that outlasts the SDK retries, with backoff, and then succeeds', async () => {
@@ -123,7 +156,9 @@ describe('the job processor', () => {
     expect(runs[0]!.error).toMatch(/^AWS_REQUEST_FAILED: .*ec2:DescribeInstances failed \(HTTP 500\)/s);
     expect(runs[0]!.details).toEqual({ retrying: true });
     // Still one row per instance: the retry upserted over the first attempt's pages.
-    expect((await listInstances(database.db, { states: ['running', 'stopped'] })).map((r) => r.instanceId).sort()).toEqual(RECORDED_INSTANCE_IDS);
+    expect(
+      (await listInstances(database.db, { states: ['running', 'stopped'] })).map((r) => r.instanceId).sort(),
+    ).toEqual(RECORDED_INSTANCE_IDS);
   });
 
   it('registers one scheduler per scheduled kind it runs, however many workers start', async () => {
@@ -151,6 +186,11 @@ describe('the job processor', () => {
     expect(body).toMatchObject({ status: 'ok', redis: { ok: true }, postgres: { ok: true } });
     // One worker per queue that has a registered kind.
     expect(body.workersRunning).toBe(new Set(registeredKinds(jobRegistry).map((k) => JOB_KIND_SPECS[k].queue)).size);
-    expect(body.queues?.['collect']).toMatchObject({ waiting: 0, active: 0, delayed: scheduleIdsOn('collect').length, failed: 3 });
+    expect(body.queues?.['collect']).toMatchObject({
+      waiting: 0,
+      active: 0,
+      delayed: scheduleIdsOn('collect').length,
+      failed: 3,
+    });
   });
 });

@@ -28,5 +28,11 @@ export async function anomaliesPage(deps: PageDeps, s: AnomalyListState): Promis
         ? `This page is past the last one (${page.total} anomalies match): go back or change the filters.`
         : anomaliesEmptyReason(await dataFreshness(deps.db), deps.config, describeFilters(s));
   }
-  return anomalyListMessage({ state: s, rows: page.rows, total: page.total, services, ...(emptyReason ? { emptyReason } : {}) });
+  return anomalyListMessage({
+    state: s,
+    rows: page.rows,
+    total: page.total,
+    services,
+    ...(emptyReason ? { emptyReason } : {}),
+  });
 }

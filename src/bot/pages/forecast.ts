@@ -10,6 +10,7 @@ export const FORECAST_SCOPE = 'total';
 
 export async function forecastPage(deps: PageDeps, horizon: number): Promise<MessageBody> {
   const f = await latestForecast(deps.db, { scope: FORECAST_SCOPE, horizonMonths: horizon });
-  if (f === undefined) return forecastEmptyMessage(horizon, forecastEmptyReason(await dataFreshness(deps.db), deps.config));
+  if (f === undefined)
+    return forecastEmptyMessage(horizon, forecastEmptyReason(await dataFreshness(deps.db), deps.config));
   return forecastMessage(f);
 }

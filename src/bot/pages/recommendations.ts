@@ -2,7 +2,11 @@ import { dataFreshness } from '../../db/queries/models.js';
 import { listRecommendations, savingsSummary, typeSpecs } from '../../db/queries/recommendations.js';
 import { errorMessage } from '../../slack/messages/help.js';
 import type { MessageBody } from '../../slack/messages/kit.js';
-import { recommendationListMessage, RECOMMENDATIONS_PER_PAGE, singleRecommendationMessage } from '../../slack/messages/recommendation-list.js';
+import {
+  recommendationListMessage,
+  RECOMMENDATIONS_PER_PAGE,
+  singleRecommendationMessage,
+} from '../../slack/messages/recommendation-list.js';
 import type { PageDeps } from '../deps.js';
 import { recommendationsEmptyReason } from '../empty-states.js';
 import type { RecommendationListState } from '../../slack/messages/view-state.js';
@@ -12,9 +16,20 @@ export async function recommendationsPage(deps: PageDeps, s: RecommendationListS
   const offset = s.page * RECOMMENDATIONS_PER_PAGE;
   const limit = Math.max(0, Math.min(RECOMMENDATIONS_PER_PAGE, s.top - offset));
   const [page, summary] = await Promise.all([listRecommendations(deps.db, { limit, offset }), savingsSummary(deps.db)]);
-  const specs = await typeSpecs(deps.db, page.rows.flatMap((r) => [r.currentType, r.recommendedType]));
-  const emptyReason = page.rows.length === 0 ? recommendationsEmptyReason(await dataFreshness(deps.db), deps.config) : undefined;
-  return recommendationListMessage({ state: s, rows: page.rows, total: page.total, specs, summary, ...(emptyReason ? { emptyReason } : {}) });
+  const specs = await typeSpecs(
+    deps.db,
+    page.rows.flatMap((r) => [r.currentType, r.recommendedType]),
+  );
+  const emptyReason =
+    page.rows.length === 0 ? recommendationsEmptyReason(await dataFreshness(deps.db), deps.config) : undefined;
+  return recommendationListMessage({
+    state: s,
+    rows: page.rows,
+    total: page.total,
+    specs,
+    summary,
+    ...(emptyReason ? { emptyReason } : {}),
+  });
 }
 
 /** `/cost rightsize i-...`: that instance's active recommendation, whatever its finding. */

@@ -5,6 +5,10 @@ import { statusMessage } from '../../slack/messages/status.js';
 import type { PageDeps } from '../deps.js';
 
 export async function statusPage(deps: PageDeps): Promise<MessageBody> {
-  const [jobs, models, freshness] = await Promise.all([latestJobRuns(deps.db), modelStatus(deps.db), dataFreshness(deps.db)]);
+  const [jobs, models, freshness] = await Promise.all([
+    latestJobRuns(deps.db),
+    modelStatus(deps.db),
+    dataFreshness(deps.db),
+  ]);
   return statusMessage({ jobs, models, freshness, now: deps.now() });
 }

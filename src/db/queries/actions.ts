@@ -1,6 +1,13 @@
 import { and, eq, gt, inArray, lte } from 'drizzle-orm';
 import type { Db } from '../client.js';
-import { actionEvents, actions, type Action, type ActionEvent, type ActionStatus, type NewAction } from '../schema/index.js';
+import {
+  actionEvents,
+  actions,
+  type Action,
+  type ActionEvent,
+  type ActionStatus,
+  type NewAction,
+} from '../schema/index.js';
 
 /**
  * Every state change of an action is one conditional UPDATE (`where status = <expected>`), so two
@@ -21,16 +28,24 @@ export async function createActionRequest(
       .onConflictDoNothing()
       .returning();
     if (action !== undefined) {
-      await tx
-        .insert(actionEvents)
-        .values({ actionId: action.id, actor: p.requestedBy, step: 'requested', outcome: 'info', detail: {}, at: action.requestedAt });
+      await tx.insert(actionEvents).values({
+        actionId: action.id,
+        actor: p.requestedBy,
+        step: 'requested',
+        outcome: 'info',
+        detail: {},
+        at: action.requestedAt,
+      });
       return { created: true, action };
     }
     const [existing] = await tx
       .select()
       .from(actions)
-      .where(and(eq(actions.instanceId, p.instanceId), inArray(actions.status, ['pending-approval', 'approved', 'running'])));
-    if (existing === undefined) throw new Error(`apply request for ${p.instanceId} conflicted but no open request was found`);
+      .where(
+        and(eq(actions.instanceId, p.instanceId), inArray(actions.status, ['pending-approval', 'approved', 'running'])),
+      );
+    if (existing === undefined)
+      throw new Error(`apply request for ${p.instanceId} conflicted but no open request was found`);
     return { created: false, existing };
   });
 }
@@ -64,7 +79,9 @@ export async function decideAction(db: Db, p: DecideParams): Promise<Action | un
       .where(and(eq(actions.id, p.id), eq(actions.status, 'pending-approval'), gt(actions.expiresAt, p.at)))
       .returning();
     if (row !== undefined) {
-      await tx.insert(actionEvents).values({ actionId: row.id, actor: p.by, step: p.decision, outcome: 'info', detail: {}, at: p.at });
+      await tx
+        .insert(actionEvents)
+        .values({ actionId: row.id, actor: p.by, step: p.decision, outcome: 'info', detail: {}, at: p.at });
     }
     return row;
   });
@@ -79,7 +96,9 @@ export async function expireAction(db: Db, p: { id: number; at: Date }): Promise
       .where(and(eq(actions.id, p.id), eq(actions.status, 'pending-approval'), lte(actions.expiresAt, p.at)))
       .returning();
     if (row !== undefined) {
-      await tx.insert(actionEvents).values({ actionId: row.id, actor: 'costbot', step: 'expired', outcome: 'info', detail: {}, at: p.at });
+      await tx
+        .insert(actionEvents)
+        .values({ actionId: row.id, actor: 'costbot', step: 'expired', outcome: 'info', detail: {}, at: p.at });
     }
     return row;
   });
@@ -98,7 +117,10 @@ export async function startAction(db: Db, p: { id: number; at: Date }): Promise<
 export type FinalStatus = Extract<ActionStatus, 'succeeded' | 'failed' | 'rolled-back'>;
 
 /** running -> succeeded | failed | rolled-back, once. */
-export async function finishAction(db: Db, p: { id: number; status: FinalStatus; error?: string; at: Date }): Promise<Action | undefined> {
+export async function finishAction(
+  db: Db,
+  p: { id: number; status: FinalStatus; error?: string; at: Date },
+): Promise<Action | undefined> {
   const [row] = await db
     .update(actions)
     .set({ status: p.status, error: p.error ?? null, finishedAt: p.at })

@@ -26,7 +26,10 @@ export interface AlertCandidate {
  * posted alert whose end was not told yet (whatever its end day or current severity, so that its
  * thread always hears how it ended), with what was posted about them.
  */
-export async function alertCandidates(db: Db, p: { severities: readonly Severity[]; fromDay: string }): Promise<AlertCandidate[]> {
+export async function alertCandidates(
+  db: Db,
+  p: { severities: readonly Severity[]; fromDay: string },
+): Promise<AlertCandidate[]> {
   const followed = alias(alerts, 'followed');
   const wanted = and(inArray(anomalies.severity, [...p.severities]), gte(anomalies.endDay, p.fromDay));
   const rows = await db
@@ -36,7 +39,12 @@ export async function alertCandidates(db: Db, p: { severities: readonly Severity
     .where(
       or(
         wanted,
-        exists(db.select({ one: sql`1` }).from(followed).where(and(eq(followed.anomalyId, anomalies.id), inArray(followed.status, ['posted', 'updated'])))),
+        exists(
+          db
+            .select({ one: sql`1` })
+            .from(followed)
+            .where(and(eq(followed.anomalyId, anomalies.id), inArray(followed.status, ['posted', 'updated']))),
+        ),
       ),
     )
     .orderBy(anomalies.startDay, anomalies.id);
@@ -82,7 +90,13 @@ export async function claimAlert(db: Db, p: ClaimParams): Promise<Alert | undefi
     })
     .onConflictDoUpdate({
       target: [alerts.anomalyId, alerts.channel],
-      set: { status: 'pending', updatedAt: p.at, postedSeverity: p.severity, postedImpactUsd: p.impactUsd, postedEndDay: p.endDay },
+      set: {
+        status: 'pending',
+        updatedAt: p.at,
+        postedSeverity: p.severity,
+        postedImpactUsd: p.impactUsd,
+        postedEndDay: p.endDay,
+      },
       setWhere: or(eq(alerts.status, 'failed'), and(eq(alerts.status, 'pending'), lt(alerts.updatedAt, staleBefore))),
     })
     .returning();
@@ -90,15 +104,26 @@ export async function claimAlert(db: Db, p: ClaimParams): Promise<Alert | undefi
 }
 
 /** The alert went out; an anomaly already over when posted is marked ended at once (no "ended" reply later). */
-export async function markAlertPosted(db: Db, p: { id: number; messageTs: string; digestTs?: string; ended: boolean; at: Date }): Promise<void> {
+export async function markAlertPosted(
+  db: Db,
+  p: { id: number; messageTs: string; digestTs?: string; ended: boolean; at: Date },
+): Promise<void> {
   await db
     .update(alerts)
-    .set({ status: p.ended ? 'ended' : 'posted', messageTs: p.messageTs, digestTs: p.digestTs ?? null, updatedAt: p.at })
+    .set({
+      status: p.ended ? 'ended' : 'posted',
+      messageTs: p.messageTs,
+      digestTs: p.digestTs ?? null,
+      updatedAt: p.at,
+    })
     .where(eq(alerts.id, p.id));
 }
 
 export async function markAlertFailed(db: Db, p: { id: number; at: Date }): Promise<void> {
-  await db.update(alerts).set({ status: 'failed', updatedAt: p.at }).where(and(eq(alerts.id, p.id), eq(alerts.status, 'pending')));
+  await db
+    .update(alerts)
+    .set({ status: 'failed', updatedAt: p.at })
+    .where(and(eq(alerts.id, p.id), eq(alerts.status, 'pending')));
 }
 
 /**
@@ -107,11 +132,25 @@ export async function markAlertFailed(db: Db, p: { id: number; at: Date }): Prom
  */
 export async function recordAlertUpdate(
   db: Db,
-  p: { id: number; previousUpdatedAt: Date; severity: Severity; impactUsd: number; endDay: string; ended: boolean; at: Date },
+  p: {
+    id: number;
+    previousUpdatedAt: Date;
+    severity: Severity;
+    impactUsd: number;
+    endDay: string;
+    ended: boolean;
+    at: Date;
+  },
 ): Promise<boolean> {
   const rows = await db
     .update(alerts)
-    .set({ status: p.ended ? 'ended' : 'updated', postedSeverity: p.severity, postedImpactUsd: p.impactUsd, postedEndDay: p.endDay, updatedAt: p.at })
+    .set({
+      status: p.ended ? 'ended' : 'updated',
+      postedSeverity: p.severity,
+      postedImpactUsd: p.impactUsd,
+      postedEndDay: p.endDay,
+      updatedAt: p.at,
+    })
     .where(and(eq(alerts.id, p.id), sql`${alerts.updatedAt} = ${p.previousUpdatedAt.toISOString()}::timestamptz`))
     .returning({ id: alerts.id });
   return rows.length === 1;

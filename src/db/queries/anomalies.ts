@@ -37,8 +37,10 @@ function escapeLike(s: string): string {
 
 function listWhere(p: AnomalyListParams): SQL | undefined {
   const conditions: SQL[] = [gte(anomalies.endDay, p.fromDay)];
-  if (p.severities !== undefined && p.severities.length > 0) conditions.push(inArray(anomalies.severity, [...p.severities]));
-  if (p.service !== undefined && p.service !== '') conditions.push(ilike(anomalies.service, `%${escapeLike(p.service)}%`));
+  if (p.severities !== undefined && p.severities.length > 0)
+    conditions.push(inArray(anomalies.severity, [...p.severities]));
+  if (p.service !== undefined && p.service !== '')
+    conditions.push(ilike(anomalies.service, `%${escapeLike(p.service)}%`));
   return and(...conditions);
 }
 
@@ -50,11 +52,23 @@ function listWhere(p: AnomalyListParams): SQL | undefined {
 export async function listAnomalies(db: Db, p: AnomalyListParams): Promise<AnomalyPage> {
   // Impact is signed (a drop in spend is negative): the largest deviation either way comes first.
   const size = sql`abs(${anomalies.impactUsd}) desc`;
-  const order = p.sort === 'impact' ? [size, desc(anomalies.startDay), asc(anomalies.id)] : [desc(anomalies.startDay), size, asc(anomalies.id)];
+  const order =
+    p.sort === 'impact'
+      ? [size, desc(anomalies.startDay), asc(anomalies.id)]
+      : [desc(anomalies.startDay), size, asc(anomalies.id)];
   const where = listWhere(p);
   const [rows, [count]] = await Promise.all([
-    db.select().from(anomalies).where(where).orderBy(...order).limit(p.limit).offset(p.offset),
-    db.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(anomalies).where(where),
+    db
+      .select()
+      .from(anomalies)
+      .where(where)
+      .orderBy(...order)
+      .limit(p.limit)
+      .offset(p.offset),
+    db
+      .select({ n: sql<number>`count(*)`.mapWith(Number) })
+      .from(anomalies)
+      .where(where),
   ]);
   return { rows, total: count?.n ?? 0 };
 }
@@ -90,14 +104,22 @@ export interface CostScopeFilter {
 }
 
 /** Daily unblended cost of a scope (its account, service, region and usage type when set) between two days. */
-export async function anomalyCostSeries(db: Db, a: CostScopeFilter, fromDay: string, toDay: string): Promise<DailyCost[]> {
+export async function anomalyCostSeries(
+  db: Db,
+  a: CostScopeFilter,
+  fromDay: string,
+  toDay: string,
+): Promise<DailyCost[]> {
   const conditions: SQL[] = [gte(costDaily.day, fromDay), lte(costDaily.day, toDay)];
   if (a.accountId !== null) conditions.push(eq(costDaily.accountId, a.accountId));
   if (a.service !== null) conditions.push(eq(costDaily.service, a.service));
   if (a.region !== null) conditions.push(eq(costDaily.region, a.region));
   if (a.usageType !== undefined) conditions.push(eq(costDaily.usageType, a.usageType));
   const rows = await db
-    .select({ day: sql<string>`${costDaily.day}::text`, usd: sql<number>`sum(${costDaily.unblendedUsd})`.mapWith(Number) })
+    .select({
+      day: sql<string>`${costDaily.day}::text`,
+      usd: sql<number>`sum(${costDaily.unblendedUsd})`.mapWith(Number),
+    })
     .from(costDaily)
     .where(and(...conditions))
     .groupBy(costDaily.day)
@@ -152,7 +174,10 @@ function anomalySortKey(sort: AnomalyKeysetSort) {
 }
 
 /** One page of anomalies after `after`, and whether more follow. */
-export async function listAnomaliesKeyset(db: Db, p: AnomalyKeysetParams): Promise<{ rows: Anomaly[]; hasMore: boolean }> {
+export async function listAnomaliesKeyset(
+  db: Db,
+  p: AnomalyKeysetParams,
+): Promise<{ rows: Anomaly[]; hasMore: boolean }> {
   const key = anomalySortKey(p.sort);
   const conditions: SQL[] = [];
   if (p.severities !== undefined) conditions.push(inArray(anomalies.severity, [...p.severities]));
@@ -175,14 +200,20 @@ export async function listAnomaliesKeyset(db: Db, p: AnomalyKeysetParams): Promi
 
 // --- Scoring job: writes ------------------------------------------------------------------------
 
-export type AnomalyUpsert = Omit<typeof anomalies.$inferInsert, 'id' | 'createdAt' | 'updatedAt' | 'feedback' | 'feedbackBy' | 'feedbackAt'>;
+export type AnomalyUpsert = Omit<
+  typeof anomalies.$inferInsert,
+  'id' | 'createdAt' | 'updatedAt' | 'feedback' | 'feedbackBy' | 'feedbackAt'
+>;
 
 /**
  * Inserts or updates anomalies by (scope, start day) in one transaction: re-scoring updates the
  * figures (an anomaly that went on for more days gets its new end and duration) and keeps the
  * users' feedback. Returns the ids with whether each row was new.
  */
-export async function upsertAnomalies(db: Db, p: { rows: readonly AnomalyUpsert[]; at: Date }): Promise<{ id: number; inserted: boolean }[]> {
+export async function upsertAnomalies(
+  db: Db,
+  p: { rows: readonly AnomalyUpsert[]; at: Date },
+): Promise<{ id: number; inserted: boolean }[]> {
   if (p.rows.length === 0) return [];
   const out: { id: number; inserted: boolean }[] = [];
   await db.transaction(async (tx) => {

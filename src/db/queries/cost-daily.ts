@@ -1,6 +1,13 @@
 import { and, asc, eq, gte, lt, sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
-import { costDaily, costResourceDaily, type CostDailyRow, type CostResourceDailyRow, type NewCostDailyRow, type NewCostResourceDailyRow } from '../schema/index.js';
+import {
+  costDaily,
+  costResourceDaily,
+  type CostDailyRow,
+  type CostResourceDailyRow,
+  type NewCostDailyRow,
+  type NewCostResourceDailyRow,
+} from '../schema/index.js';
 import { chunksFor } from './batch-upsert.js';
 
 /**
@@ -23,11 +30,15 @@ export interface ReplaceDaysParams<Row> {
 
 function checkRange(p: ReplaceDaysParams<{ day: string }>, table: string): void {
   const outside = p.rows.find((r) => r.day < p.fromDay || r.day >= p.toDay);
-  if (outside) throw new Error(`${table}: row for ${outside.day} is outside the replaced range [${p.fromDay}, ${p.toDay})`);
+  if (outside)
+    throw new Error(`${table}: row for ${outside.day} is outside the replaced range [${p.fromDay}, ${p.toDay})`);
 }
 
 /** Replaces cost_daily for [fromDay, toDay) with `rows`; returns the rows deleted and inserted. */
-export async function replaceCostDays(db: Db, p: ReplaceDaysParams<Omit<NewCostDailyRow, 'loadedAt'>>): Promise<{ deleted: number; inserted: number }> {
+export async function replaceCostDays(
+  db: Db,
+  p: ReplaceDaysParams<Omit<NewCostDailyRow, 'loadedAt'>>,
+): Promise<{ deleted: number; inserted: number }> {
   checkRange(p, 'cost_daily');
   return db.transaction(async (tx) => {
     const deleted = await tx
@@ -60,7 +71,9 @@ export async function replaceResourceCostDays(
 }
 
 /** First and last stored day and the row count; nulls when cost_daily is empty. */
-export async function costDailyExtent(db: Db): Promise<{ firstDay: string | null; lastDay: string | null; rows: number }> {
+export async function costDailyExtent(
+  db: Db,
+): Promise<{ firstDay: string | null; lastDay: string | null; rows: number }> {
   const [row] = await db
     .select({
       firstDay: sql<string | null>`min(${costDaily.day})::text`,
@@ -89,7 +102,13 @@ export async function listCostDaily(db: Db, p: CostWindowParams): Promise<CostDa
     .select()
     .from(costDaily)
     .where(and(...conditions))
-    .orderBy(asc(costDaily.day), asc(costDaily.accountId), asc(costDaily.service), asc(costDaily.region), asc(costDaily.usageType));
+    .orderBy(
+      asc(costDaily.day),
+      asc(costDaily.accountId),
+      asc(costDaily.service),
+      asc(costDaily.region),
+      asc(costDaily.usageType),
+    );
 }
 
 export interface CostTotal {
@@ -102,7 +121,8 @@ export interface CostTotal {
 
 /** Totals per day or per calendar month in [fromDay, toDay), oldest first. */
 export async function costTotals(db: Db, p: CostWindowParams & { by: 'day' | 'month' }): Promise<CostTotal[]> {
-  const period = p.by === 'day' ? sql<string>`${costDaily.day}::text` : sql<string>`to_char(${costDaily.day}, 'YYYY-MM')`;
+  const period =
+    p.by === 'day' ? sql<string>`${costDaily.day}::text` : sql<string>`to_char(${costDaily.day}, 'YYYY-MM')`;
   const conditions = [gte(costDaily.day, p.fromDay), lt(costDaily.day, p.toDay)];
   if (p.accountId !== undefined) conditions.push(eq(costDaily.accountId, p.accountId));
   if (p.service !== undefined) conditions.push(eq(costDaily.service, p.service));
@@ -110,7 +130,9 @@ export async function costTotals(db: Db, p: CostWindowParams & { by: 'day' | 'mo
     .select({
       period,
       unblendedUsd: sql<number>`sum(${costDaily.unblendedUsd})`.mapWith(Number),
-      amortizedUsd: sql<number | null>`sum(${costDaily.amortizedUsd})`.mapWith((v: unknown) => (v === null ? null : Number(v))),
+      amortizedUsd: sql<number | null>`sum(${costDaily.amortizedUsd})`.mapWith((v: unknown) =>
+        v === null ? null : Number(v),
+      ),
     })
     .from(costDaily)
     .where(and(...conditions))
@@ -119,7 +141,10 @@ export async function costTotals(db: Db, p: CostWindowParams & { by: 'day' | 'mo
 }
 
 /** Per-resource daily cost rows in [fromDay, toDay), by day. */
-export async function listResourceCostDaily(db: Db, p: { fromDay: string; toDay: string }): Promise<CostResourceDailyRow[]> {
+export async function listResourceCostDaily(
+  db: Db,
+  p: { fromDay: string; toDay: string },
+): Promise<CostResourceDailyRow[]> {
   return db
     .select()
     .from(costResourceDaily)

@@ -7,7 +7,10 @@ export const FORECAST_HORIZONS = [3, 6, 12] as const;
 export type ForecastHorizon = (typeof FORECAST_HORIZONS)[number];
 
 /** The newest forecast run of a scope for one horizon. */
-export async function latestForecast(db: Db, p: { scope: string; horizonMonths: number }): Promise<Forecast | undefined> {
+export async function latestForecast(
+  db: Db,
+  p: { scope: string; horizonMonths: number },
+): Promise<Forecast | undefined> {
   const [row] = await db
     .select()
     .from(forecasts)

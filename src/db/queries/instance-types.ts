@@ -34,8 +34,13 @@ export async function upsertInstanceTypes(db: Db, p: UpsertInstanceTypesParams):
     source: p.source,
     updatedAt: p.updatedAt,
   }));
-  const keep = (column: typeof instanceTypes.networkPerformance | typeof instanceTypes.networkBandwidthMbps | typeof instanceTypes.ebsBandwidthMbps | typeof instanceTypes.baselineCpuPercent) =>
-    sql`coalesce(${excluded(column)}, ${column})`;
+  const keep = (
+    column:
+      | typeof instanceTypes.networkPerformance
+      | typeof instanceTypes.networkBandwidthMbps
+      | typeof instanceTypes.ebsBandwidthMbps
+      | typeof instanceTypes.baselineCpuPercent,
+  ) => sql`coalesce(${excluded(column)}, ${column})`;
   await db.transaction(async (tx) => {
     for (const chunk of chunksFor(values, 14)) {
       await tx
@@ -67,7 +72,9 @@ export async function upsertInstanceTypes(db: Db, p: UpsertInstanceTypesParams):
 /** Stored types, all or the named ones, by name. */
 export async function listInstanceTypes(db: Db, names?: readonly string[]): Promise<InstanceTypeRow[]> {
   const q = db.select().from(instanceTypes);
-  return (names ? q.where(inArray(instanceTypes.instanceType, [...names])) : q).orderBy(asc(instanceTypes.instanceType));
+  return (names ? q.where(inArray(instanceTypes.instanceType, [...names])) : q).orderBy(
+    asc(instanceTypes.instanceType),
+  );
 }
 
 /** A stored row in the InstanceTypeSpec shape src/ml and the catalog use. */

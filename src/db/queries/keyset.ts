@@ -19,7 +19,13 @@ export function keysetOrder(key: SQL | AnyColumn, tieBreaker: AnyColumn, order: 
  * (both columns run in the same direction, so PostgreSQL can walk an index on them).
  * `afterKey` is SQL so the caller casts it to the key's type.
  */
-export function keysetAfter(key: SQL | AnyColumn, tieBreaker: AnyColumn, order: SortOrder, afterKey: SQL, afterTieBreaker: SQL): SQL {
+export function keysetAfter(
+  key: SQL | AnyColumn,
+  tieBreaker: AnyColumn,
+  order: SortOrder,
+  afterKey: SQL,
+  afterTieBreaker: SQL,
+): SQL {
   return order === 'desc'
     ? sql`(${key}, ${tieBreaker}) < (${afterKey}, ${afterTieBreaker})`
     : sql`(${key}, ${tieBreaker}) > (${afterKey}, ${afterTieBreaker})`;

@@ -93,7 +93,11 @@ export interface SeriesParams {
 
 /** An instance's hourly points in [from, to), by metric then time. */
 export async function metricSeries(db: Db, p: SeriesParams): Promise<MetricPoint[]> {
-  const conditions = [sql`${metricPoints.instanceId} = ${p.instanceId}`, gte(metricPoints.ts, p.from), lt(metricPoints.ts, p.to)];
+  const conditions = [
+    sql`${metricPoints.instanceId} = ${p.instanceId}`,
+    gte(metricPoints.ts, p.from),
+    lt(metricPoints.ts, p.to),
+  ];
   if (p.metrics) conditions.push(inArray(metricPoints.metric, [...p.metrics]));
   return db
     .select()
@@ -146,7 +150,15 @@ export async function metricSeriesOfInstances(
       offset 0
     ) m`)) as unknown as SeriesRow[];
   for (const r of rows) {
-    const point: SeriesPoint = { instanceId: r.instance_id, metric: r.metric, ts: new Date(r.ms), periodSeconds: r.period_seconds, avg: r.avg, max: r.max, p99: r.p99 };
+    const point: SeriesPoint = {
+      instanceId: r.instance_id,
+      metric: r.metric,
+      ts: new Date(r.ms),
+      periodSeconds: r.period_seconds,
+      avg: r.avg,
+      max: r.max,
+      p99: r.p99,
+    };
     const series = out.get(r.instance_id);
     if (series) series.push(point);
     else out.set(r.instance_id, [point]);

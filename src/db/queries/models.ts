@@ -1,6 +1,16 @@
 import { and, desc, eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client.js';
-import { anomalies, costDaily, instances, metricPoints, mlModels, prices, recommendations, type MlModel, type ModelKind } from '../schema/index.js';
+import {
+  anomalies,
+  costDaily,
+  instances,
+  metricPoints,
+  mlModels,
+  prices,
+  recommendations,
+  type MlModel,
+  type ModelKind,
+} from '../schema/index.js';
 
 /** Model status per kind: how many scopes have an active model, the newest version and training window. */
 export interface ModelKindStatus {
@@ -19,7 +29,9 @@ export async function modelStatus(db: Db): Promise<ModelKindStatus[]> {
       activeScopes: sql<number>`count(*) filter (where ${mlModels.status} = 'active')`.mapWith(Number),
       failed: sql<number>`count(*) filter (where ${mlModels.status} = 'failed')`.mapWith(Number),
       latestVersion: sql<number | null>`max(${mlModels.version}) filter (where ${mlModels.status} = 'active')`,
-      latestTrainedTo: sql<string | null>`max(${mlModels.trainedTo}) filter (where ${mlModels.status} = 'active')::text`,
+      latestTrainedTo: sql<
+        string | null
+      >`max(${mlModels.trainedTo}) filter (where ${mlModels.status} = 'active')::text`,
       latestCreatedAt: sql<string | null>`max(${mlModels.createdAt})`,
     })
     .from(mlModels)
@@ -56,12 +68,19 @@ export async function dataFreshness(db: Db): Promise<DataFreshness> {
         last: sql<string | null>`max(${costDaily.day})::text`,
       })
       .from(costDaily),
-    db.select({ n: sql<number>`count(*)`.mapWith(Number), last: sql<string | null>`max(${instances.lastSeenAt})` }).from(instances),
+    db
+      .select({ n: sql<number>`count(*)`.mapWith(Number), last: sql<string | null>`max(${instances.lastSeenAt})` })
+      .from(instances),
     // max(ts) is an index-only scan on metric_points_ts_idx, cheap on millions of rows.
     db.select({ last: sql<string | null>`max(${metricPoints.ts})` }).from(metricPoints),
     db.select({ last: sql<string | null>`max(${prices.fetchedAt})` }).from(prices),
-    db.select({ n: sql<number>`count(*)`.mapWith(Number), last: sql<string | null>`max(${anomalies.endDay})::text` }).from(anomalies),
-    db.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(recommendations).where(eq(recommendations.status, 'active')),
+    db
+      .select({ n: sql<number>`count(*)`.mapWith(Number), last: sql<string | null>`max(${anomalies.endDay})::text` })
+      .from(anomalies),
+    db
+      .select({ n: sql<number>`count(*)`.mapWith(Number) })
+      .from(recommendations)
+      .where(eq(recommendations.status, 'active')),
   ]);
   return {
     costDays: cost?.days ?? 0,
@@ -95,11 +114,15 @@ export interface LatestModel {
 }
 
 /** The newest version per (kind, scope), ordered by kind then scope, without the serialised artifact. */
-export async function listLatestModels(db: Db, p: LatestModelsParams): Promise<{ rows: LatestModel[]; hasMore: boolean }> {
+export async function listLatestModels(
+  db: Db,
+  p: LatestModelsParams,
+): Promise<{ rows: LatestModel[]; hasMore: boolean }> {
   const conditions: SQL[] = [];
   if (p.kind !== undefined) conditions.push(eq(mlModels.kind, p.kind));
   if (p.scope !== undefined) conditions.push(eq(mlModels.scope, p.scope));
-  if (p.after !== undefined) conditions.push(sql`(${mlModels.kind}, ${mlModels.scope}) > (${p.after.kind}::text, ${p.after.scope}::text)`);
+  if (p.after !== undefined)
+    conditions.push(sql`(${mlModels.kind}, ${mlModels.scope}) > (${p.after.kind}::text, ${p.after.scope}::text)`);
   const { artifact: _artifact, ...columns } = getTableColumns(mlModels);
   const active = db
     .select({ kind: mlModels.kind, scope: mlModels.scope, version: mlModels.version })
@@ -125,7 +148,10 @@ export type NewModelVersion = Omit<typeof mlModels.$inferInsert, 'id' | 'version
  * version number and becomes the active one; the previous active version is superseded.
  * Returns the new ids by scope.
  */
-export async function storeModelVersions(db: Db, p: { models: readonly NewModelVersion[] }): Promise<Map<string, number>> {
+export async function storeModelVersions(
+  db: Db,
+  p: { models: readonly NewModelVersion[] },
+): Promise<Map<string, number>> {
   const ids = new Map<string, number>();
   await db.transaction(async (tx) => {
     for (const model of p.models) {

@@ -1,6 +1,14 @@
 import { and, asc, eq, gt, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client.js';
-import { metricPoints, recommendations, type Finding, type InstanceTypeRow, type NewRecommendation, type Recommendation, type Risk } from '../schema/index.js';
+import {
+  metricPoints,
+  recommendations,
+  type Finding,
+  type InstanceTypeRow,
+  type NewRecommendation,
+  type Recommendation,
+  type Risk,
+} from '../schema/index.js';
 import { listInstanceTypes } from './instance-types.js';
 import { keysetAfter, keysetOrder, type SortOrder } from './keyset.js';
 import type { MetricName } from '../../metrics.js';
@@ -41,7 +49,10 @@ export async function listRecommendations(db: Db, p: RecommendationListParams): 
       .orderBy(sql`${recommendations.monthlySavingsUsd} desc nulls last`, asc(recommendations.instanceId))
       .limit(p.limit)
       .offset(p.offset),
-    db.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(recommendations).where(where),
+    db
+      .select({ n: sql<number>`count(*)`.mapWith(Number) })
+      .from(recommendations)
+      .where(where),
   ]);
   return { rows, total: count?.n ?? 0 };
 }
@@ -68,7 +79,10 @@ export async function savingsSummary(db: Db): Promise<SavingsSummary> {
     .select({
       finding: recommendations.finding,
       n: sql<number>`count(*)`.mapWith(Number),
-      saving: sql<number>`coalesce(sum(${recommendations.monthlySavingsUsd}) filter (where ${recommendations.monthlySavingsUsd} > 0), 0)`.mapWith(Number),
+      saving:
+        sql<number>`coalesce(sum(${recommendations.monthlySavingsUsd}) filter (where ${recommendations.monthlySavingsUsd} > 0), 0)`.mapWith(
+          Number,
+        ),
       positive: sql<number>`count(*) filter (where ${recommendations.monthlySavingsUsd} > 0)`.mapWith(Number),
       unpriced: sql<number>`count(*) filter (where ${recommendations.monthlySavingsUsd} is null)`.mapWith(Number),
     })
@@ -105,12 +119,25 @@ export async function utilizationSeries(
   db: Db,
   p: { instanceId: string; metric: MetricName; before: Date; days: number },
 ): Promise<UtilizationPoint[]> {
-  const of = and(eq(metricPoints.instanceId, p.instanceId), eq(metricPoints.metric, p.metric), lte(metricPoints.ts, p.before));
-  const [last] = await db.select({ ts: sql<string | null>`max(${metricPoints.ts})` }).from(metricPoints).where(of);
+  const of = and(
+    eq(metricPoints.instanceId, p.instanceId),
+    eq(metricPoints.metric, p.metric),
+    lte(metricPoints.ts, p.before),
+  );
+  const [last] = await db
+    .select({ ts: sql<string | null>`max(${metricPoints.ts})` })
+    .from(metricPoints)
+    .where(of);
   if (last?.ts === null || last?.ts === undefined) return [];
   const to = new Date(last.ts);
   return db
-    .select({ ts: metricPoints.ts, avg: metricPoints.avg, max: metricPoints.max, p95: metricPoints.p95, p99: metricPoints.p99 })
+    .select({
+      ts: metricPoints.ts,
+      avg: metricPoints.avg,
+      max: metricPoints.max,
+      p95: metricPoints.p95,
+      p99: metricPoints.p99,
+    })
     .from(metricPoints)
     .where(and(of, gt(metricPoints.ts, new Date(to.getTime() - p.days * 86_400_000))))
     .orderBy(asc(metricPoints.ts));
@@ -148,7 +175,8 @@ export interface RecommendationKeysetParams {
 }
 
 function recommendationSortKey(sort: RecommendationKeysetSort, order: SortOrder) {
-  if (sort === 'confidence') return { key: sql`${recommendations.confidence}`, cast: (v: number | null) => sql`${v}::float8` };
+  if (sort === 'confidence')
+    return { key: sql`${recommendations.confidence}`, cast: (v: number | null) => sql`${v}::float8` };
   // An unknown saving (no price) sorts after every known one whichever the order.
   const last = order === 'desc' ? sql`'-Infinity'::float8` : sql`'Infinity'::float8`;
   return {
@@ -158,15 +186,20 @@ function recommendationSortKey(sort: RecommendationKeysetSort, order: SortOrder)
 }
 
 /** One page of active recommendations after `after`, and whether more follow. */
-export async function listRecommendationsKeyset(db: Db, p: RecommendationKeysetParams): Promise<{ rows: Recommendation[]; hasMore: boolean }> {
+export async function listRecommendationsKeyset(
+  db: Db,
+  p: RecommendationKeysetParams,
+): Promise<{ rows: Recommendation[]; hasMore: boolean }> {
   const { key, cast } = recommendationSortKey(p.sort, p.order);
   const conditions: SQL[] = [eq(recommendations.status, 'active')];
   if (p.risks !== undefined) conditions.push(inArray(recommendations.risk, [...p.risks]));
   if (p.findings !== undefined) conditions.push(inArray(recommendations.finding, [...p.findings]));
-  if (p.minMonthlySavingsUsd !== undefined) conditions.push(gte(recommendations.monthlySavingsUsd, p.minMonthlySavingsUsd));
+  if (p.minMonthlySavingsUsd !== undefined)
+    conditions.push(gte(recommendations.monthlySavingsUsd, p.minMonthlySavingsUsd));
   if (p.accountId !== undefined) conditions.push(eq(recommendations.accountId, p.accountId));
   if (p.region !== undefined) conditions.push(eq(recommendations.region, p.region));
-  if (p.after !== undefined) conditions.push(keysetAfter(key, recommendations.id, p.order, cast(p.after.value), sql`${p.after.id}::int`));
+  if (p.after !== undefined)
+    conditions.push(keysetAfter(key, recommendations.id, p.order, cast(p.after.value), sql`${p.after.id}::int`));
   const rows = await db
     .select()
     .from(recommendations)

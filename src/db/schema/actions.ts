@@ -3,14 +3,7 @@ import { index, integer, jsonb, pgTable, serial, text, timestamp, uniqueIndex } 
 import { recommendations } from './recommendations.js';
 
 export type ActionStatus =
-  | 'pending-approval'
-  | 'approved'
-  | 'rejected'
-  | 'expired'
-  | 'running'
-  | 'succeeded'
-  | 'failed'
-  | 'rolled-back';
+  'pending-approval' | 'approved' | 'rejected' | 'expired' | 'running' | 'succeeded' | 'failed' | 'rolled-back';
 
 /** "Apply recommendation" requests: who asked, who approved, what ran. The audit trail with action_events. */
 export const actions = pgTable(

@@ -42,7 +42,10 @@ export const costResourceDaily = pgTable(
     loadedAt: timestamp('loaded_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    primaryKey({ name: 'cost_resource_daily_pk', columns: [t.day, t.accountId, t.resourceId, t.service, t.region, t.usageType] }),
+    primaryKey({
+      name: 'cost_resource_daily_pk',
+      columns: [t.day, t.accountId, t.resourceId, t.service, t.region, t.usageType],
+    }),
     index('cost_resource_daily_resource_idx').on(t.resourceId, t.day),
   ],
 );

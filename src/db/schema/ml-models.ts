@@ -29,7 +29,9 @@ export const mlModels = pgTable(
   },
   (t) => [
     uniqueIndex('ml_models_kind_scope_version_key').on(t.kind, t.scope, t.version),
-    uniqueIndex('ml_models_one_active_key').on(t.kind, t.scope).where(sql`${t.status} = 'active'`),
+    uniqueIndex('ml_models_one_active_key')
+      .on(t.kind, t.scope)
+      .where(sql`${t.status} = 'active'`),
   ],
 );
 

@@ -1,5 +1,15 @@
 import { sql } from 'drizzle-orm';
-import { doublePrecision, index, integer, jsonb, pgTable, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import {
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  serial,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
 
 export type Finding = 'over-provisioned' | 'under-provisioned' | 'optimized' | 'idle' | 'insufficient-data';
 export type Risk = 'low' | 'medium' | 'high';
@@ -31,7 +41,9 @@ export const recommendations = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    uniqueIndex('recommendations_one_active_key').on(t.instanceId).where(sql`${t.status} = 'active'`),
+    uniqueIndex('recommendations_one_active_key')
+      .on(t.instanceId)
+      .where(sql`${t.status} = 'active'`),
     index('recommendations_savings_idx').on(t.status, t.monthlySavingsUsd),
     index('recommendations_account_region_idx').on(t.accountId, t.region),
   ],

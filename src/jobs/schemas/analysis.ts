@@ -6,7 +6,6 @@ import { daySchema, instanceIdSchema } from './common.js';
  * (payload `{}`) does the normal thing; the fields exist for a one-off run.
  */
 
-
 export const rightsizePayload = z.object({
   /** Only these instances (still only running ones). */
   instanceIds: z.array(instanceIdSchema).min(1).optional(),

@@ -6,7 +6,6 @@ import { daySchema, instanceIdSchema, regionSchema } from './common.js';
  * `{}`) does the normal thing; the fields exist for a one-off run from the command line.
  */
 
-
 export const collectInventoryPayload = z.object({
   /** Only these of the configured regions. */
   regions: z.array(regionSchema).min(1).optional(),

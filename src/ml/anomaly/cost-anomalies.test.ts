@@ -43,14 +43,32 @@ describe('detectCostAnomalies on the CUR 2018 daily series', async () => {
     const detection = detectCostAnomalies(glue, { ...options, fromDay });
     // Reference: the same anchored schedule scored over every day, merged the same way.
     const origin = Math.round(Date.parse(`${glue.days[0]}T00:00:00Z`) / DAY_MS);
-    const full = scoreSeries(glue.values, DAY_MS, { minTrainingRows: 30, retrainEvery: 7, trainingWindow: 365 }, { anchor, from: 0, origin });
+    const full = scoreSeries(
+      glue.values,
+      DAY_MS,
+      { minTrainingRows: 30, retrainEvery: 7, trainingWindow: 365 },
+      { anchor, from: 0, origin },
+    );
     expect(full.schedule).toContain(anchor);
     const episodes = mergeAnomalousDays(
-      glue.days.map((day, t) => ({ day, score: Number.isNaN(full.raw[t]!) ? Number.NaN : full.unsuppressed[t]!, actualUsd: glue.values[t]!, expectedUsd: expectedDailyCost(glue.values)[t]! })),
+      glue.days.map((day, t) => ({
+        day,
+        score: Number.isNaN(full.raw[t]!) ? Number.NaN : full.unsuppressed[t]!,
+        actualUsd: glue.values[t]!,
+        expectedUsd: expectedDailyCost(glue.values)[t]!,
+      })),
       0.2,
     ).filter((e) => e.endDay >= fromDay);
-    expect(detection.anomalies.map(({ startDay, endDay, peakScore, impactUsd }) => ({ startDay, endDay, peakScore, impactUsd })))
-      .toEqual(episodes.map(({ startDay, endDay, peakScore, impactUsd }) => ({ startDay, endDay, peakScore, impactUsd })));
+    expect(
+      detection.anomalies.map(({ startDay, endDay, peakScore, impactUsd }) => ({
+        startDay,
+        endDay,
+        peakScore,
+        impactUsd,
+      })),
+    ).toEqual(
+      episodes.map(({ startDay, endDay, peakScore, impactUsd }) => ({ startDay, endDay, peakScore, impactUsd })),
+    );
     // The stop of 2018-11-21 is under way when the window starts: it keeps its start day, found by
     // scoring back weekly models; days before the first of them stay unscored.
     expect(detection.anomalies[0]).toMatchObject({ startDay: '2018-11-21' });
@@ -61,10 +79,21 @@ describe('detectCostAnomalies on the CUR 2018 daily series', async () => {
   });
 
   // The same real series with days missing (a failed collection), some of them on grid days.
-  const gapDays = new Set(['2018-11-02', '2018-11-03', '2018-11-22', '2018-12-06', '2018-12-07', '2018-12-08', '2018-12-20']);
+  const gapDays = new Set([
+    '2018-11-02',
+    '2018-11-03',
+    '2018-11-22',
+    '2018-12-06',
+    '2018-12-07',
+    '2018-12-08',
+    '2018-12-20',
+  ]);
   const gapped = { ...glue, values: glue.values.map((v, t) => (gapDays.has(glue.days[t]!) ? Number.NaN : v)) };
 
-  for (const [name, series] of [['', glue], [', with missing days', gapped]] as const) {
+  for (const [name, series] of [
+    ['', glue],
+    [', with missing days', gapped],
+  ] as const) {
     it(`judges a day the same way night after night: consecutive nightly runs reuse the same models${name}`, () => {
       const options = { minHistoryDays: 30, detector: { retrainEvery: 7 } };
       const night = (last: number) => {
@@ -93,7 +122,11 @@ describe('detectCostAnomalies on the CUR 2018 daily series', async () => {
       const options = { minHistoryDays: 30, detector: { retrainEvery: 7, trainingWindow: 30 } };
       const night = (last: number) => {
         const first = last - 74;
-        const loaded = { ...series, days: series.days.slice(first, last + 1), values: series.values.slice(first, last + 1) };
+        const loaded = {
+          ...series,
+          days: series.days.slice(first, last + 1),
+          values: series.values.slice(first, last + 1),
+        };
         const detection = detectCostAnomalies(loaded, { ...options, fromDay: series.days[last - 13]! });
         return new Map(detection.days.filter((d) => !Number.isNaN(d.score)).map((d) => [d.day, d.score]));
       };
@@ -113,7 +146,9 @@ describe('detectCostAnomalies on the CUR 2018 daily series', async () => {
   it('scores nothing for a window after the last day, and everything for one before the first', () => {
     const options = { minHistoryDays: 30, detector: { retrainEvery: 7 } };
     expect(detectCostAnomalies(glue, { ...options, fromDay: '2019-02-01' }).anomalies).toEqual([]);
-    expect(detectCostAnomalies(glue, { ...options, fromDay: '2017-01-01' })).toEqual(detectCostAnomalies(glue, options));
+    expect(detectCostAnomalies(glue, { ...options, fromDay: '2017-01-01' })).toEqual(
+      detectCostAnomalies(glue, options),
+    );
   });
 
   it('reports too little history instead of scoring it', () => {
@@ -123,6 +158,9 @@ describe('detectCostAnomalies on the CUR 2018 daily series', async () => {
       note: '54 day(s) of cost data; scoring starts after 90',
       anomalies: [],
     });
-    expect(detectCostAnomalies(scopes.get('service:AmazonDynamoDB')!)).toMatchObject({ status: 'new-scope', historyDays: 1 });
+    expect(detectCostAnomalies(scopes.get('service:AmazonDynamoDB')!)).toMatchObject({
+      status: 'new-scope',
+      historyDays: 1,
+    });
   });
 });

@@ -3,7 +3,13 @@
  * scores, consecutive anomalous days merged into one anomaly, dollar impact and severity.
  */
 import { mergeAnomalousDays, type AnomalyEpisode, type ScoredDay } from './episodes.js';
-import { DEFAULT_ALARM_SCORE, DEFAULT_RETRAIN_EVERY, scoreSeries, type DetectorOptions, type SeriesScores } from './detector.js';
+import {
+  DEFAULT_ALARM_SCORE,
+  DEFAULT_RETRAIN_EVERY,
+  scoreSeries,
+  type DetectorOptions,
+  type SeriesScores,
+} from './detector.js';
 import { type ScopeDimensions, type ScopeKind, type ScopeSeries } from '../cost-series.js';
 import { rollingMean, seasonalEffect } from './features.js';
 import { classifySeverity, DEFAULT_SEVERITY_THRESHOLDS, type Severity, type SeverityThresholds } from './severity.js';
@@ -86,7 +92,12 @@ function indexFrom(days: readonly string[], day: string): number {
  * scored day is followed back, a model at a time, until a day below the alarm (or the first
  * model) bounds it, so that it keeps its start day.
  */
-function scoreCosts(series: ScopeSeries, detector: DetectorOptions, fromDay: string | undefined, alarm: number): SeriesScores {
+function scoreCosts(
+  series: ScopeSeries,
+  detector: DetectorOptions,
+  fromDay: string | undefined,
+  alarm: number,
+): SeriesScores {
   const origin = Math.round(dayToMs(series.days[0]!) / DAY_MS);
   // A day whose number is divisible by retrainEvery, as a step of this series (at or before it).
   const anchor = -(origin % (detector.retrainEvery ?? DEFAULT_RETRAIN_EVERY));
@@ -110,7 +121,12 @@ export function detectCostAnomalies(series: ScopeSeries, options: CostAnomalyOpt
     ...base,
     status,
     note,
-    days: series.days.map((day, t) => ({ day, score: Number.NaN, actualUsd: series.values[t]!, expectedUsd: expected[t]! })),
+    days: series.days.map((day, t) => ({
+      day,
+      score: Number.NaN,
+      actualUsd: series.values[t]!,
+      expectedUsd: expected[t]!,
+    })),
     anomalies: [],
   });
   if (historyDays < (options.newScopeDays ?? 10)) {
@@ -131,12 +147,17 @@ export function detectCostAnomalies(series: ScopeSeries, options: CostAnomalyOpt
     expectedUsd: expected[t]!,
   }));
   const thresholds = options.severity ?? DEFAULT_SEVERITY_THRESHOLDS;
-  const anomalies = mergeAnomalousDays(days, alarm).filter((e) => options.fromDay === undefined || e.endDay >= options.fromDay).map((e) => ({
-    ...e,
-    scopeKey: series.key,
-    kind: series.kind,
-    dimensions: series.dimensions,
-    severity: classifySeverity({ score: e.peakScore, actualUsd: e.actualUsd, expectedUsd: e.expectedUsd }, thresholds),
-  }));
+  const anomalies = mergeAnomalousDays(days, alarm)
+    .filter((e) => options.fromDay === undefined || e.endDay >= options.fromDay)
+    .map((e) => ({
+      ...e,
+      scopeKey: series.key,
+      kind: series.kind,
+      dimensions: series.dimensions,
+      severity: classifySeverity(
+        { score: e.peakScore, actualUsd: e.actualUsd, expectedUsd: e.expectedUsd },
+        thresholds,
+      ),
+    }));
   return { ...base, status: 'scored', days, anomalies };
 }

@@ -31,7 +31,11 @@ describe('scoreSeries on real NAB series', () => {
         // Quiet: nothing on the calm stretch as strong as the labelled anomaly, and at most one
         // alarm per day of 5-minute data (a tail probability of 1e-3 is expected ~once in 1000 steps).
         const calm = Array.from(run.scores.subarray(c.calm[0], c.calm[1]));
-        if (Math.max(...calm) < peak && calm.filter((s) => s >= DEFAULT_ALARM_SCORE).length <= Math.ceil(calm.length / 288)) quiet++;
+        if (
+          Math.max(...calm) < peak &&
+          calm.filter((s) => s >= DEFAULT_ALARM_SCORE).length <= Math.ceil(calm.length / 288)
+        )
+          quiet++;
       }
       // Measured: 7, 9 and 10 of the 10 seeds on these three cuts.
       expect(quiet).toBeGreaterThanOrEqual(7);
@@ -72,7 +76,12 @@ describe('scoreSeries guarantees', async () => {
     const full = scoreSeries(cut.values, FIVE_MINUTES, { seed: 1 }, { anchor: 650, from: 0, origin: 0 });
     expect(full.schedule).toEqual([100, 150, 250, 350, 450, 550, 650, 750, 850, 950, 1050, 1150, 1250]);
     expect(full.retrainedAt).toEqual(full.schedule);
-    for (const [from, firstModel] of [[650, 650], [700, 650], [600, 550], [1299, 1250]] as const) {
+    for (const [from, firstModel] of [
+      [650, 650],
+      [700, 650],
+      [600, 550],
+      [1299, 1250],
+    ] as const) {
       const part = scoreSeries(cut.values, FIVE_MINUTES, { seed: 1 }, { anchor: 650, from, origin: 0 });
       expect(part.schedule).toEqual(full.schedule);
       expect(part.retrainedAt).toEqual(full.schedule.filter((t) => t >= firstModel));
@@ -81,7 +90,9 @@ describe('scoreSeries guarantees', async () => {
       expect(part.unsuppressed.subarray(firstModel)).toEqual(full.unsuppressed.subarray(firstModel));
     }
     // Anchored at the first model, the schedule is the default one (the seeds are absolute).
-    expect(scoreSeries(cut.values, FIVE_MINUTES, { seed: 1 }, { anchor: 0, from: 0, origin: 0 }).retrainedAt).toEqual(scoreSeries(cut.values, FIVE_MINUTES, { seed: 1 }).retrainedAt);
+    expect(scoreSeries(cut.values, FIVE_MINUTES, { seed: 1 }, { anchor: 0, from: 0, origin: 0 }).retrainedAt).toEqual(
+      scoreSeries(cut.values, FIVE_MINUTES, { seed: 1 }).retrainedAt,
+    );
   });
 
   it('retrains the same model from a series loaded from a later start, given its absolute origin', () => {
@@ -129,6 +140,8 @@ describe('trainDetector / scoreWithModel', async () => {
   });
 
   it('refuses to train on too little history', () => {
-    expect(() => trainDetector(cut.values.slice(0, 50), FIVE_MINUTES)).toThrow(/50 usable steps; the detector needs at least 100/);
+    expect(() => trainDetector(cut.values.slice(0, 50), FIVE_MINUTES)).toThrow(
+      /50 usable steps; the detector needs at least 100/,
+    );
   });
 });

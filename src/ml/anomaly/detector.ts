@@ -35,7 +35,14 @@ export interface ForestBackend {
    * Trains on rows [start, end) of a row-major matrix; returns the raw scores of rows [start,
    * scoreEnd), the training rows' out of bag when `outOfBag` is set.
    */
-  trainAndScore(data: Float64Array, d: number, start: number, end: number, scoreEnd: number, options: BackendOptions): Float64Array;
+  trainAndScore(
+    data: Float64Array,
+    d: number,
+    start: number,
+    end: number,
+    scoreEnd: number,
+    options: BackendOptions,
+  ): Float64Array;
 }
 
 export type BackendOptions = IsolationForestOptions & { outOfBag: boolean };
@@ -212,7 +219,12 @@ function retrainingPoints(index: Int32Array, s: Settings, window?: ScoringWindow
  * Causal anomaly scores of a regular series (NaN marks a missing step), retraining every
  * `retrainEvery` usable steps on the trailing `trainingWindow` usable steps.
  */
-export function scoreSeries(values: ArrayLike<number>, stepMs: number, options: DetectorOptions = {}, window?: ScoringWindow): SeriesScores {
+export function scoreSeries(
+  values: ArrayLike<number>,
+  stepMs: number,
+  options: DetectorOptions = {},
+  window?: ScoringWindow,
+): SeriesScores {
   const windows = windowsForStep(stepMs);
   const s = settings(windows, options);
   const packed = packFeatures(values, windows);
@@ -232,7 +244,9 @@ export function scoreSeries(values: ArrayLike<number>, stepMs: number, options: 
     // The model trained on rows [start, j) scores rows j..next-1; its training rows calibrate it.
     const next = points[k + 1] ?? usable;
     if (next <= fromRow) return;
-    const start = window ? lowerBound(packed.index, packed.index[j]! - s.trainingWindow) : Math.max(0, j - s.trainingWindow);
+    const start = window
+      ? lowerBound(packed.index, packed.index[j]! - s.trainingWindow)
+      : Math.max(0, j - s.trainingWindow);
     // The seed follows the model's place in the schedule; with a window, a model after the first
     // (which sits at minTrainingRows from the start) is seeded by its absolute step instead, so
     // that a history loaded from a later start retrains it the same. A partial run matches the
@@ -297,7 +311,9 @@ export function trainDetector(
   const packed = packFeatures(values, windows);
   const usable = packed.index.length;
   if (usable < s.minTrainingRows) {
-    throw new InsufficientDataError(`${usable} usable steps; the detector needs at least ${s.minTrainingRows} to train`);
+    throw new InsufficientDataError(
+      `${usable} usable steps; the detector needs at least ${s.minTrainingRows} to train`,
+    );
   }
   const start = Math.max(0, usable - s.trainingWindow);
   const sampleSize = sampleSizeFor(usable - start, s);
@@ -335,8 +351,19 @@ export function trainDetector(
       rows: values.length,
       gaps: values.length - usable,
       trainingRows: usable - start,
-      scoreDistribution: { p50: quantile(cal.sorted, 0.5), p90: quantile(cal.sorted, 0.9), p99: quantile(cal.sorted, 0.99), max: cal.sorted[cal.sorted.length - 1]! },
-      backtest: { scoredRows: scored, alarms, alarmScore: DEFAULT_ALARM_SCORE, maxScore, retrainings: run.retrainedAt.length },
+      scoreDistribution: {
+        p50: quantile(cal.sorted, 0.5),
+        p90: quantile(cal.sorted, 0.9),
+        p99: quantile(cal.sorted, 0.99),
+        max: cal.sorted[cal.sorted.length - 1]!,
+      },
+      backtest: {
+        scoredRows: scored,
+        alarms,
+        alarmScore: DEFAULT_ALARM_SCORE,
+        maxScore,
+        retrainings: run.retrainedAt.length,
+      },
     },
   };
 }
@@ -358,6 +385,9 @@ export function scoreWithModel(model: DetectorModel, values: ArrayLike<number>, 
   raw.forEach((r, k) => {
     unsuppressed[packed.index[j0 + k]! - first] = probabilityToScore(tailProbability(cal, r));
   });
-  const scores = suppressRepeats(unsuppressed, { cooldown: model.options.cooldown, margin: model.options.repeatMargin });
+  const scores = suppressRepeats(unsuppressed, {
+    cooldown: model.options.cooldown,
+    margin: model.options.repeatMargin,
+  });
   return scores.subarray(fromIndex - first);
 }

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { mergeAnomalousDays, type ScoredDay } from './episodes.js';
 
 // AWS Glue, CUR 2018: its dev endpoints stopped on 2018-11-21 (cost $0 from then on).
-const day = (d: string, score: number, actualUsd: number, expectedUsd: number): ScoredDay => ({ day: d, score, actualUsd, expectedUsd });
+const day = (d: string, score: number, actualUsd: number, expectedUsd: number): ScoredDay => ({
+  day: d,
+  score,
+  actualUsd,
+  expectedUsd,
+});
 
 describe('mergeAnomalousDays', () => {
   it('merges consecutive anomalous days into one anomaly with duration, peak and impact', () => {

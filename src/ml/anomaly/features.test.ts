@@ -1,6 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { readNabCut } from '../../../test/anomaly/fixtures.js';
-import { change, detectorFeatures, inferStepMs, rollingMean, rollingTrend, seasonalDistance, seasonalEffect, trailingPercentile, trailingZScore, windowsForStep } from './features.js';
+import {
+  change,
+  detectorFeatures,
+  inferStepMs,
+  rollingMean,
+  rollingTrend,
+  seasonalDistance,
+  seasonalEffect,
+  trailingPercentile,
+  trailingZScore,
+  windowsForStep,
+} from './features.js';
 import { DAY_MS, HOUR_MS } from '../../days.js';
 
 describe('features on a real series (NAB rds_cpu_utilization_e47b3b, first 1300 rows)', async () => {
@@ -15,7 +26,13 @@ describe('features on a real series (NAB rds_cpu_utilization_e47b3b, first 1300 
   //   min |x[950] - x[i]| for i in 656..668 = 2.336; least-squares slope of x[927:951] = 0.947594347826087
   it('reads the step and picks windows from it', () => {
     expect(inferStepMs(cut.times)).toBe(5 * 60_000);
-    expect(windowsForStep(5 * 60_000)).toEqual({ stepMs: 300_000, short: 3, long: 24, season: 288, seasonTolerance: 6 });
+    expect(windowsForStep(5 * 60_000)).toEqual({
+      stepMs: 300_000,
+      short: 3,
+      long: 24,
+      season: 288,
+      seasonTolerance: 6,
+    });
     expect(windowsForStep(HOUR_MS)).toMatchObject({ season: 24, seasonTolerance: 1 });
     expect(windowsForStep(DAY_MS)).toMatchObject({ season: 7, seasonTolerance: 0 });
     expect(windowsForStep(7 * DAY_MS)).toMatchObject({ season: 0 });

@@ -31,7 +31,8 @@ export function inferStepMs(times: ArrayLike<number>): number {
     const g = times[i]! - times[i - 1]!;
     if (g > 0) gaps.push(g);
   }
-  if (gaps.length === 0) throw new InputError('cannot tell the step of a series with fewer than two distinct timestamps');
+  if (gaps.length === 0)
+    throw new InputError('cannot tell the step of a series with fewer than two distinct timestamps');
   gaps.sort((a, b) => a - b);
   return gaps[gaps.length >> 1]!;
 }
@@ -141,7 +142,12 @@ export function trailingPercentile(values: ArrayLike<number>, window: number): F
  * seasons, of how far the value at the same phase stood from its long rolling mean. Adding it to
  * the rolling mean gives a seasonal expectation for step t that uses only earlier steps.
  */
-export function seasonalEffect(values: ArrayLike<number>, season: number, longWindow: number, seasons = 4): Float64Array {
+export function seasonalEffect(
+  values: ArrayLike<number>,
+  season: number,
+  longWindow: number,
+  seasons = 4,
+): Float64Array {
   const level = rollingMean(values, longWindow);
   const out = new Float64Array(values.length);
   for (let t = 0; t < values.length; t++) {
@@ -200,7 +206,10 @@ export function detectorFeatures(values: ArrayLike<number>, windows: SeriesWindo
     [`mean_${windows.long}`, rollingMean(values, windows.long)],
   ];
   if (windows.season > 0) {
-    columns.push([`seasonal_distance_${windows.season}`, seasonalDistance(values, windows.season, windows.seasonTolerance)]);
+    columns.push([
+      `seasonal_distance_${windows.season}`,
+      seasonalDistance(values, windows.season, windows.seasonTolerance),
+    ]);
   }
   const d = columns.length;
   const rows = values.length;

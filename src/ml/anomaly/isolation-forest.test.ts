@@ -69,8 +69,15 @@ describe('trainAndScore', async () => {
 
   it('trains the same forest and scores exactly like isolationScores, faster on the training rows', () => {
     for (const rangeAware of [true, false]) {
-      const { forest, scores } = trainAndScore(fm.data, 4, 200, 700, { seed: 5, sampleSize: 250, scoreEnd: 800, rangeAware });
-      expect(forestToJson(forest)).toEqual(forestToJson(trainIsolationForest(fm.data, 4, 200, 700, { seed: 5, sampleSize: 250 })));
+      const { forest, scores } = trainAndScore(fm.data, 4, 200, 700, {
+        seed: 5,
+        sampleSize: 250,
+        scoreEnd: 800,
+        rangeAware,
+      });
+      expect(forestToJson(forest)).toEqual(
+        forestToJson(trainIsolationForest(fm.data, 4, 200, 700, { seed: 5, sampleSize: 250 })),
+      );
       expect(scores).toEqual(isolationScores(forest, fm.data, 200, 800, rangeAware));
     }
   });

@@ -112,7 +112,13 @@ export type TrainAndScoreOptions = IsolationForestOptions & {
  * causal detector retrains often): copying a forest out of the kernel is most of the garbage a
  * training makes.
  */
-export function trainedScores(data: Float64Array, d: number, start: number, end: number, options: TrainAndScoreOptions): Float64Array {
+export function trainedScores(
+  data: Float64Array,
+  d: number,
+  start: number,
+  end: number,
+  options: TrainAndScoreOptions,
+): Float64Array {
   return grown(data, d, start, end, options.scoreEnd, options, false).scores!;
 }
 
@@ -157,9 +163,33 @@ function grown(
   const leafPath = f64View(m.leafPath, psi + 1);
   for (let k = 0; k <= psi; k++) leafPath[k] = averagePathLength(k);
   // Row indices in the kernel are relative to `start`.
-  const nodes = kernel.growForest(m.data, d, n, psi, trees, options.seed, limit, m.leafPath, m.idx, m.pool, m.order, m.roots,
-    m.feature, m.value, m.right, m.lo, m.hi, scored, +options.rangeAware, m.other, m.early, m.reach, m.total,
-    +(options.outOfBag ?? false), m.bagged);
+  const nodes = kernel.growForest(
+    m.data,
+    d,
+    n,
+    psi,
+    trees,
+    options.seed,
+    limit,
+    m.leafPath,
+    m.idx,
+    m.pool,
+    m.order,
+    m.roots,
+    m.feature,
+    m.value,
+    m.right,
+    m.lo,
+    m.hi,
+    scored,
+    +options.rangeAware,
+    m.other,
+    m.early,
+    m.reach,
+    m.total,
+    +(options.outOfBag ?? false),
+    m.bagged,
+  );
   let scores: Float64Array | null = null;
   if (scored > 0) {
     const bagged = options.outOfBag ? i32View(m.bagged, scored) : null;
@@ -258,6 +288,11 @@ export function forestFromJson(json: IsolationForestJson): IsolationForest {
 }
 
 /** Score of one row; see `isolationScores`. */
-export function isolationScore(forest: IsolationForest, data: ArrayLike<number>, row: number, rangeAware = true): number {
+export function isolationScore(
+  forest: IsolationForest,
+  data: ArrayLike<number>,
+  row: number,
+  rangeAware = true,
+): number {
   return isolationScores(forest, data, row, row + 1, rangeAware)[0]!;
 }

@@ -7,7 +7,6 @@
 import { DAY_MS, HOUR_MS } from '../../days.js';
 import type { MetricName } from '../../metrics.js';
 
-
 /** A stored point (metric_points row): cpu/mem avg in %, network avg in bytes moved in the period. */
 export interface EvidencePoint {
   metric: MetricName;
@@ -60,7 +59,13 @@ export const NO_METRIC_DATA_BEFORE = 'no CloudWatch data stored before the anoma
 export const NO_METRIC_DATA_DURING = "no CloudWatch data stored for the anomaly's days yet";
 
 const METRICS: readonly MetricName[] = ['cpu', 'mem', 'network_in', 'network_out'];
-const LABEL: Record<ShiftKind, string> = { running_hours: 'running hours', cpu: 'CPU avg', mem: 'memory avg', network_in: 'network in', network_out: 'network out' };
+const LABEL: Record<ShiftKind, string> = {
+  running_hours: 'running hours',
+  cpu: 'CPU avg',
+  mem: 'memory avg',
+  network_in: 'network in',
+  network_out: 'network out',
+};
 
 interface WindowStats {
   hours: number;
@@ -141,10 +146,21 @@ export interface EvidenceWindows {
  * Compares an instance's points over the baseline days and the anomaly's days and keeps the
  * shifts that explain a cost change of sign `direction`; says so when there is nothing to compare.
  */
-export function metricEvidence(points: readonly EvidencePoint[], windows: EvidenceWindows, options: MetricEvidenceOptions = {}): MetricEvidence {
-  const o: Required<MetricEvidenceOptions> = { minRelativeChange: 0.5, minHoursPerDay: 2, minPercentPoints: 10, minNetworkBytesPerHour: 1e7, ...options };
+export function metricEvidence(
+  points: readonly EvidencePoint[],
+  windows: EvidenceWindows,
+  options: MetricEvidenceOptions = {},
+): MetricEvidence {
+  const o: Required<MetricEvidenceOptions> = {
+    minRelativeChange: 0.5,
+    minHoursPerDay: 2,
+    minPercentPoints: 10,
+    minNetworkBytesPerHour: 1e7,
+    ...options,
+  };
   const { direction, collected = { from: -Infinity, to: Infinity } } = windows;
-  if (!points.some((p) => inWindow(p, windows.before) || inWindow(p, windows.during))) return { evidence: [NO_METRIC_DATA], metrics: [] };
+  if (!points.some((p) => inWindow(p, windows.before) || inWindow(p, windows.during)))
+    return { evidence: [NO_METRIC_DATA], metrics: [] };
   const before = clip(windows.before, collected);
   const during = clip(windows.during, collected);
   if (during.to <= during.from) return { evidence: [NO_METRIC_DATA_DURING], metrics: [] };

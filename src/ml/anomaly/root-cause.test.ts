@@ -23,11 +23,13 @@ describe('rankRootCauses on real CUR rows', async () => {
     expect(top).toMatchObject({ dimension: 'service', value: 'AmazonEC2' });
     expect(top.deltaUsd).toBeCloseTo(147.2697, 4);
     expect(top.share).toBeCloseTo(147.2697 / 149.683, 3);
-    expect(cause.contributors.usage_type.slice(0, 3).map((c) => [c.value, Math.round(c.deltaUsd * 100) / 100])).toEqual([
-      ['HeavyUsage:m5.large', 54],
-      ['HeavyUsage:c5.large', 37.44],
-      ['HeavyUsage:t2.micro', 27],
-    ]);
+    expect(cause.contributors.usage_type.slice(0, 3).map((c) => [c.value, Math.round(c.deltaUsd * 100) / 100])).toEqual(
+      [
+        ['HeavyUsage:m5.large', 54],
+        ['HeavyUsage:c5.large', 37.44],
+        ['HeavyUsage:t2.micro', 27],
+      ],
+    );
     expect(cause.contributors.account[0]!.value).toBe('836060457634');
     expect(cause.contributors.region[0]!.value).toBe('us-east-1');
     expect(cause.contributors.resource[0]!.value).toBe('i-08607d9bc435cb38f');
@@ -35,6 +37,9 @@ describe('rankRootCauses on real CUR rows', async () => {
   });
 
   it('measures against a given expected total, e.g. the detector expectation', () => {
-    expect(rankRootCauses(anomalyRows, baselineFromHistory(history, 3, 1), 150).deviationUsd).toBeCloseTo(149.1977829054, 6);
+    expect(rankRootCauses(anomalyRows, baselineFromHistory(history, 3, 1), 150).deviationUsd).toBeCloseTo(
+      149.1977829054,
+      6,
+    );
   });
 });

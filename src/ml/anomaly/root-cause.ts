@@ -7,7 +7,13 @@ import type { CostRow } from '../cost-series.js';
 
 export type RootCauseDimension = 'account' | 'service' | 'region' | 'usage_type' | 'resource';
 
-export const ROOT_CAUSE_DIMENSIONS: readonly RootCauseDimension[] = ['account', 'service', 'region', 'usage_type', 'resource'];
+export const ROOT_CAUSE_DIMENSIONS: readonly RootCauseDimension[] = [
+  'account',
+  'service',
+  'region',
+  'usage_type',
+  'resource',
+];
 
 /** Expected USD of each dimension value over the anomalous period. */
 export type DimensionBaseline = Record<RootCauseDimension, Map<string, number>>;
@@ -67,7 +73,11 @@ function sumByDimension(rows: readonly CostRow[], scale: number): DimensionBasel
  * times the anomaly's length. The CUR covers those days, so a value with no row on a day cost
  * nothing that day.
  */
-export function baselineFromHistory(historyRows: readonly CostRow[], baselineDays: number, anomalyDays: number): DimensionBaseline {
+export function baselineFromHistory(
+  historyRows: readonly CostRow[],
+  baselineDays: number,
+  anomalyDays: number,
+): DimensionBaseline {
   if (!(baselineDays > 0)) throw new RangeError(`baselineDays must be positive, got ${baselineDays}`);
   return sumByDimension(historyRows, anomalyDays / baselineDays);
 }
@@ -77,7 +87,11 @@ export function baselineFromHistory(historyRows: readonly CostRow[], baselineDay
  * scope total (e.g. the detector's), the deviation is measured against it; otherwise against the
  * sum of the baseline's services.
  */
-export function rankRootCauses(anomalyRows: readonly CostRow[], baseline: DimensionBaseline, expectedTotalUsd?: number): RootCause {
+export function rankRootCauses(
+  anomalyRows: readonly CostRow[],
+  baseline: DimensionBaseline,
+  expectedTotalUsd?: number,
+): RootCause {
   const actual = sumByDimension(anomalyRows, 1);
   const actualUsd = anomalyRows.reduce((s, r) => s + r.unblendedUsd, 0);
   const expectedUsd = expectedTotalUsd ?? [...baseline.service.values()].reduce((a, b) => a + b, 0);
@@ -90,7 +104,14 @@ export function rankRootCauses(anomalyRows: readonly CostRow[], baseline: Dimens
     for (const value of values) {
       const a = actual[dim].get(value) ?? 0;
       const e = baseline[dim].get(value) ?? 0;
-      list.push({ dimension: dim, value, actualUsd: a, expectedUsd: e, deltaUsd: a - e, share: deviationUsd === 0 ? 0 : (a - e) / deviationUsd });
+      list.push({
+        dimension: dim,
+        value,
+        actualUsd: a,
+        expectedUsd: e,
+        deltaUsd: a - e,
+        share: deviationUsd === 0 ? 0 : (a - e) / deviationUsd,
+      });
     }
     list.sort((x, y) => direction * (y.deltaUsd - x.deltaUsd) || (x.value < y.value ? -1 : 1));
     contributors[dim] = list;

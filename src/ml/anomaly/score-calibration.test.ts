@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { fitCalibration, probabilityToScore, scoreToProbability, suppressRepeats, tailProbability } from './score-calibration.js';
+import {
+  fitCalibration,
+  probabilityToScore,
+  scoreToProbability,
+  suppressRepeats,
+  tailProbability,
+} from './score-calibration.js';
 
 describe('calibration', () => {
   // 100 training scores 0.01, 0.02, ..., 1.00; the top 5 (the minimum tail) start at 0.96.
@@ -39,7 +45,9 @@ describe('suppressRepeats', () => {
     const scores = [0.1, 0.5, 0.45, 0.51, 0.6, 0.1, 0.1, 0.1, 0.55];
     // 0.5 beats 0.1 by > 0.02; 0.45 and 0.51 do not beat 0.5 + 0.02; 0.6 does; the last 0.55 comes
     // after a cooldown of 3 steps has cleared the 0.6.
-    expect(Array.from(suppressRepeats(scores, { cooldown: 3, margin: 0.02 }))).toEqual([0.1, 0.5, 0, 0, 0.6, 0, 0, 0, 0.55]);
+    expect(Array.from(suppressRepeats(scores, { cooldown: 3, margin: 0.02 }))).toEqual([
+      0.1, 0.5, 0, 0, 0.6, 0, 0, 0, 0.55,
+    ]);
   });
 
   it('keeps gaps as NaN and reads only earlier steps', () => {

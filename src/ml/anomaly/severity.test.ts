@@ -20,14 +20,23 @@ describe('classifySeverity', () => {
       match: 'all' as const,
     };
     expect(classifySeverity({ score: 0.49, actualUsd: 0, expectedUsd: 684.26 }, small)).toBe('high');
-    expect(classifySeverity({ score: 0.49, actualUsd: 0, expectedUsd: 684.26 }, { ...small, high: { ...small.high, minImpactUsd: 1_000 } })).toBe('medium');
-    expect(classifySeverity({ score: 0.7, actualUsd: 0, expectedUsd: 684.26 }, { ...small, match: 'any' })).toBe('critical');
+    expect(
+      classifySeverity(
+        { score: 0.49, actualUsd: 0, expectedUsd: 684.26 },
+        { ...small, high: { ...small.high, minImpactUsd: 1_000 } },
+      ),
+    ).toBe('medium');
+    expect(classifySeverity({ score: 0.7, actualUsd: 0, expectedUsd: 684.26 }, { ...small, match: 'any' })).toBe(
+      'critical',
+    );
     expect(classifySeverity({ score: 0.7, actualUsd: 0, expectedUsd: 684.26 }, small)).toBe('high');
   });
 
   it('treats new spend on a zero expectation as an unbounded percent', () => {
     expect(impactPercent(12, 0)).toBe(Infinity);
     expect(impactPercent(0, 0)).toBe(0);
-    expect(classifySeverity({ score: 0.9, actualUsd: 20_000, expectedUsd: 0 }, DEFAULT_SEVERITY_THRESHOLDS)).toBe('critical');
+    expect(classifySeverity({ score: 0.9, actualUsd: 20_000, expectedUsd: 0 }, DEFAULT_SEVERITY_THRESHOLDS)).toBe(
+      'critical',
+    );
   });
 });

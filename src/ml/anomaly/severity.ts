@@ -59,7 +59,10 @@ function reaches(level: SeverityLevel, impact: Impact, match: 'all' | 'any'): bo
   return match === 'all' ? usd && pct : usd || pct;
 }
 
-export function classifySeverity(impact: Impact, thresholds: SeverityThresholds = DEFAULT_SEVERITY_THRESHOLDS): Severity {
+export function classifySeverity(
+  impact: Impact,
+  thresholds: SeverityThresholds = DEFAULT_SEVERITY_THRESHOLDS,
+): Severity {
   if (reaches(thresholds.critical, impact, thresholds.match)) return 'critical';
   if (reaches(thresholds.high, impact, thresholds.match)) return 'high';
   if (reaches(thresholds.medium, impact, thresholds.match)) return 'medium';

@@ -55,7 +55,10 @@ export function rollingBacktest(
     }
   }
   if (count === 0) return null;
-  return { scores, summary: { origins: ORIGINS, horizonSteps: steps, mae: absErr / count, baselineMae: baseErr / count } };
+  return {
+    scores,
+    summary: { origins: ORIGINS, horizonSteps: steps, mae: absErr / count, baselineMae: baseErr / count },
+  };
 }
 
 /**

@@ -21,7 +21,10 @@ function forecastsAt(cut: number, horizon: number) {
   const origin = total.times[cut]!;
   const scopes: ScopeForecast[] = [...services.entries()].map(([scope, s]) => {
     const k = s.times.filter((t) => t < origin).length;
-    return { scope, forecast: forecastSeries({ times: s.times.slice(0, k), values: s.values.slice(0, k) }, { horizon }, rt) };
+    return {
+      scope,
+      forecast: forecastSeries({ times: s.times.slice(0, k), values: s.values.slice(0, k) }, { horizon }, rt),
+    };
   });
   return { scopes, totalForecast: forecastSeries(head(total, cut), { horizon }, rt) };
 }

@@ -43,7 +43,9 @@ export function keyDrivers(scopes: readonly ScopeForecast[], total: SeriesForeca
       forecast.points.length === total.points.length &&
       forecast.points[0]?.time === total.points[0]?.time;
     if (!sameSteps) {
-      throw new InputError(`forecast of ${scope} covers other steps than the total's; forecast every scope over the same horizon`);
+      throw new InputError(
+        `forecast of ${scope} covers other steps than the total's; forecast every scope over the same horizon`,
+      );
     }
     const { baseline, sum, change } = changeParts(forecast);
     return {

@@ -82,7 +82,10 @@ export function runEnsemble(rt: ForecastRuntime, input: EnsembleInput): Ensemble
   // Uncertainty never shrinks with the horizon (an error made at step h persists), so the scale is
   // the running maximum of the members' median spread.
   let widest = 0;
-  const scale = Array.from({ length: input.horizon }, (_, h) => (widest = Math.max(widest, median(forecasts.map((f) => f.sd[h]!)))));
+  const scale = Array.from(
+    { length: input.horizon },
+    (_, h) => (widest = Math.max(widest, median(forecasts.map((f) => f.sd[h]!)))),
+  );
   return { center, scale, members, failures, prophet };
 }
 

@@ -76,7 +76,7 @@ describe('forecastSeries on real series', () => {
     expect(f.backtest?.origins).toBe(3);
   });
 
-  it('reports Prophet\'s trend with growth, comparison and changepoints', () => {
+  it("reports Prophet's trend with growth, comparison and changepoints", () => {
     const f = forecastSeries(total, { horizon: 30 }, rt);
     expect(f.trend).not.toBeNull();
     expect(['accelerating', 'decelerating', 'steady']).toContain(f.trend!.direction);
@@ -129,7 +129,10 @@ describe('forecastSeries history rules', () => {
   });
 
   it('uses the latest value of a restated day', () => {
-    const restated = { times: [...total.times, total.times.at(-1)!], values: [...total.values, total.values.at(-1)! * 2] };
+    const restated = {
+      times: [...total.times, total.times.at(-1)!],
+      values: [...total.values, total.values.at(-1)! * 2],
+    };
     const f = forecastSeries(restated, { horizon: 7 }, rt);
     const g = forecastSeries(
       { times: total.times, values: [...total.values.slice(0, -1), total.values.at(-1)! * 2] },
@@ -149,7 +152,9 @@ describe('forecastSeries bad input', () => {
   });
 
   it('rejects a series of zeros', () => {
-    expect(() => forecastSeries({ times: total.times, values: total.values.map(() => 0) }, { horizon: 7 }, rt)).toThrow(InputError);
+    expect(() => forecastSeries({ times: total.times, values: total.values.map(() => 0) }, { horizon: 7 }, rt)).toThrow(
+      InputError,
+    );
   });
 
   it('rejects non-finite values and a bad horizon', () => {

@@ -2,7 +2,15 @@ import { InputError } from '../../errors.js';
 import { MIN_SCORES, rollingBacktest } from './calibration.js';
 import { runEnsemble, type EnsembleForecast } from './ensemble.js';
 import { intervalsAt } from './intervals.js';
-import { checkHistory, chooseTransform, inverse, prophetSeasonalities, seasonalPeriod, toGrid, type GridSeries } from './prepare.js';
+import {
+  checkHistory,
+  chooseTransform,
+  inverse,
+  prophetSeasonalities,
+  seasonalPeriod,
+  toGrid,
+  type GridSeries,
+} from './prepare.js';
 import type { ForecastRuntime } from './runtime.js';
 import { summarizeTrend } from './trend.js';
 import type { ForecastDistribution, ForecastOptions, ForecastPoint, SeriesForecast, SeriesInput } from './types.js';
@@ -58,7 +66,9 @@ export function forecastSeries(series: SeriesInput, options: ForecastOptions, rt
   const backtest = rollingBacktest(grid.values, horizon, Math.max(14, 2 * period + 1), period, transform, forecastAt);
   const distribution = { transform, center: final.center, scale: final.scale, scores: backtest?.scores ?? [] };
   if (distribution.scores.length < MIN_SCORES) {
-    warnings.push("too little history to calibrate the intervals on past errors: they are the models' own normal bands");
+    warnings.push(
+      "too little history to calibrate the intervals on past errors: they are the models' own normal bands",
+    );
   }
   const missing = grid.times.length - grid.observed;
   const { confidence, reasons } = judgeConfidence(full, horizon, missing / grid.times.length);
@@ -102,7 +112,8 @@ function historyWarnings(series: SeriesInput, full: GridSeries, grid: GridSeries
   const warnings: string[] = [];
   const repeated = series.times.length - full.observed;
   if (repeated > 0) warnings.push(`${repeated} repeated timestamp(s): the last value of each was used (restated data)`);
-  if (grid.times.length < full.times.length) warnings.push(`fitted on the last ${MAX_TRAIN_STEPS} steps of the history`);
+  if (grid.times.length < full.times.length)
+    warnings.push(`fitted on the last ${MAX_TRAIN_STEPS} steps of the history`);
   const missing = grid.times.length - grid.observed;
   if (missing > 0) {
     warnings.push(
@@ -131,7 +142,9 @@ function judgeConfidence(grid: GridSeries, horizon: number, missingShare: number
   const horizonDays = (horizon * grid.stepMs) / DAY_MS;
   // "12 months" from a forecast day is 334 to 365 days depending on where the months end.
   if (horizonDays >= YEAR_DAYS - 31 && historyDays < YEAR_DAYS) {
-    reasons.push(`${Math.round(historyDays)} days of history, under 12 months: a 12-month forecast has not seen a full year`);
+    reasons.push(
+      `${Math.round(historyDays)} days of history, under 12 months: a 12-month forecast has not seen a full year`,
+    );
   } else if (horizonDays > historyDays) {
     reasons.push(`the horizon (${round(horizonDays)} days) is longer than the history (${round(historyDays)} days)`);
   }

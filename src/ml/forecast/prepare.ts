@@ -78,7 +78,9 @@ export function checkHistory(grid: GridSeries, period: number): void {
   }
   const needed = Math.max(MIN_OBSERVED, 2 * period);
   if (grid.observed < needed) {
-    throw new InsufficientDataError(`${grid.observed} observed rows; at least ${needed} are needed (two seasonal periods)`);
+    throw new InsufficientDataError(
+      `${grid.observed} observed rows; at least ${needed} are needed (two seasonal periods)`,
+    );
   }
 }
 
@@ -88,7 +90,8 @@ export function checkHistory(grid: GridSeries, period: number): void {
  */
 export function seasonalPeriod(stepMs: number, hint: number | undefined): number {
   if (hint !== undefined) {
-    if (!Number.isInteger(hint) || hint < 1) throw new InputError(`periodHint must be a whole number >= 1, got ${hint}`);
+    if (!Number.isInteger(hint) || hint < 1)
+      throw new InputError(`periodHint must be a whole number >= 1, got ${hint}`);
     return hint;
   }
   if (stepMs === DAY_MS) return 7;

@@ -21,7 +21,6 @@ export interface ProphetFit {
   trend: ProphetTrendFit;
 }
 
-
 /**
  * Settings chosen for cost and utilization series: changepoints over the first 90 % of the history
  * (Prophet's default 80 % ignores the most recent fifth, where a cost change matters most).
@@ -94,7 +93,13 @@ export function fitProphet(rt: ForecastRuntime, input: ModelInput): ProphetFit {
   }
 }
 
-function trendFit(out: ProphetOptimizeOutput, tChange: number[], yScale: number, startMs: number, spanMs: number): ProphetTrendFit {
+function trendFit(
+  out: ProphetOptimizeOutput,
+  tChange: number[],
+  yScale: number,
+  startMs: number,
+  spanMs: number,
+): ProphetTrendFit {
   const perDay = (yScale * DAY_MS) / spanMs;
   return {
     startMs,

@@ -45,13 +45,15 @@ function burstableFit(spec: InstanceTypeSpec, req: Requirement): Fit {
 
 /** Whether `spec` carries the requirement: vCPUs, memory, network when known, credits if burstable. */
 export function fitOf(spec: InstanceTypeSpec, req: Requirement): Fit {
-  if (spec.vcpu < req.vcpu) return { ok: false, why: `${spec.vcpu} vCPU is under ${req.vcpu.toFixed(2)} needed`, credits: null };
+  if (spec.vcpu < req.vcpu)
+    return { ok: false, why: `${spec.vcpu} vCPU is under ${req.vcpu.toFixed(2)} needed`, credits: null };
   if (gib(spec.memoryMib) < req.memoryGib) {
     return { ok: false, why: `${gib(spec.memoryMib)} GiB is under ${req.memoryGib.toFixed(2)} needed`, credits: null };
   }
   if (req.networkMbps !== null) {
     if (spec.networkBandwidthMbps === null) return { ok: false, why: 'network bandwidth unknown', credits: null };
-    if (spec.networkBandwidthMbps < req.networkMbps) return { ok: false, why: 'network bandwidth too low', credits: null };
+    if (spec.networkBandwidthMbps < req.networkMbps)
+      return { ok: false, why: 'network bandwidth too low', credits: null };
   }
   return spec.burstable ? burstableFit(spec, req) : { ok: true, why: null, credits: null };
 }
@@ -126,7 +128,11 @@ export function cheapestFitting(
  * Unpriced types that fit and are no larger than the choice: the ones that might have been
  * cheaper, so the reasoning names them instead of guessing their price.
  */
-export function unpricedRivals(unpriced: readonly InstanceTypeSpec[], req: Requirement, choice: InstanceTypeSpec): string[] {
+export function unpricedRivals(
+  unpriced: readonly InstanceTypeSpec[],
+  req: Requirement,
+  choice: InstanceTypeSpec,
+): string[] {
   return unpriced
     .filter((s) => s.vcpu <= choice.vcpu && s.memoryMib <= choice.memoryMib && fitOf(s, req).ok)
     .map((s) => s.instanceType);

@@ -34,7 +34,8 @@ export function resolveRightSizeOptions(partial: Partial<RightSizeOptions>): Rig
   ];
   for (const [key, min, max] of ranges) {
     const v = o[key];
-    if (!Number.isFinite(v) || v < min || v > max) throw new InputError(`${key} must be from ${min} to ${max}, got ${v}`);
+    if (!Number.isFinite(v) || v < min || v > max)
+      throw new InputError(`${key} must be from ${min} to ${max}, got ${v}`);
   }
   return o;
 }

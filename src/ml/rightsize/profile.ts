@@ -51,9 +51,12 @@ export function validateSamples(s: UtilizationSamples): void {
     if (values && values.length !== n) throw new InputError(`${name} has ${values.length} values for ${n} times`);
   }
   for (let i = 0; i < n; i++) {
-    if (!Number.isFinite(s.times[i]!)) throw new InputError(`sample ${i}: time ${String(s.times[i])} is not a timestamp`);
+    if (!Number.isFinite(s.times[i]!))
+      throw new InputError(`sample ${i}: time ${String(s.times[i])} is not a timestamp`);
     if (i > 0 && s.times[i]! <= s.times[i - 1]!) {
-      throw new InputError(`sample ${i} (${at(s.times, i)}): times must be strictly increasing; sort and de-duplicate the data`);
+      throw new InputError(
+        `sample ${i} (${at(s.times, i)}): times must be strictly increasing; sort and de-duplicate the data`,
+      );
     }
     const cpu = s.cpuPercent[i]!;
     if (!Number.isFinite(cpu) || cpu < 0 || cpu > 100) {
@@ -63,7 +66,10 @@ export function validateSamples(s: UtilizationSamples): void {
     if (mem !== undefined && mem !== null && (!Number.isFinite(mem) || mem < 0 || mem > 100)) {
       throw new InputError(`sample ${i} (${at(s.times, i)}): memory utilization ${mem} % is outside 0..100`);
     }
-    for (const [name, values] of [['network in', s.networkInBytes], ['network out', s.networkOutBytes]] as const) {
+    for (const [name, values] of [
+      ['network in', s.networkInBytes],
+      ['network out', s.networkOutBytes],
+    ] as const) {
       const v = values?.[i];
       if (v !== undefined && v !== null && (!Number.isFinite(v) || v < 0)) {
         throw new InputError(`sample ${i} (${at(s.times, i)}): ${name} ${v} bytes is negative or not a number`);
@@ -91,7 +97,8 @@ function networkOf(s: UtilizationSamples, index: readonly number[], params: Prof
   const hours = (Math.min(inBytes.length, outBytes.length) * params.periodSeconds) / 3600;
   if (hours < params.minDataHours) return null;
   const toMbps = (bytes: number): number => (bytes * 8) / params.periodSeconds / 1e6;
-  const totalMb = (inBytes.reduce((a, b) => a + b, 0) / inBytes.length + outBytes.reduce((a, b) => a + b, 0) / outBytes.length) / 1e6;
+  const totalMb =
+    (inBytes.reduce((a, b) => a + b, 0) / inBytes.length + outBytes.reduce((a, b) => a + b, 0) / outBytes.length) / 1e6;
   return {
     inPercentileMbps: toMbps(percentile(inBytes, params.percentile)),
     outPercentileMbps: toMbps(percentile(outBytes, params.percentile)),

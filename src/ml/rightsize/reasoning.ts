@@ -61,7 +61,8 @@ function burstableNote(f: ReasoningFacts): string {
 function unpricedNote(f: ReasoningFacts): string {
   const n = f.unpricedCandidates.length;
   if (n === 0) return '';
-  const names = n <= 3 ? f.unpricedCandidates.join(', ') : `${f.unpricedCandidates.slice(0, 3).join(', ')} and ${n - 3} more`;
+  const names =
+    n <= 3 ? f.unpricedCandidates.join(', ') : `${f.unpricedCandidates.slice(0, 3).join(', ')} and ${n - 3} more`;
   return ` ${names} would also fit but ${n === 1 ? 'has' : 'have'} no ${f.region} price in the catalog, so ${n === 1 ? 'it was' : 'they were'} not considered.`;
 }
 
@@ -116,7 +117,12 @@ export function reasoningText(f: ReasoningFacts): string {
   }
 }
 
-export function insufficientDataText(currentType: string, dataHours: number, lookbackDays: number, minDataHours: number): string {
+export function insufficientDataText(
+  currentType: string,
+  dataHours: number,
+  lookbackDays: number,
+  minDataHours: number,
+): string {
   return `Only ${num(dataHours)} h of CPU data in the last ${lookbackDays} days (at least ${minDataHours} h needed); keeping ${currentType} until there is more.`;
 }
 

@@ -39,13 +39,20 @@ function pricesIn(prices: readonly InstancePrice[], region: string): Map<string,
   return new Map(prices.filter((p) => p.region === region).map((p) => [p.instanceType, p.usdPerHour]));
 }
 
-function requirementOf(profile: WorkloadProfile, current: InstanceTypeSpec, opts: RightSizeOptions, periodSeconds: number): Requirement {
+function requirementOf(
+  profile: WorkloadProfile,
+  current: InstanceTypeSpec,
+  opts: RightSizeOptions,
+  periodSeconds: number,
+): Requirement {
   const h = 1 + opts.headroomPercent / 100;
   return {
     vcpu: profile.cpuPercentileCores * h,
     // Unknown memory is never shrunk: the current size is the only figure there is.
     memoryGib: profile.memoryPeakGib === null ? current.memoryMib / 1024 : profile.memoryPeakGib * h,
-    networkMbps: profile.network ? Math.max(profile.network.inPercentileMbps, profile.network.outPercentileMbps) * h : null,
+    networkMbps: profile.network
+      ? Math.max(profile.network.inPercentileMbps, profile.network.outPercentileMbps) * h
+      : null,
     meanVcpu: profile.cpuMeanCores * h,
     demandSeries: profile.cpuCores.map((c) => c * h),
     periodSeconds,
@@ -115,7 +122,10 @@ function keepCurrent(
 }
 
 function isIdle(profile: WorkloadProfile, opts: RightSizeOptions): boolean {
-  return profile.cpuPeakPercent < opts.idleCpuPercent && (profile.network === null || profile.network.mbPerDay < opts.idleNetworkMbPerDay);
+  return (
+    profile.cpuPeakPercent < opts.idleCpuPercent &&
+    (profile.network === null || profile.network.mbPerDay < opts.idleNetworkMbPerDay)
+  );
 }
 
 interface Decision {
@@ -132,10 +142,14 @@ function decide(
   best: { choice: PricedType; fit: Fit } | null,
 ): Decision {
   if (!currentFit.ok) {
-    return best ? { finding: 'under-provisioned', target: best.choice, fit: best.fit } : { finding: 'under-provisioned', target: current, fit: currentFit };
+    return best
+      ? { finding: 'under-provisioned', target: best.choice, fit: best.fit }
+      : { finding: 'under-provisioned', target: current, fit: currentFit };
   }
   const saves = best !== null && best.choice.usdPerHour <= current.usdPerHour * (1 - opts.minSavingsPercent / 100);
-  const sized: Decision = saves ? { finding: 'over-provisioned', target: best.choice, fit: best.fit } : { finding: 'optimized', target: current, fit: currentFit };
+  const sized: Decision = saves
+    ? { finding: 'over-provisioned', target: best.choice, fit: best.fit }
+    : { finding: 'optimized', target: current, fit: currentFit };
   return isIdle(profile, opts) ? { ...sized, finding: 'idle' } : sized;
 }
 
@@ -148,7 +162,11 @@ function graviton(
   targetUsdPerHour: number,
 ): Alternative[] {
   if (current.spec.arch !== 'x86_64') return [];
-  const arm = cheapestFitting(candidateTypes(current.spec, input.catalog, priceOf, 'arm64').candidates, req, current.spec);
+  const arm = cheapestFitting(
+    candidateTypes(current.spec, input.catalog, priceOf, 'arm64').candidates,
+    req,
+    current.spec,
+  );
   if (!arm || arm.choice.usdPerHour >= targetUsdPerHour) return [];
   const cost = monthly(arm.choice.usdPerHour);
   const currentCost = monthly(current.usdPerHour);
@@ -175,7 +193,8 @@ export function recommendRightSize(input: RightSizeInput, options: Partial<Right
   const opts = resolveRightSizeOptions(options);
   const currentSpec = findType(input.catalog, input.currentType);
   if (!(input.periodSeconds > 0)) throw new InputError(`periodSeconds must be > 0, got ${input.periodSeconds}`);
-  if (input.samples.times.length === 0) throw new InputError('no utilization samples: at least one CPU value per period is needed');
+  if (input.samples.times.length === 0)
+    throw new InputError('no utilization samples: at least one CPU value per period is needed');
   validateSamples(input.samples);
   const profile = profileWorkload(input.samples, {
     periodSeconds: input.periodSeconds,
@@ -189,8 +208,17 @@ export function recommendRightSize(input: RightSizeInput, options: Partial<Right
   const priceOf = pricesIn(input.prices, input.region);
   const currentPrice = priceOf.get(currentSpec.instanceType);
   if (profile.dataHours < opts.minDataHours) {
-    const evidence = evidenceOf(profile, currentSpec, opts, input.periodSeconds, { req: null, target: null, unpriced: [] });
-    const text = insufficientDataText(currentSpec.instanceType, profile.dataHours, opts.lookbackDays, opts.minDataHours);
+    const evidence = evidenceOf(profile, currentSpec, opts, input.periodSeconds, {
+      req: null,
+      target: null,
+      unpriced: [],
+    });
+    const text = insufficientDataText(
+      currentSpec.instanceType,
+      profile.dataHours,
+      opts.lookbackDays,
+      opts.minDataHours,
+    );
     return keepCurrent({ input, current: currentSpec, evidence, profile }, currentPrice, text, null);
   }
   const req = requirementOf(profile, currentSpec, opts, input.periodSeconds);

@@ -16,7 +16,9 @@ function alertActions(a: Anomaly): Block {
   return actions(
     [
       button('Details', LIST_ACTION.detail, String(a.id)),
-      ...(['valid', 'expected', 'not-anomaly'] as const).map((ans) => button(FEEDBACK_LABEL[ans], `${FEEDBACK_ACTION}_${ans}`, feedbackValue(a.id, ans))),
+      ...(['valid', 'expected', 'not-anomaly'] as const).map((ans) =>
+        button(FEEDBACK_LABEL[ans], `${FEEDBACK_ACTION}_${ans}`, feedbackValue(a.id, ans)),
+      ),
     ],
     `alert-actions:${a.id}`,
   );
@@ -26,14 +28,21 @@ function alertActions(a: Anomaly): Block {
 export function alertMessage(a: Anomaly, chartFileId?: string): MessageBody {
   const status = a.status === 'open' ? 'ongoing' : 'ended';
   const blocks: Block[] = [
-    section(`:rotating_light: *Cost anomaly* ${SEVERITY_BADGE[a.severity]} *${anomalyTitle(a)}*\n${dayRange(a.startDay, a.endDay)} · ${a.durationDays} d · ${status}`, {
-      fields: anomalySummaryFields(a),
-    }),
+    section(
+      `:rotating_light: *Cost anomaly* ${SEVERITY_BADGE[a.severity]} *${anomalyTitle(a)}*\n${dayRange(a.startDay, a.endDay)} · ${a.durationDays} d · ${status}`,
+      {
+        fields: anomalySummaryFields(a),
+      },
+    ),
     section(`*Root cause*\n${rootCauseText(a)}`),
   ];
-  if (chartFileId !== undefined) blocks.push(slackFileImage(chartFileId, `Daily cost of ${scopeLabel(a)} around the anomaly`, 'Daily cost'));
+  if (chartFileId !== undefined)
+    blocks.push(slackFileImage(chartFileId, `Daily cost of ${scopeLabel(a)} around the anomaly`, 'Daily cost'));
   blocks.push(context(TIP.score, TIP.severity), alertActions(a));
-  return { text: `${a.severity} cost anomaly: ${scopeLabel(a)}, impact ${money(a.impactUsd)} (${dayRange(a.startDay, a.endDay)})`, blocks };
+  return {
+    text: `${a.severity} cost anomaly: ${scopeLabel(a)}, impact ${money(a.impactUsd)} (${dayRange(a.startDay, a.endDay)})`,
+    blocks,
+  };
 }
 
 /** Many new anomalies at once: one message listing them, each with its Details button. */
@@ -46,12 +55,16 @@ export function digestMessage(list: Anomaly[]): MessageBody {
   ];
   for (const a of shown) {
     blocks.push(
-      section(`${SEVERITY_BADGE[a.severity]} *${anomalyTitle(a)}*\n${dayRange(a.startDay, a.endDay)} · impact ${money(a.impactUsd)} · score ${a.score.toFixed(2)}`, {
-        accessory: button('Details', LIST_ACTION.detail, String(a.id)),
-      }),
+      section(
+        `${SEVERITY_BADGE[a.severity]} *${anomalyTitle(a)}*\n${dayRange(a.startDay, a.endDay)} · impact ${money(a.impactUsd)} · score ${a.score.toFixed(2)}`,
+        {
+          accessory: button('Details', LIST_ACTION.detail, String(a.id)),
+        },
+      ),
     );
   }
-  if (list.length > shown.length) blocks.push(context(`…and ${list.length - shown.length} more: \`/cost anomalies 7d\``));
+  if (list.length > shown.length)
+    blocks.push(context(`…and ${list.length - shown.length} more: \`/cost anomalies 7d\``));
   blocks.push(context(TIP.score));
   return { text: `${list.length} new cost anomalies, total impact ${money(total)}`, blocks };
 }
@@ -59,7 +72,10 @@ export function digestMessage(list: Anomaly[]): MessageBody {
 const RANK = { low: 0, medium: 1, high: 2, critical: 3 } as const;
 
 /** What changed since the alert was posted, for the thread; undefined when nothing worth saying did. */
-export function alertChange(a: Anomaly, posted: Pick<Alert, 'postedSeverity' | 'postedImpactUsd' | 'postedEndDay'>): string | undefined {
+export function alertChange(
+  a: Anomaly,
+  posted: Pick<Alert, 'postedSeverity' | 'postedImpactUsd' | 'postedEndDay'>,
+): string | undefined {
   const postedRank = RANK[posted.postedSeverity as keyof typeof RANK] ?? 0;
   if (a.status === 'closed') {
     return `:white_check_mark: Ended on ${a.endDay} after ${a.durationDays} d. Total impact ${money(a.impactUsd)} (actual ${money(a.actualUsd)} vs expected ${money(a.expectedUsd)}).`;

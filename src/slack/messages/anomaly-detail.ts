@@ -7,12 +7,19 @@ import { context, esc, header, modal, section, slackFileImage, type Block } from
 import { anomalyTips } from './tooltips.js';
 
 /** What the detail view shows where the chart goes: the uploaded file, a loading note, or why there is none. */
-export type ChartSlot = { kind: 'file'; fileId: string; alt: string } | { kind: 'loading' } | { kind: 'none'; reason: string };
+export type ChartSlot =
+  { kind: 'file'; fileId: string; alt: string } | { kind: 'loading' } | { kind: 'none'; reason: string };
 
 export const ANOMALY_DETAIL_CALLBACK = 'anomaly_detail_modal';
 const ROOT_CAUSE_LINES = 10;
 
-const DIMENSION_LABEL: Record<string, string> = { usage_type: 'usage type', account: 'account', service: 'service', region: 'region', resource: 'resource' };
+const DIMENSION_LABEL: Record<string, string> = {
+  usage_type: 'usage type',
+  account: 'account',
+  service: 'service',
+  region: 'region',
+  resource: 'resource',
+};
 
 export function rootCauseText(a: Anomaly): string {
   const { items, unreadable, notes } = readRootCause(a.rootCause);
@@ -52,11 +59,20 @@ export function anomalyDetailBlocks(a: Anomaly, chart: ChartSlot): Block[] {
   const status = a.status === 'open' ? 'ongoing' : 'ended';
   return [
     header(`${a.severity.toUpperCase()} cost anomaly`),
-    section(`${SEVERITY_BADGE[a.severity]} *${anomalyTitle(a)}*\n${dayRange(a.startDay, a.endDay)} · ${a.durationDays} d · ${status}`, {
-      fields: [...anomalySummaryFields(a), `*Scope*\n${esc(a.scope)}`, `*Cost impact*\n${money(a.impactUsd)} over ${a.durationDays} d`],
-    }),
+    section(
+      `${SEVERITY_BADGE[a.severity]} *${anomalyTitle(a)}*\n${dayRange(a.startDay, a.endDay)} · ${a.durationDays} d · ${status}`,
+      {
+        fields: [
+          ...anomalySummaryFields(a),
+          `*Scope*\n${esc(a.scope)}`,
+          `*Cost impact*\n${money(a.impactUsd)} over ${a.durationDays} d`,
+        ],
+      },
+    ),
     section(`*Root cause, by dollar contribution*\n${rootCauseText(a)}`),
-    section(`*Affected services*\n${services.length === 0 ? '_all services (total spend)_' : services.map(esc).join(', ')}`),
+    section(
+      `*Affected services*\n${services.length === 0 ? '_all services (total spend)_' : services.map(esc).join(', ')}`,
+    ),
     chartBlock(chart),
     anomalyTips(),
     feedbackButtons(a),
@@ -64,5 +80,8 @@ export function anomalyDetailBlocks(a: Anomaly, chart: ChartSlot): Block[] {
 }
 
 export function anomalyDetailModal(a: Anomaly, chart: ChartSlot) {
-  return modal(`Anomaly #${a.id}`, anomalyDetailBlocks(a, chart), { callbackId: ANOMALY_DETAIL_CALLBACK, privateMetadata: String(a.id) });
+  return modal(`Anomaly #${a.id}`, anomalyDetailBlocks(a, chart), {
+    callbackId: ANOMALY_DETAIL_CALLBACK,
+    privateMetadata: String(a.id),
+  });
 }

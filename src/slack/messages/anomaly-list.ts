@@ -2,7 +2,19 @@ import type { Anomaly } from '../../db/schema/index.js';
 import { scopeLabel } from './scope-label.js';
 import { RANGES, encodeAnomalyState, type AnomalyListState } from './view-state.js';
 import { dayRange, money, SEVERITY_BADGE, signedPercent } from './format.js';
-import { actions, button, context, esc, header, option, section, staticSelect, type Block, type MessageBody, type Option } from './kit.js';
+import {
+  actions,
+  button,
+  context,
+  esc,
+  header,
+  option,
+  section,
+  staticSelect,
+  type Block,
+  type MessageBody,
+  type Option,
+} from './kit.js';
 import { anomalyTips } from './tooltips.js';
 import { SEVERITIES, type Severity } from '../../ml/anomaly/severity.js';
 
@@ -49,11 +61,19 @@ function controls(s: AnomalyListState, services: string[]): Block {
   const with_ = (patch: Partial<AnomalyListState>) => encodeAnomalyState({ ...s, ...patch, page: 0 });
   const rangeOptions = RANGES.map((r) => option(`Last ${r.replace('d', ' days')}`, with_({ range: r })));
   const sevValues: (Severity | undefined)[] = [undefined, ...SEVERITIES];
-  const sevOptions = sevValues.map((v) => option(v === undefined ? 'Any severity' : `${v} or worse`, with_({ minSeverity: v })));
-  const sortOptions = [option('Sort by impact', with_({ sort: 'impact' })), option('Sort by date', with_({ sort: 'date' }))];
+  const sevOptions = sevValues.map((v) =>
+    option(v === undefined ? 'Any severity' : `${v} or worse`, with_({ minSeverity: v })),
+  );
+  const sortOptions = [
+    option('Sort by impact', with_({ sort: 'impact' })),
+    option('Sort by date', with_({ sort: 'date' })),
+  ];
   // The service list only offers names short enough for an option value; others are reached by typing them.
   const serviceNames = [...new Set([...(s.service ? [s.service] : []), ...services])].filter((n) => n.length <= 100);
-  const serviceOptions: Option[] = [option('All services', with_({ service: undefined })), ...serviceNames.slice(0, 99).map((n) => option(n, with_({ service: n })))];
+  const serviceOptions: Option[] = [
+    option('All services', with_({ service: undefined })),
+    ...serviceNames.slice(0, 99).map((n) => option(n, with_({ service: n }))),
+  ];
   const pick = (opts: Option[], value: string) => opts.find((o) => o.value === value);
   return actions([
     staticSelect(ACTION.range, 'Date range', rangeOptions, pick(rangeOptions, with_({}))),
@@ -66,8 +86,10 @@ function controls(s: AnomalyListState, services: string[]): Block {
 function pagingButtons(s: AnomalyListState, total: number): Block | undefined {
   const pages = Math.ceil(total / ANOMALIES_PER_PAGE);
   const buttons = [];
-  if (s.page > 0) buttons.push(button('◀ Previous', `${ACTION.page}_prev`, encodeAnomalyState({ ...s, page: s.page - 1 })));
-  if (s.page + 1 < pages) buttons.push(button('Next ▶', `${ACTION.page}_next`, encodeAnomalyState({ ...s, page: s.page + 1 })));
+  if (s.page > 0)
+    buttons.push(button('◀ Previous', `${ACTION.page}_prev`, encodeAnomalyState({ ...s, page: s.page - 1 })));
+  if (s.page + 1 < pages)
+    buttons.push(button('Next ▶', `${ACTION.page}_next`, encodeAnomalyState({ ...s, page: s.page + 1 })));
   return buttons.length > 0 ? actions(buttons) : undefined;
 }
 
@@ -93,7 +115,11 @@ export function anomalyListMessage(input: AnomalyListInput): MessageBody {
   const { state: s, rows, total } = input;
   const from = s.page * ANOMALIES_PER_PAGE + 1;
   const shown = total === 0 ? 'none' : `${from}–${from + rows.length - 1} of ${total}`;
-  const blocks: Block[] = [header('Cost anomalies'), context(`${describeFilters(s)} · ${shown}`), controls(s, input.services)];
+  const blocks: Block[] = [
+    header('Cost anomalies'),
+    context(`${describeFilters(s)} · ${shown}`),
+    controls(s, input.services),
+  ];
   if (rows.length === 0) {
     blocks.push(section(input.emptyReason ?? 'No anomalies match these filters.'));
   } else {
@@ -102,6 +128,7 @@ export function anomalyListMessage(input: AnomalyListInput): MessageBody {
   }
   const paging = pagingButtons(s, total);
   if (paging !== undefined) blocks.push(paging);
-  const text = total === 0 ? 'No cost anomalies match these filters' : `${total} cost anomalies (${describeFilters(s)})`;
+  const text =
+    total === 0 ? 'No cost anomalies match these filters' : `${total} cost anomalies (${describeFilters(s)})`;
   return { text, blocks };
 }

@@ -12,7 +12,9 @@ function changeLine(a: Action): string {
 /** The approval request posted in the channel: who asked, the change, the saving, the approvers and the expiry. */
 export function approvalRequestMessage(a: Action, r: Recommendation, approvers: string): MessageBody {
   const blocks: Block[] = [
-    section(`:lock: <@${a.requestedBy}> asks to resize ${changeLine(a)}\nSaves ${savingsText(r)} · ${r.risk} risk · request #${a.id}`),
+    section(
+      `:lock: <@${a.requestedBy}> asks to resize ${changeLine(a)}\nSaves ${savingsText(r)} · ${r.risk} risk · request #${a.id}`,
+    ),
     context(
       `Approvers: ${approvers}. Expires ${when(a.expiresAt)}. ` +
         'Approving stops the instance, changes its type and starts it again (with a rollback to the old type if a step fails).',
@@ -30,7 +32,10 @@ export function approvalRequestMessage(a: Action, r: Recommendation, approvers: 
       button('Reject', APPROVAL_ACTION.reject, String(a.id), { style: 'danger' }),
     ]),
   ];
-  return { text: `Approval needed: resize ${a.instanceId} to ${a.toType} (saves ${money(r.monthlySavingsUsd)}/month)`, blocks };
+  return {
+    text: `Approval needed: resize ${a.instanceId} to ${a.toType} (saves ${money(r.monthlySavingsUsd)}/month)`,
+    blocks,
+  };
 }
 
 const STATUS_TEXT: Record<Action['status'], string> = {
@@ -51,7 +56,9 @@ export function approvalOutcomeMessage(a: Action): MessageBody {
   return {
     text: `Resize ${a.instanceId}: ${a.status}`,
     blocks: [
-      section(`<@${a.requestedBy}> asked to resize ${changeLine(a)}\n${STATUS_TEXT[a.status]}${decided} · request #${a.id}${error}`),
+      section(
+        `<@${a.requestedBy}> asked to resize ${changeLine(a)}\n${STATUS_TEXT[a.status]}${decided} · request #${a.id}${error}`,
+      ),
     ],
   };
 }

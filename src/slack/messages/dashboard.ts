@@ -26,15 +26,21 @@ export interface DashboardInput {
 }
 
 function anomalyLine(a: Anomaly): Block {
-  return section(`${SEVERITY_BADGE[a.severity]} *${anomalyTitle(a)}* · ${dayRange(a.startDay, a.endDay)} · impact ${money(a.impactUsd)}`, {
-    accessory: button('Details', ANOMALY_ACTION.detail, String(a.id)),
-  });
+  return section(
+    `${SEVERITY_BADGE[a.severity]} *${anomalyTitle(a)}* · ${dayRange(a.startDay, a.endDay)} · impact ${money(a.impactUsd)}`,
+    {
+      accessory: button('Details', ANOMALY_ACTION.detail, String(a.id)),
+    },
+  );
 }
 
 function recommendationLine(r: Recommendation): Block {
-  return section(`*${esc(r.instanceId)}* ${esc(r.currentType)} → ${esc(r.recommendedType)} · saves ${savingsText(r)} · ${RISK_BADGE[r.risk]}`, {
-    accessory: button('Details', REC_ACTION.detail, String(r.id)),
-  });
+  return section(
+    `*${esc(r.instanceId)}* ${esc(r.currentType)} → ${esc(r.recommendedType)} · saves ${savingsText(r)} · ${RISK_BADGE[r.risk]}`,
+    {
+      accessory: button('Details', REC_ACTION.detail, String(r.id)),
+    },
+  );
 }
 
 /** The dashboard: top anomalies, top recommendations, forecast preview and model status (App Home and the shortcut modal). */
@@ -43,7 +49,9 @@ export function dashboardBlocks(d: DashboardInput): Block[] {
   return [
     header('Cost dashboard'),
     context(`As of ${when(d.now)} · ${dataAge}`),
-    section(`*Potential savings:* ${money(d.savings.monthlyUsd)}/month · ${money(d.savings.annualUsd)}/year across ${d.savings.count} instances`),
+    section(
+      `*Potential savings:* ${money(d.savings.monthlyUsd)}/month · ${money(d.savings.annualUsd)}/year across ${d.savings.count} instances`,
+    ),
     divider(),
     section('*Top anomalies (last 30 days, largest impact)*'),
     ...(d.anomalies.length === 0 ? [context(d.anomaliesEmpty)] : d.anomalies.map(anomalyLine)),

@@ -19,7 +19,12 @@ export function feedbackButtons(a: Pick<Anomaly, 'id' | 'feedback' | 'feedbackBy
   const answers: AnomalyFeedback[] = ['valid', 'expected', 'not-anomaly'];
   return actions(
     answers.map((ans) =>
-      button(FEEDBACK_LABEL[ans], `${FEEDBACK_ACTION}_${ans}`, feedbackValue(a.id, ans), a.feedback === ans ? { style: 'primary' } : {}),
+      button(
+        FEEDBACK_LABEL[ans],
+        `${FEEDBACK_ACTION}_${ans}`,
+        feedbackValue(a.id, ans),
+        a.feedback === ans ? { style: 'primary' } : {},
+      ),
     ),
     `feedback:${a.id}`,
   );

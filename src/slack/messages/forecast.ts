@@ -16,10 +16,16 @@ export function forecastTotal(months: ForecastMonth[]): number {
 }
 
 export function intervalText(t: { lower?: number | null; upper?: number | null }): string {
-  return t.lower === null || t.lower === undefined || t.upper === null || t.upper === undefined ? 'no interval' : `80 %: ${money(t.lower)} – ${money(t.upper)}`;
+  return t.lower === null || t.lower === undefined || t.upper === null || t.upper === undefined
+    ? 'no interval'
+    : `80 %: ${money(t.lower)} – ${money(t.upper)}`;
 }
 
-const TREND_ICON = { up: ':chart_with_upwards_trend:', down: ':chart_with_downwards_trend:', flat: ':left_right_arrow:' } as const;
+const TREND_ICON = {
+  up: ':chart_with_upwards_trend:',
+  down: ':chart_with_downwards_trend:',
+  flat: ':left_right_arrow:',
+} as const;
 
 function trendText(f: Forecast): string {
   const t = readForecastTrend(f.trend);
@@ -29,7 +35,10 @@ function trendText(f: Forecast): string {
 
 function driversText(f: Forecast): string {
   const { items, unreadable } = readForecastDrivers(f.drivers);
-  if (items.length === 0) return unreadable > 0 ? `_${unreadable} drivers stored in a form this version cannot read._` : '_No drivers stored._';
+  if (items.length === 0)
+    return unreadable > 0
+      ? `_${unreadable} drivers stored in a form this version cannot read._`
+      : '_No drivers stored._';
   return items
     .slice(0, 5)
     .map((d) => {
@@ -41,7 +50,9 @@ function driversText(f: Forecast): string {
 
 function horizonButtons(current: number): Block {
   return actions(
-    FORECAST_HORIZONS.map((h) => button(`${h} months`, `${FORECAST_ACTION}_${h}`, String(h), h === current ? { style: 'primary' } : {})),
+    FORECAST_HORIZONS.map((h) =>
+      button(`${h} months`, `${FORECAST_ACTION}_${h}`, String(h), h === current ? { style: 'primary' } : {}),
+    ),
   );
 }
 
@@ -49,7 +60,10 @@ export function forecastMessage(f: Forecast): MessageBody {
   const { items: months, unreadable } = readForecastMonths(f.monthly);
   const total = forecastTotal(months);
   const monthLines = months
-    .map((m) => `\`${m.month}\`  ${money(m.yhat)}  (${intervalText({ lower: m.lower80, upper: m.upper80 })})${m.complete === false ? ' · part of the month' : ''}`)
+    .map(
+      (m) =>
+        `\`${m.month}\`  ${money(m.yhat)}  (${intervalText({ lower: m.lower80, upper: m.upper80 })})${m.complete === false ? ' · part of the month' : ''}`,
+    )
     .join('\n');
   const blocks: Block[] = [
     header(`Spend forecast: next ${f.horizonMonths} months`),
@@ -78,5 +92,8 @@ export function forecastPreview(rows: Forecast[]): string {
 }
 
 export function forecastEmptyMessage(horizon: number, reason: string): MessageBody {
-  return { text: 'No forecast yet', blocks: [header(`Spend forecast: next ${horizon} months`), section(reason), horizonButtons(horizon)] };
+  return {
+    text: 'No forecast yet',
+    blocks: [header(`Spend forecast: next ${horizon} months`), section(reason), horizonButtons(horizon)],
+  };
 }

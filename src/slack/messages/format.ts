@@ -2,7 +2,12 @@ import type { Risk } from '../../db/schema/index.js';
 import type { Severity } from '../../ml/anomaly/severity.js';
 
 const usd0 = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', maximumFractionDigits: 0 });
-const usd2 = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const usd2 = new Intl.NumberFormat('en-US', {
+  style: 'currency',
+  currency: 'USD',
+  minimumFractionDigits: 2,
+  maximumFractionDigits: 2,
+});
 
 /** "$1,234" for large amounts, "$12.34" under $1,000; null (no price) says so instead of a number. */
 export function money(usd: number | null): string {

@@ -30,7 +30,9 @@ export function usageMessage(problem: string): MessageBody {
     text: `Usage: ${problem}`,
     blocks: [
       section(`:grey_question: Sorry, ${problem}.\n*Usage:* \`/cost anomalies|rightsize|forecast|status|help\``),
-      section('*Example:* `/cost anomalies 30d high` — high and critical cost anomalies of the last 30 days.\n`/cost help` lists every command with an example.'),
+      section(
+        '*Example:* `/cost anomalies 30d high` — high and critical cost anomalies of the last 30 days.\n`/cost help` lists every command with an example.',
+      ),
     ],
   };
 }

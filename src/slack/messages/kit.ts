@@ -55,7 +55,10 @@ export const header = (text: string): types.HeaderBlock => ({ type: 'header', te
 
 export const divider = (): types.DividerBlock => ({ type: 'divider' });
 
-export function section(text: string, extra: { fields?: string[]; accessory?: types.SectionBlockAccessory; blockId?: string } = {}): types.SectionBlock {
+export function section(
+  text: string,
+  extra: { fields?: string[]; accessory?: types.SectionBlockAccessory; blockId?: string } = {},
+): types.SectionBlock {
   const block: types.SectionBlock = { type: 'section', text: mrkdwn(text) };
   if (extra.fields !== undefined && extra.fields.length > 0) {
     block.fields = extra.fields.slice(0, LIMITS.sectionFields).map((f) => mrkdwn(f, LIMITS.fieldText));
@@ -76,7 +79,8 @@ export function button(
   value: string,
   extra: { style?: 'primary' | 'danger'; confirm?: types.ConfirmationDialog } = {},
 ): types.Button {
-  if (value.length > LIMITS.buttonValue) throw new Error(`button value for ${actionId} is ${value.length} characters (limit ${LIMITS.buttonValue})`);
+  if (value.length > LIMITS.buttonValue)
+    throw new Error(`button value for ${actionId} is ${value.length} characters (limit ${LIMITS.buttonValue})`);
   const b: types.Button = { type: 'button', text: plain(text, LIMITS.buttonText), action_id: actionId, value };
   if (extra.style !== undefined) b.style = extra.style;
   if (extra.confirm !== undefined) b.confirm = extra.confirm;
@@ -84,11 +88,17 @@ export function button(
 }
 
 export function option(text: string, value: string): Option {
-  if (value.length > LIMITS.optionValue) throw new Error(`option value is ${value.length} characters (limit ${LIMITS.optionValue})`);
+  if (value.length > LIMITS.optionValue)
+    throw new Error(`option value is ${value.length} characters (limit ${LIMITS.optionValue})`);
   return { text: plain(text, LIMITS.optionText), value };
 }
 
-export function staticSelect(actionId: string, placeholder: string, options: Option[], selected?: Option): types.StaticSelect {
+export function staticSelect(
+  actionId: string,
+  placeholder: string,
+  options: Option[],
+  selected?: Option,
+): types.StaticSelect {
   const s: types.StaticSelect = {
     type: 'static_select',
     action_id: actionId,
@@ -120,13 +130,19 @@ export interface MessageBody {
 }
 
 /** A modal view; `callbackId` names it for view listeners, `privateMetadata` carries the row id. */
-export function modal(title: string, blocks: Block[], extra: { callbackId?: string; privateMetadata?: string } = {}): types.ModalView {
+export function modal(
+  title: string,
+  blocks: Block[],
+  extra: { callbackId?: string; privateMetadata?: string } = {},
+): types.ModalView {
   return {
     type: 'modal',
     title: plain(title, LIMITS.viewTitle),
     close: plain('Close', LIMITS.viewTitle),
     blocks: blocks.slice(0, LIMITS.viewBlocks),
     ...(extra.callbackId === undefined ? {} : { callback_id: extra.callbackId }),
-    ...(extra.privateMetadata === undefined ? {} : { private_metadata: clamp(extra.privateMetadata, LIMITS.privateMetadata) }),
+    ...(extra.privateMetadata === undefined
+      ? {}
+      : { private_metadata: clamp(extra.privateMetadata, LIMITS.privateMetadata) }),
   };
 }

@@ -24,7 +24,8 @@ export function isApplicable(r: Recommendation): boolean {
 
 export function savingsText(r: Recommendation): string {
   if (r.monthlySavingsUsd === null) return 'unknown (no price)';
-  if (r.monthlySavingsUsd < 0) return `costs ${money(-r.monthlySavingsUsd)}/mo more (${percent(r.savingsPercent === null ? null : -r.savingsPercent, 1)})`;
+  if (r.monthlySavingsUsd < 0)
+    return `costs ${money(-r.monthlySavingsUsd)}/mo more (${percent(r.savingsPercent === null ? null : -r.savingsPercent, 1)})`;
   return `${money(r.monthlySavingsUsd)}/mo (${percent(r.savingsPercent, 1)})`;
 }
 

@@ -23,7 +23,9 @@ function alternativesText(r: Recommendation): string | undefined {
     const a = alternative.safeParse(raw);
     if (!a.success) return [];
     const note = a.data.note ? ` — ${esc(a.data.note)}` : '';
-    return [`• *${esc(a.data.instanceType)}*: ${money(a.data.monthlyUsd)}/mo, saves ${money(a.data.monthlySavingsUsd)}/mo${note}`];
+    return [
+      `• *${esc(a.data.instanceType)}*: ${money(a.data.monthlyUsd)}/mo, saves ${money(a.data.monthlySavingsUsd)}/mo${note}`,
+    ];
   });
   return lines.length === 0 ? undefined : lines.slice(0, 5).join('\n');
 }
@@ -54,7 +56,9 @@ export function recommendationDetailModal(r: Recommendation, specs: Specs, chart
   const alt = alternativesText(r);
   const blocks: Block[] = [
     header(`${r.instanceId}`),
-    section(`*${r.finding}* · account ${esc(r.accountId)} · ${esc(r.region)}`, { fields: recommendationFields(r, specs) }),
+    section(`*${r.finding}* · account ${esc(r.accountId)} · ${esc(r.region)}`, {
+      fields: recommendationFields(r, specs),
+    }),
     section(`*Reasoning*\n${esc(r.reasoning)}`),
     section(`*Utilization over the lookback*\n${evidenceText(r)}`),
     ...(alt === undefined ? [] : [section(`*Alternatives*\n${alt}`)]),
@@ -62,5 +66,8 @@ export function recommendationDetailModal(r: Recommendation, specs: Specs, chart
     recommendationTips(),
   ];
   if (isApplicable(r)) blocks.push(actions([applyButton(r)]));
-  return modal(`Rightsize ${r.instanceId}`.slice(0, 24), blocks, { callbackId: REC_DETAIL_CALLBACK, privateMetadata: String(r.id) });
+  return modal(`Rightsize ${r.instanceId}`.slice(0, 24), blocks, {
+    callbackId: REC_DETAIL_CALLBACK,
+    privateMetadata: String(r.id),
+  });
 }

@@ -15,7 +15,10 @@ export function savingsSummaryBlocks(s: SavingsSummary): Block[] {
   const findings = Object.entries(s.byFinding)
     .map(([f, n]) => `${n} ${f}`)
     .join(' · ');
-  const unpriced = s.unpriced > 0 ? `\n_${s.unpriced} recommendations have no price for their type and region, so their savings are not counted._` : '';
+  const unpriced =
+    s.unpriced > 0
+      ? `\n_${s.unpriced} recommendations have no price for their type and region, so their savings are not counted._`
+      : '';
   return [
     section(
       `*Potential savings:* ${money(s.monthlyUsd)}/month · *${money(s.annualUsd)}/year* across ${s.count} instance${s.count === 1 ? '' : 's'}${unpriced}`,
@@ -28,8 +31,12 @@ function paging(s: RecommendationListState, total: number): Block | undefined {
   const covered = Math.min(total, s.top);
   const pages = Math.ceil(covered / RECOMMENDATIONS_PER_PAGE);
   const buttons = [];
-  if (s.page > 0) buttons.push(button('◀ Previous', `${REC_PAGE_ACTION}_prev`, encodeRecommendationState({ ...s, page: s.page - 1 })));
-  if (s.page + 1 < pages) buttons.push(button('Next ▶', `${REC_PAGE_ACTION}_next`, encodeRecommendationState({ ...s, page: s.page + 1 })));
+  if (s.page > 0)
+    buttons.push(
+      button('◀ Previous', `${REC_PAGE_ACTION}_prev`, encodeRecommendationState({ ...s, page: s.page - 1 })),
+    );
+  if (s.page + 1 < pages)
+    buttons.push(button('Next ▶', `${REC_PAGE_ACTION}_next`, encodeRecommendationState({ ...s, page: s.page + 1 })));
   return buttons.length > 0 ? actions(buttons) : undefined;
 }
 

@@ -11,13 +11,21 @@ const STATUS_ICON: Record<JobRun['status'], string> = {
 };
 
 function jobLine(r: JobRun, now: Date): string {
-  const reason = r.status === 'failed' && r.error ? ` — ${esc(r.error.slice(0, 200))}` : r.status === 'skipped' && typeof r.details['skipped'] === 'string' ? ` — ${esc(r.details['skipped'])}` : '';
+  const reason =
+    r.status === 'failed' && r.error
+      ? ` — ${esc(r.error.slice(0, 200))}`
+      : r.status === 'skipped' && typeof r.details['skipped'] === 'string'
+        ? ` — ${esc(r.details['skipped'])}`
+        : '';
   return `${STATUS_ICON[r.status]} *${esc(r.job)}*: ${r.status} ${age(r.finishedAt ?? r.startedAt, now)}${reason}`;
 }
 
 export function modelLine(m: ModelKindStatus): string {
   const icon = m.activeScopes > 0 ? ':large_green_circle:' : ':red_circle:';
-  const version = m.latestVersion === null ? 'no active version' : `latest v${m.latestVersion}, trained to ${m.latestTrainedTo ?? 'n/a'}`;
+  const version =
+    m.latestVersion === null
+      ? 'no active version'
+      : `latest v${m.latestVersion}, trained to ${m.latestTrainedTo ?? 'n/a'}`;
   const failed = m.failed > 0 ? ` · ${m.failed} failed` : '';
   return `${icon} *${m.kind}*: ${m.activeScopes} active scope${m.activeScopes === 1 ? '' : 's'} (${version})${failed}`;
 }
@@ -42,7 +50,9 @@ export interface StatusInput {
 export function statusMessage(s: StatusInput): MessageBody {
   const blocks: Block[] = [
     header('costbot status'),
-    section(`*Last runs*\n${s.jobs.length === 0 ? '_No job has run yet: is the worker started (npm run start:worker)?_' : s.jobs.map((j) => jobLine(j, s.now)).join('\n')}`),
+    section(
+      `*Last runs*\n${s.jobs.length === 0 ? '_No job has run yet: is the worker started (npm run start:worker)?_' : s.jobs.map((j) => jobLine(j, s.now)).join('\n')}`,
+    ),
     section(`*Models*\n${s.models.length === 0 ? '_No model trained yet._' : s.models.map(modelLine).join('\n')}`),
     section(`*Data freshness*\n${freshnessLines(s.freshness, s.now)}`),
     context(`As of ${when(s.now)}`),

@@ -136,7 +136,9 @@ export function elementsOf(blocks: unknown): Record<string, unknown>[] {
 }
 
 export function button(blocks: unknown, actionId: string, value?: string): { action_id: string; value: string } {
-  const b = elementsOf(blocks).find((e) => e['type'] === 'button' && e['action_id'] === actionId && (value === undefined || e['value'] === value));
+  const b = elementsOf(blocks).find(
+    (e) => e['type'] === 'button' && e['action_id'] === actionId && (value === undefined || e['value'] === value),
+  );
   if (b === undefined) throw new Error(`no button ${actionId}${value ? ` with value ${value}` : ''}`);
   return b as { action_id: string; value: string };
 }

@@ -1,6 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { DescribeInstanceTypeOfferingsResult$, DescribeInstanceTypesResult$, StartInstancesResult$, StopInstancesResult$ } from '@aws-sdk/client-ec2';
+import {
+  DescribeInstanceTypeOfferingsResult$,
+  DescribeInstanceTypesResult$,
+  StartInstancesResult$,
+  StopInstancesResult$,
+} from '@aws-sdk/client-ec2';
 import type { InstanceTypeSpec } from '../../../src/catalog/types.js';
 import { ec2Response, reservationItems } from '../../aws-standins/ec2-xml.js';
 import { startStandin, type ServiceReply, type StandinServer } from '../../aws-standins/standin-server.js';
@@ -28,7 +33,11 @@ export interface FakeInstance {
 
 const STATE_CODE = { pending: 0, running: 16, stopping: 64, stopped: 80 } as const;
 
-const xml = (status: number, body: string): ServiceReply => ({ status, headers: { 'content-type': 'text/xml;charset=UTF-8' }, body });
+const xml = (status: number, body: string): ServiceReply => ({
+  status,
+  headers: { 'content-type': 'text/xml;charset=UTF-8' },
+  body,
+});
 
 export function errorXml(code: string, message: string): string {
   return `<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error><Code>${code}</Code><Message>${message}</Message></Error></Errors><RequestID>standin</RequestID></Response>`;
@@ -38,14 +47,24 @@ function reservationXml(template: string, i: FakeInstance): string {
   let x = template
     .replace(/<instanceId>[^<]+<\/instanceId>/, `<instanceId>${i.instanceId}</instanceId>`)
     .replace(/<instanceType>[^<]+<\/instanceType>/, `<instanceType>${i.type}</instanceType>`)
-    .replace(/<instanceState>[\s\S]*?<\/instanceState>/, `<instanceState><code>${STATE_CODE[i.state]}</code><name>${i.state}</name></instanceState>`)
+    .replace(
+      /<instanceState>[\s\S]*?<\/instanceState>/,
+      `<instanceState><code>${STATE_CODE[i.state]}</code><name>${i.state}</name></instanceState>`,
+    )
     .replace(/<availabilityZone>[^<]+<\/availabilityZone>/, `<availabilityZone>${i.zone}</availabilityZone>`)
     .replace(/<architecture>[^<]+<\/architecture>/, `<architecture>${i.architecture}</architecture>`)
-    .replace(/<rootDeviceType>[^<]+<\/rootDeviceType>/, `<rootDeviceType>${i.rootDeviceType ?? 'ebs'}</rootDeviceType>`);
+    .replace(
+      /<rootDeviceType>[^<]+<\/rootDeviceType>/,
+      `<rootDeviceType>${i.rootDeviceType ?? 'ebs'}</rootDeviceType>`,
+    );
   if (i.autoScalingGroup !== undefined) {
-    x = x.replace(/<tagSet>[\s\S]*?<\/tagSet>/, `<tagSet><item><key>aws:autoscaling:groupName</key><value>${i.autoScalingGroup}</value></item></tagSet>`);
+    x = x.replace(
+      /<tagSet>[\s\S]*?<\/tagSet>/,
+      `<tagSet><item><key>aws:autoscaling:groupName</key><value>${i.autoScalingGroup}</value></item></tagSet>`,
+    );
   }
-  if (i.lifecycle !== undefined) x = x.replace('<architecture>', `<instanceLifecycle>${i.lifecycle}</instanceLifecycle><architecture>`);
+  if (i.lifecycle !== undefined)
+    x = x.replace('<architecture>', `<instanceLifecycle>${i.lifecycle}</instanceLifecycle><architecture>`);
   return x;
 }
 
@@ -73,7 +92,11 @@ export async function startEc2ApplyStandin(catalog: readonly InstanceTypeSpec[])
   const stateChange = (op: 'StopInstances' | 'StartInstances', id: string, i: FakeInstance) => {
     const previous = i.state;
     i.state = op === 'StopInstances' ? 'stopped' : 'running';
-    const change = { InstanceId: id, CurrentState: { Code: STATE_CODE[i.state], Name: i.state }, PreviousState: { Code: STATE_CODE[previous], Name: previous } };
+    const change = {
+      InstanceId: id,
+      CurrentState: { Code: STATE_CODE[i.state], Name: i.state },
+      PreviousState: { Code: STATE_CODE[previous], Name: previous },
+    };
     return op === 'StopInstances'
       ? ec2Response(op, StopInstancesResult$, { StoppingInstances: [change] })
       : ec2Response(op, StartInstancesResult$, { StartingInstances: [change] });
@@ -90,26 +113,47 @@ export async function startEc2ApplyStandin(catalog: readonly InstanceTypeSpec[])
     }
     if (op === 'DescribeInstanceTypes') {
       const s = specs.get(form.get('InstanceType.1') ?? '');
-      const types = s === undefined ? [] : [{ InstanceType: s.instanceType, ProcessorInfo: { SupportedArchitectures: [s.arch] }, VCpuInfo: { DefaultVCpus: s.vcpu }, MemoryInfo: { SizeInMiB: s.memoryMib } }];
+      const types =
+        s === undefined
+          ? []
+          : [
+              {
+                InstanceType: s.instanceType,
+                ProcessorInfo: { SupportedArchitectures: [s.arch] },
+                VCpuInfo: { DefaultVCpus: s.vcpu },
+                MemoryInfo: { SizeInMiB: s.memoryMib },
+              },
+            ];
       return xml(200, ec2Response(op, DescribeInstanceTypesResult$, { InstanceTypes: types }));
     }
     if (op === 'DescribeInstanceTypeOfferings') {
       const type = form.get('Filter.2.Value.1') ?? '';
       const zone = form.get('Filter.1.Value.1') ?? '';
-      const offered = specs.has(type) && !notOffered.has(type) ? [{ InstanceType: type, LocationType: 'availability-zone', Location: zone }] : [];
+      const offered =
+        specs.has(type) && !notOffered.has(type)
+          ? [{ InstanceType: type, LocationType: 'availability-zone', Location: zone }]
+          : [];
       return xml(200, ec2Response(op, DescribeInstanceTypeOfferingsResult$, { InstanceTypeOfferings: offered }));
     }
     const i = instances.get(id);
-    if (i === undefined) return xml(400, errorXml('InvalidInstanceID.NotFound', `The instance ID '${id}' does not exist`));
+    if (i === undefined)
+      return xml(400, errorXml('InvalidInstanceID.NotFound', `The instance ID '${id}' does not exist`));
     if (op === 'DescribeInstances') {
-      return xml(200, `<?xml version="1.0" encoding="UTF-8"?>\n<DescribeInstancesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>standin</requestId><reservationSet>${reservationXml(template, i)}</reservationSet></DescribeInstancesResponse>`);
+      return xml(
+        200,
+        `<?xml version="1.0" encoding="UTF-8"?>\n<DescribeInstancesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>standin</requestId><reservationSet>${reservationXml(template, i)}</reservationSet></DescribeInstancesResponse>`,
+      );
     }
     if (dry) return xml(412, errorXml('DryRunOperation', 'Request would have succeeded, but DryRun flag is set.'));
     if (op === 'StopInstances' || op === 'StartInstances') return xml(200, stateChange(op, id, i));
     if (op === 'ModifyInstanceAttribute') {
-      if (i.state !== 'stopped') return xml(400, errorXml('IncorrectInstanceState', `The instance '${id}' is not in the 'stopped' state.`));
+      if (i.state !== 'stopped')
+        return xml(400, errorXml('IncorrectInstanceState', `The instance '${id}' is not in the 'stopped' state.`));
       i.type = form.get('InstanceType.Value') ?? i.type;
-      return xml(200, `<?xml version="1.0" encoding="UTF-8"?>\n<ModifyInstanceAttributeResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>standin</requestId><return>true</return></ModifyInstanceAttributeResponse>`);
+      return xml(
+        200,
+        `<?xml version="1.0" encoding="UTF-8"?>\n<ModifyInstanceAttributeResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>standin</requestId><return>true</return></ModifyInstanceAttributeResponse>`,
+      );
     }
     return xml(400, errorXml('InvalidAction', `The action ${op} is not valid for this web service.`));
   };

@@ -26,7 +26,7 @@ export function spearman(a: number[], b: number[]): number {
   const rank = (xs: number[]) => {
     const order = xs.map((v, i) => [v, i] as const).sort((p, q) => p[0] - q[0]);
     const r = new Array<number>(xs.length);
-    for (let k = 0; k < order.length; ) {
+    for (let k = 0; k < order.length;) {
       let j = k;
       while (j + 1 < order.length && order[j + 1]![0] === order[k]![0]) j++;
       for (let t = k; t <= j; t++) r[order[t]![1]] = (k + j) / 2;

@@ -44,7 +44,15 @@ export function readCostRows(): CostRow[] {
     if (i < 0) throw new Error(`${COST_FIXTURE} has no ${name} column`);
     return i;
   };
-  const [day, account, service, region, usageType, usd, amount] = ['day', 'account_id', 'service', 'region', 'usage_type', 'unblended_usd', 'usage_amount'].map(col) as number[];
+  const [day, account, service, region, usageType, usd, amount] = [
+    'day',
+    'account_id',
+    'service',
+    'region',
+    'usage_type',
+    'unblended_usd',
+    'usage_amount',
+  ].map(col) as number[];
   return table.rows.map((r) => ({
     day: r[day!]!,
     accountId: r[account!]!,
@@ -89,17 +97,27 @@ function ensureRan(job: string, outcome: JobOutcome): JobOutcome {
 
 /** Runs the real score-anomalies job as of `now` on what cost_daily holds. */
 export async function runScoring(db: Db, config: Config, now: Date): Promise<JobOutcome> {
-  return ensureRan('score-anomalies', await scoreAnomalies({ db, config: { ...config, ...JOB_SETTINGS }, log: quiet, now: () => now }, {}));
+  return ensureRan(
+    'score-anomalies',
+    await scoreAnomalies({ db, config: { ...config, ...JOB_SETTINGS }, log: quiet, now: () => now }, {}),
+  );
 }
 
 /** Runs the real forecast-costs job (3, 6 and 12 months) on what cost_daily holds. */
 export async function runForecasts(db: Db, config: Config, now: Date): Promise<JobOutcome> {
-  return ensureRan('forecast-costs', await forecastCosts({ db, config, log: quiet, now: () => now, forecastRuntime: loadForecastRuntime }, {}));
+  return ensureRan(
+    'forecast-costs',
+    await forecastCosts({ db, config, log: quiet, now: () => now, forecastRuntime: loadForecastRuntime }, {}),
+  );
 }
 
 /** The instance types and us-east-1 prices of the real catalog, as the prices job stores them. */
 export async function loadCatalog(db: Db): Promise<void> {
-  await upsertInstanceTypes(db, { specs: catalog.instanceTypes, source: 'catalog:ec2-us-east-1-2026-07.csv', updatedAt: new Date('2026-07-20T00:00:00Z') });
+  await upsertInstanceTypes(db, {
+    specs: catalog.instanceTypes,
+    source: 'catalog:ec2-us-east-1-2026-07.csv',
+    updatedAt: new Date('2026-07-20T00:00:00Z'),
+  });
   await upsertPrices(db, { prices: catalog.prices });
 }
 
@@ -127,7 +145,16 @@ export function hourly(
   const rank = (s: number[], q: number) => s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)]!;
   return [...buckets.entries()].map(([h, vs]) => {
     const s = [...vs].sort((a, b) => a - b);
-    return { instanceId, metric, ts: new Date(h), periodSeconds: 3600, avg: vs.reduce((a, b) => a + b, 0) / vs.length, max: s.at(-1)!, p95: rank(s, 0.95), p99: rank(s, 0.99) };
+    return {
+      instanceId,
+      metric,
+      ts: new Date(h),
+      periodSeconds: 3600,
+      avg: vs.reduce((a, b) => a + b, 0) / vs.length,
+      max: s.at(-1)!,
+      p95: rank(s, 0.95),
+      p99: rank(s, 0.99),
+    };
   });
 }
 
@@ -157,7 +184,10 @@ export async function loadTraces(db: Db, cases: readonly RightSizeCase[], now: D
     const samples = reported(c.trace, c.type);
     const shift = Math.floor((now.getTime() - samples.times.at(-1)! - 300_000) / 3_600_000) * 3_600_000;
     const times = samples.times.map((t) => t + shift);
-    const points = [...hourly(c.instanceId, 'cpu', times, samples.cpuPercent), ...hourly(c.instanceId, 'mem', times, samples.memPercent ?? [])];
+    const points = [
+      ...hourly(c.instanceId, 'cpu', times, samples.cpuPercent),
+      ...hourly(c.instanceId, 'mem', times, samples.memPercent ?? []),
+    ];
     await db.insert(metricPoints).values(points);
   }
 }

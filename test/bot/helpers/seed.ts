@@ -1,10 +1,39 @@
 import type { Config } from '../../../src/config.js';
-import { anomalies, forecasts, recommendations, type Anomaly, type Forecast, type Recommendation } from '../../../src/db/schema/index.js';
+import {
+  anomalies,
+  forecasts,
+  recommendations,
+  type Anomaly,
+  type Forecast,
+  type Recommendation,
+} from '../../../src/db/schema/index.js';
 import type { TestDatabase } from '../../helpers/database.js';
-import { loadCatalog, loadCostDaily, loadTraces, runForecasts, runRightsize, runScoring, type CostRow, type RightSizeCase } from './real-data.js';
+import {
+  loadCatalog,
+  loadCostDaily,
+  loadTraces,
+  runForecasts,
+  runRightsize,
+  runScoring,
+  type CostRow,
+  type RightSizeCase,
+} from './real-data.js';
 
 /** The EC2 types the right-sizing cases run the real traces on. */
-export const CASE_TYPES = ['m5.large', 'm5.xlarge', 'm5.2xlarge', 'm5.4xlarge', 'c5.large', 'c5.xlarge', 'c5.2xlarge', 't3.medium', 't3.large', 't3.xlarge', 'r5.large', 'r5.xlarge'];
+export const CASE_TYPES = [
+  'm5.large',
+  'm5.xlarge',
+  'm5.2xlarge',
+  'm5.4xlarge',
+  'c5.large',
+  'c5.xlarge',
+  'c5.2xlarge',
+  't3.medium',
+  't3.large',
+  't3.xlarge',
+  'r5.large',
+  'r5.xlarge',
+];
 const TRACE_KINDS = ['idle', 'busy', 'spiky'] as const;
 export const ACCOUNT = '836060457634';
 
@@ -16,7 +45,12 @@ export const instanceIdOf = (n: number): string => `i-0${n.toString(16).padStart
 
 export function rightSizeCases(): RightSizeCase[] {
   return TRACE_KINDS.flatMap((trace, t) =>
-    CASE_TYPES.map((type, k) => ({ instanceId: instanceIdOf(t * CASE_TYPES.length + k + 1), accountId: ACCOUNT, trace, type })),
+    CASE_TYPES.map((type, k) => ({
+      instanceId: instanceIdOf(t * CASE_TYPES.length + k + 1),
+      accountId: ACCOUNT,
+      trace,
+      type,
+    })),
   );
 }
 
@@ -31,7 +65,11 @@ export interface Seeded {
  * Every table the bot reads, filled from real data by the project's own jobs (see real-data.ts).
  * Forecasting takes a few seconds, so tests that do not show forecasts leave it out.
  */
-export async function seedRealData(db: TestDatabase, config: Config, options: { forecasts?: boolean } = {}): Promise<Seeded> {
+export async function seedRealData(
+  db: TestDatabase,
+  config: Config,
+  options: { forecasts?: boolean } = {},
+): Promise<Seeded> {
   const costRows = await loadCostDaily(db.db);
   await runScoring(db.db, config, JOBS_RAN_AT);
   await loadCatalog(db.db);
@@ -52,5 +90,8 @@ export async function seedRealData(db: TestDatabase, config: Config, options: { 
  * writes it): usage-type anomalies have no column naming them, so a test finds them by this.
  */
 export function scopeName(a: Pick<Anomaly, 'scope'>): string {
-  return a.scope.slice(a.scope.indexOf(':') + 1).split('|').at(-1)!;
+  return a.scope
+    .slice(a.scope.indexOf(':') + 1)
+    .split('|')
+    .at(-1)!;
 }

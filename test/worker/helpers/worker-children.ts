@@ -30,7 +30,9 @@ export async function spawnWorker(spec: WorkerChildSpec, env: Record<string, str
     env: { PATH: process.env['PATH'] ?? '', ...env, COSTBOT_TEST_WORKER: JSON.stringify(spec) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  const exited = new Promise<number | NodeJS.Signals | null>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code)));
+  const exited = new Promise<number | NodeJS.Signals | null>((resolve) =>
+    child.once('exit', (code, signal) => resolve(signal ?? code)),
+  );
   const healthPort = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('the worker process did not start within 20 s')), 20_000);
     child.once('message', (m: { healthPort: number }) => {

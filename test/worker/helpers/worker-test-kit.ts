@@ -3,7 +3,12 @@ import { Redis } from 'ioredis';
 import { JOB_KIND_SPECS, type QueueName } from '../../../src/jobs/queues.js';
 import { jobRegistry } from '../../../src/worker/registry.js';
 import { SCHEDULES } from '../../../src/worker/schedules.js';
-import { readJsonReservations, readRecordedInstanceTypes, readRecordedReservations, type Ec2StandinData } from '../../aws-standins/ec2.js';
+import {
+  readJsonReservations,
+  readRecordedInstanceTypes,
+  readRecordedReservations,
+  type Ec2StandinData,
+} from '../../aws-standins/ec2.js';
 import { FIXTURES, fixture } from '../../aws-standins/fixtures.js';
 
 /**
@@ -13,7 +18,10 @@ import { FIXTURES, fixture } from '../../aws-standins/fixtures.js';
  */
 export function recordedInventory(): Ec2StandinData {
   return {
-    reservations: [...readRecordedReservations(FIXTURES.describeInstancesXml), ...readJsonReservations(fixture('awscli_ec2_describe-instances_example1.json'))],
+    reservations: [
+      ...readRecordedReservations(FIXTURES.describeInstancesXml),
+      ...readJsonReservations(fixture('awscli_ec2_describe-instances_example1.json')),
+    ],
     instanceTypes: readRecordedInstanceTypes(FIXTURES.describeInstanceTypesJson),
     pageSize: 1,
     typesPageSize: 10,
@@ -28,7 +36,10 @@ export const STANDIN_CREDENTIALS = { accessKeyId: 'AKIDSTANDINDEFAULT', secretAc
 
 /** Schedules that cannot fire during a test run (00:00 on 1 January), so only the test's own jobs run. */
 export const QUIET_SCHEDULES = Object.fromEntries(
-  ['INVENTORY', 'METRICS', 'COSTS', 'PRICES', 'TRAINING', 'RIGHTSIZING', 'FORECASTS'].map((s) => [`SCHEDULE_${s}`, '0 0 1 1 *']),
+  ['INVENTORY', 'METRICS', 'COSTS', 'PRICES', 'TRAINING', 'RIGHTSIZING', 'FORECASTS'].map((s) => [
+    `SCHEDULE_${s}`,
+    '0 0 1 1 *',
+  ]),
 );
 
 /**
@@ -36,7 +47,14 @@ export const QUIET_SCHEDULES = Object.fromEntries(
  * instances (botocore's are in us-west-2, the CLI example's in us-east-2), quiet schedules and log.
  */
 export function workerEnv(databaseUrl: string, redisUrl: string): Record<string, string> {
-  return { DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, AWS_REGION: 'us-west-2', AWS_REGIONS: 'us-west-2,us-east-2', LOG_LEVEL: 'silent', ...QUIET_SCHEDULES };
+  return {
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redisUrl,
+    AWS_REGION: 'us-west-2',
+    AWS_REGIONS: 'us-west-2,us-east-2',
+    LOG_LEVEL: 'silent',
+    ...QUIET_SCHEDULES,
+  };
 }
 
 /** Polls until `check` returns a value other than undefined, or fails after `timeoutMs`. */

@@ -17,10 +17,16 @@ export type ClickSurface =
   | { kind: 'unknown' };
 
 export function clickSurface(body: BlockAction): ClickSurface {
-  if (body.view !== undefined) return body.view.type === 'home' ? { kind: 'home' } : { kind: 'modal', viewId: body.view.id };
+  if (body.view !== undefined)
+    return body.view.type === 'home' ? { kind: 'home' } : { kind: 'modal', viewId: body.view.id };
   const container = body.container as { type?: string; message_ts?: string; is_ephemeral?: boolean } | undefined;
   if (body.channel !== undefined && container?.message_ts !== undefined) {
-    return { kind: 'message', channel: body.channel.id, ts: container.message_ts, ephemeral: container.is_ephemeral === true };
+    return {
+      kind: 'message',
+      channel: body.channel.id,
+      ts: container.message_ts,
+      ephemeral: container.is_ephemeral === true,
+    };
   }
   return { kind: 'unknown' };
 }

@@ -16,13 +16,20 @@ const answer = z.enum(['valid', 'expected', 'not-anomaly']);
 export function parseFeedback(actionId: string, value: string): { id: number; feedback: z.infer<typeof answer> } {
   const [idText, answerText, ...rest] = value.split(':');
   const parsed = answer.safeParse(answerText);
-  if (!parsed.success || rest.length > 0 || actionId !== `anomaly_feedback_${parsed.data}`) throw new InputError('that feedback button is not valid');
+  if (!parsed.success || rest.length > 0 || actionId !== `anomaly_feedback_${parsed.data}`)
+    throw new InputError('that feedback button is not valid');
   return { id: parseId(idText, 'anomaly'), feedback: parsed.data };
 }
 
 /** Feedback buttons (valid / expected / not an anomaly): stores the answer on the anomaly. */
 export function anomalyFeedback(deps: BotDeps) {
-  return async ({ ack, action, body, client, respond }: SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs): Promise<void> => {
+  return async ({
+    ack,
+    action,
+    body,
+    client,
+    respond,
+  }: SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs): Promise<void> => {
     await ack();
     const log = deps.log.child({ action: action.action_id, user: body.user.id });
     try {
@@ -32,11 +39,19 @@ export function anomalyFeedback(deps: BotDeps) {
       log.info({ anomalyId: id, feedback }, 'anomaly feedback stored');
       if (body.view?.type === 'modal') {
         // Re-render the open detail modal so the chosen answer shows as selected; keep its chart.
-        const chart = body.view.blocks.find((b) => b.type === 'image') as { slack_file?: { id?: string }; alt_text?: string } | undefined;
+        const chart = body.view.blocks.find((b) => b.type === 'image') as
+          { slack_file?: { id?: string }; alt_text?: string } | undefined;
         const fileId = chart?.slack_file?.id;
-        const slot = fileId === undefined ? ({ kind: 'none', reason: 'see the alert for the chart' } as const) : ({ kind: 'file', fileId, alt: chart?.alt_text ?? 'chart' } as const);
+        const slot =
+          fileId === undefined
+            ? ({ kind: 'none', reason: 'see the alert for the chart' } as const)
+            : ({ kind: 'file', fileId, alt: chart?.alt_text ?? 'chart' } as const);
         const fresh = (await getAnomaly(deps.db, id)) ?? updated;
-        await client.views.update({ view_id: body.view.id, hash: body.view.hash, view: anomalyDetailModal(fresh, slot) });
+        await client.views.update({
+          view_id: body.view.id,
+          hash: body.view.hash,
+          view: anomalyDetailModal(fresh, slot),
+        });
         return;
       }
       await respond({
@@ -45,7 +60,8 @@ export function anomalyFeedback(deps: BotDeps) {
         text: `Thanks: anomaly #${id} marked “${FEEDBACK_LABEL[feedback]}”. It is stored with the anomaly.`,
       });
     } catch (err) {
-      if (body.response_url !== undefined) await respond({ response_type: 'ephemeral', replace_original: false, ...failureBody(err, log) });
+      if (body.response_url !== undefined)
+        await respond({ response_type: 'ephemeral', replace_original: false, ...failureBody(err, log) });
       else log.warn({ err }, 'feedback failed');
     }
   };

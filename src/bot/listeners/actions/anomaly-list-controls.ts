@@ -9,7 +9,12 @@ import { actionValue } from './action-value.js';
 export const ANOMALY_CONTROLS = /^anomalies_(range|severity|service|sort|page_prev|page_next)$/;
 
 export function anomalyListControls(deps: BotDeps) {
-  return async ({ ack, action, respond, body }: SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs): Promise<void> => {
+  return async ({
+    ack,
+    action,
+    respond,
+    body,
+  }: SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs): Promise<void> => {
     await ack();
     const log = deps.log.child({ action: action.action_id, user: body.user.id });
     await respondWhenReady(respond, () => anomaliesPage(deps, decodeAnomalyState(actionValue(action))), {

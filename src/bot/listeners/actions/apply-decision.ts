@@ -22,15 +22,30 @@ async function announce(client: WebClient, a: Action, threadText: string): Promi
 }
 
 /** Checks who may decide: approvers approve; approvers or the requester (withdrawing) reject. */
-async function checkDecider(deps: BotDeps, client: WebClient, a: Action, user: string, approve: boolean, log: BotDeps['log']): Promise<void> {
+async function checkDecider(
+  deps: BotDeps,
+  client: WebClient,
+  a: Action,
+  user: string,
+  approve: boolean,
+  log: BotDeps['log'],
+): Promise<void> {
   const approver = await isApprover(client, deps.config, user, log);
   const self = user === a.requestedBy;
   let reason: string | undefined;
   if (approve && !approver) reason = 'only the configured approvers can approve a change';
-  else if (approve && self && !deps.config.ALLOW_SELF_APPROVAL) reason = 'you asked for this change, so another approver must approve it (ALLOW_SELF_APPROVAL is off)';
+  else if (approve && self && !deps.config.ALLOW_SELF_APPROVAL)
+    reason = 'you asked for this change, so another approver must approve it (ALLOW_SELF_APPROVAL is off)';
   else if (!approve && !approver && !self) reason = 'only an approver or the requester can reject this request';
   if (reason === undefined) return;
-  await recordActionEvent(deps.db, { actionId: a.id, actor: user, step: approve ? 'approve-refused' : 'reject-refused', outcome: 'failed', detail: { reason }, at: deps.now() });
+  await recordActionEvent(deps.db, {
+    actionId: a.id,
+    actor: user,
+    step: approve ? 'approve-refused' : 'reject-refused',
+    outcome: 'failed',
+    detail: { reason },
+    at: deps.now(),
+  });
   throw refuse(reason);
 }
 
@@ -40,7 +55,13 @@ async function checkDecider(deps: BotDeps, client: WebClient, a: Action, user: s
  * UPDATE, so a replayed or double click finds the request already decided and changes nothing.
  */
 export function applyDecision(deps: BotDeps) {
-  return async ({ ack, action, body, client, respond }: SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs): Promise<void> => {
+  return async ({
+    ack,
+    action,
+    body,
+    client,
+    respond,
+  }: SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs): Promise<void> => {
     await ack();
     const user = body.user.id;
     const approve = action.action_id === APPROVAL_ACTION.approve;
@@ -54,13 +75,29 @@ export function applyDecision(deps: BotDeps) {
       const now = deps.now();
       const expired = await expireAction(deps.db, { id, at: now });
       if (expired !== undefined) {
-        await announce(client, expired, `Request #${id} expired at ${expired.expiresAt.toISOString()} without a decision; nothing was changed.`);
+        await announce(
+          client,
+          expired,
+          `Request #${id} expired at ${expired.expiresAt.toISOString()} without a decision; nothing was changed.`,
+        );
         throw refuse(`request #${id} expired; ask again with Apply recommendation`);
       }
-      const decided = await decideAction(deps.db, { id, decision: approve ? 'approved' : 'rejected', by: user, at: now });
+      const decided = await decideAction(deps.db, {
+        id,
+        decision: approve ? 'approved' : 'rejected',
+        by: user,
+        at: now,
+      });
       if (decided === undefined) {
         const current = (await getAction(deps.db, id)) ?? a;
-        await recordActionEvent(deps.db, { actionId: id, actor: user, step: approve ? 'approve-ignored' : 'reject-ignored', outcome: 'info', detail: { status: current.status }, at: now });
+        await recordActionEvent(deps.db, {
+          actionId: id,
+          actor: user,
+          step: approve ? 'approve-ignored' : 'reject-ignored',
+          outcome: 'info',
+          detail: { status: current.status },
+          at: now,
+        });
         throw refuse(`request #${id} is already ${current.status}; nothing was done`);
       }
       log.info({ actionId: id, decision: decided.status }, 'apply request decided');
@@ -81,11 +118,32 @@ async function queue(deps: BotDeps, client: WebClient, a: Action, user: string):
   try {
     if (deps.enqueueApply === undefined) throw new Error('the bot has no job queue (REDIS_URL is not set)');
     await deps.enqueueApply({ actionId: a.id });
-    await recordActionEvent(deps.db, { actionId: a.id, actor: 'costbot', step: 'queued', outcome: 'info', at: deps.now() });
-    await announce(client, a, `<@${user}> approved request #${a.id}. Queued: pre-flight checks, dry run, stop, resize to ${a.toType}, start.`);
+    await recordActionEvent(deps.db, {
+      actionId: a.id,
+      actor: 'costbot',
+      step: 'queued',
+      outcome: 'info',
+      at: deps.now(),
+    });
+    await announce(
+      client,
+      a,
+      `<@${user}> approved request #${a.id}. Queued: pre-flight checks, dry run, stop, resize to ${a.toType}, start.`,
+    );
   } catch (err) {
-    await recordActionEvent(deps.db, { actionId: a.id, actor: 'costbot', step: 'queued', outcome: 'failed', detail: { error: String(err) }, at: deps.now() });
-    await announce(client, a, `<@${user}> approved request #${a.id}, but it could not be queued: ${String(err)}. Nothing was changed.`);
+    await recordActionEvent(deps.db, {
+      actionId: a.id,
+      actor: 'costbot',
+      step: 'queued',
+      outcome: 'failed',
+      detail: { error: String(err) },
+      at: deps.now(),
+    });
+    await announce(
+      client,
+      a,
+      `<@${user}> approved request #${a.id}, but it could not be queued: ${String(err)}. Nothing was changed.`,
+    );
     throw err;
   }
 }

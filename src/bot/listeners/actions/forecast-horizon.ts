@@ -9,14 +9,20 @@ import { actionValue } from './action-value.js';
 export const FORECAST_HORIZON = /^forecast_horizon_(3|6|12)$/;
 
 export function forecastHorizon(deps: BotDeps) {
-  return async ({ ack, action, respond, body }: SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs): Promise<void> => {
+  return async ({
+    ack,
+    action,
+    respond,
+    body,
+  }: SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs): Promise<void> => {
     await ack();
     const log = deps.log.child({ action: action.action_id, user: body.user.id });
     await respondWhenReady(
       respond,
       () => {
         const horizon = Number(actionValue(action));
-        if (!(FORECAST_HORIZONS as readonly number[]).includes(horizon)) throw new InputError('that forecast horizon is not offered: use 3, 6 or 12 months');
+        if (!(FORECAST_HORIZONS as readonly number[]).includes(horizon))
+          throw new InputError('that forecast horizon is not offered: use 3, 6 or 12 months');
         return forecastPage(deps, horizon);
       },
       { replace: true, loadingNoticeMs: deps.loadingNoticeMs, log },

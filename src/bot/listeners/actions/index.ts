@@ -14,7 +14,10 @@ export function registerActions(app: App, deps: BotDeps): void {
   app.action<BlockAction>({ type: 'block_actions', action_id: RECOMMENDATION_PAGING }, recommendationPaging(deps));
   app.action<BlockAction>({ type: 'block_actions', action_id: FORECAST_HORIZON }, forecastHorizon(deps));
   app.action<BlockAction>({ type: 'block_actions', action_id: ANOMALY_DETAIL }, openDetail(deps, 'anomaly'));
-  app.action<BlockAction>({ type: 'block_actions', action_id: RECOMMENDATION_DETAIL }, openDetail(deps, 'recommendation'));
+  app.action<BlockAction>(
+    { type: 'block_actions', action_id: RECOMMENDATION_DETAIL },
+    openDetail(deps, 'recommendation'),
+  );
   app.action<BlockAction>({ type: 'block_actions', action_id: ANOMALY_FEEDBACK }, anomalyFeedback(deps));
   app.action<BlockAction>({ type: 'block_actions', action_id: APPLY_REQUEST }, applyRequest(deps));
   app.action<BlockAction>({ type: 'block_actions', action_id: APPLY_DECISION }, applyDecision(deps));

@@ -12,7 +12,13 @@ export const RECOMMENDATION_DETAIL = REC_ACTION.detail;
 
 /** "Details" on an anomaly or a recommendation: the value is an untrusted id, looked up before anything is shown. */
 export function openDetail(deps: BotDeps, kind: 'anomaly' | 'recommendation') {
-  return async ({ ack, action, body, client, respond }: SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs): Promise<void> => {
+  return async ({
+    ack,
+    action,
+    body,
+    client,
+    respond,
+  }: SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs): Promise<void> => {
     await ack();
     const log = deps.log.child({ action: action.action_id, user: body.user.id });
     try {
@@ -21,7 +27,8 @@ export function openDetail(deps: BotDeps, kind: 'anomaly' | 'recommendation') {
       if (kind === 'anomaly') await openAnomalyDetail(deps, params, id);
       else await openRecommendationDetail(deps, params, id);
     } catch (err) {
-      if (body.response_url !== undefined) await respond({ response_type: 'ephemeral', replace_original: false, ...failureBody(err, log) });
+      if (body.response_url !== undefined)
+        await respond({ response_type: 'ephemeral', replace_original: false, ...failureBody(err, log) });
       else log.warn({ err }, 'detail view failed');
     }
   };

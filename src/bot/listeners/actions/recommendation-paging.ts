@@ -8,7 +8,12 @@ import { actionValue } from './action-value.js';
 export const RECOMMENDATION_PAGING = /^recommendations_page_(prev|next)$/;
 
 export function recommendationPaging(deps: BotDeps) {
-  return async ({ ack, action, respond, body }: SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs): Promise<void> => {
+  return async ({
+    ack,
+    action,
+    respond,
+    body,
+  }: SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs): Promise<void> => {
     await ack();
     const log = deps.log.child({ action: action.action_id, user: body.user.id });
     await respondWhenReady(respond, () => recommendationsPage(deps, decodeRecommendationState(actionValue(action))), {

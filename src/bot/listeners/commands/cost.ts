@@ -13,9 +13,17 @@ import { respondWhenReady } from '../../respond-when-ready.js';
 export function costCommandBody(deps: PageDeps, cmd: CostCommand): Promise<MessageBody> {
   switch (cmd.kind) {
     case 'anomalies':
-      return anomaliesPage(deps, { range: cmd.range, minSeverity: cmd.minSeverity, service: cmd.service, sort: 'impact', page: 0 });
+      return anomaliesPage(deps, {
+        range: cmd.range,
+        minSeverity: cmd.minSeverity,
+        service: cmd.service,
+        sort: 'impact',
+        page: 0,
+      });
     case 'rightsize':
-      return 'instanceId' in cmd ? instanceRecommendationPage(deps, cmd.instanceId) : recommendationsPage(deps, { top: cmd.top, page: 0 });
+      return 'instanceId' in cmd
+        ? instanceRecommendationPage(deps, cmd.instanceId)
+        : recommendationsPage(deps, { top: cmd.top, page: 0 });
     case 'forecast':
       return forecastPage(deps, cmd.horizon);
     case 'status':
@@ -33,6 +41,10 @@ export function costCommand(deps: BotDeps) {
     await ack();
     const cmd = parseCostCommand(command.text);
     const log = deps.log.child({ command: cmd.kind, user: command.user_id });
-    await respondWhenReady(respond, () => costCommandBody(deps, cmd), { replace: false, loadingNoticeMs: deps.loadingNoticeMs, log });
+    await respondWhenReady(respond, () => costCommandBody(deps, cmd), {
+      replace: false,
+      loadingNoticeMs: deps.loadingNoticeMs,
+      log,
+    });
   };
 }

@@ -6,7 +6,10 @@ describe('parseCostCommand', () => {
     ['anomalies', { kind: 'anomalies', range: '30d' }],
     ['anomalies 7d', { kind: 'anomalies', range: '7d' }],
     ['anomalies 90d high', { kind: 'anomalies', range: '90d', minSeverity: 'high' }],
-    ['Anomalies HIGH 7d Amazon Elastic Compute Cloud', { kind: 'anomalies', range: '7d', minSeverity: 'high', service: 'Amazon Elastic Compute Cloud' }],
+    [
+      'Anomalies HIGH 7d Amazon Elastic Compute Cloud',
+      { kind: 'anomalies', range: '7d', minSeverity: 'high', service: 'Amazon Elastic Compute Cloud' },
+    ],
     ['rightsize', { kind: 'rightsize', top: 10 }],
     ['rightsize top 5', { kind: 'rightsize', top: 5 }],
     ['rightsize i-0123456789abcdef0', { kind: 'rightsize', instanceId: 'i-0123456789abcdef0' }],

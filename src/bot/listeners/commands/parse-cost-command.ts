@@ -23,8 +23,10 @@ function parseAnomalies(args: string[]): CostCommand {
   for (const arg of args) {
     const lower = arg.toLowerCase();
     if ((RANGES as readonly string[]).includes(lower)) range = lower as Range;
-    else if (/^\d+d$/.test(lower)) return { kind: 'usage', problem: `"${arg}" is not an offered range: use 7d, 30d or 90d` };
-    else if ((SEVERITIES as readonly string[]).includes(lower) && minSeverity === undefined) minSeverity = lower as Severity;
+    else if (/^\d+d$/.test(lower))
+      return { kind: 'usage', problem: `"${arg}" is not an offered range: use 7d, 30d or 90d` };
+    else if ((SEVERITIES as readonly string[]).includes(lower) && minSeverity === undefined)
+      minSeverity = lower as Severity;
     else rest.push(arg);
   }
   const service = rest.join(' ');
@@ -49,13 +51,17 @@ function parseRightsize(args: string[]): CostCommand {
 function parseForecast(args: string[]): CostCommand {
   if (args.length === 0) return { kind: 'forecast', horizon: 3 };
   const n = Number(args[0]?.replace(/m(onths?)?$/i, ''));
-  if (args.length === 1 && (FORECAST_HORIZONS as readonly number[]).includes(n)) return { kind: 'forecast', horizon: n as ForecastHorizon };
+  if (args.length === 1 && (FORECAST_HORIZONS as readonly number[]).includes(n))
+    return { kind: 'forecast', horizon: n as ForecastHorizon };
   return { kind: 'usage', problem: `"${args.join(' ')}" is not an offered horizon: use 3, 6 or 12 (months)` };
 }
 
 /** Parses the text after `/cost`. Never throws: anything unknown becomes `usage` with the reason. */
 export function parseCostCommand(text: string): CostCommand {
-  const [sub, ...args] = text.trim().split(/\s+/).filter((t) => t !== '');
+  const [sub, ...args] = text
+    .trim()
+    .split(/\s+/)
+    .filter((t) => t !== '');
   switch (sub?.toLowerCase()) {
     case 'anomalies':
     case 'anomaly':

@@ -11,7 +11,11 @@ export const EXPLAIN_COST_SHORTCUT = 'explain_cost';
  * timestamp in `alerts` (not by anything written in the message), then its detail modal opens.
  */
 export function explainCostShortcut(deps: BotDeps) {
-  return async ({ ack, shortcut, client }: SlackShortcutMiddlewareArgs<MessageShortcut> & AllMiddlewareArgs): Promise<void> => {
+  return async ({
+    ack,
+    shortcut,
+    client,
+  }: SlackShortcutMiddlewareArgs<MessageShortcut> & AllMiddlewareArgs): Promise<void> => {
     await ack();
     const log = deps.log.child({ shortcut: EXPLAIN_COST_SHORTCUT, user: shortcut.user.id });
     const found = await findAlertsByMessage(deps.db, { channel: shortcut.channel.id, messageTs: shortcut.message.ts });
@@ -21,7 +25,9 @@ export function explainCostShortcut(deps: BotDeps) {
       await client.views.open({
         trigger_id: shortcut.trigger_id,
         view: modal('Explain this cost', [
-          section('This message is not a costbot alert, so there is no anomaly to explain. Use the shortcut on an alert posted by costbot, or run `/cost anomalies`.'),
+          section(
+            'This message is not a costbot alert, so there is no anomaly to explain. Use the shortcut on an alert posted by costbot, or run `/cost anomalies`.',
+          ),
         ]),
       });
       return;

@@ -4,7 +4,6 @@ import { costDailyExtent, listCostDaily } from '../../../db/queries/cost-daily.j
 import { aggregateCostsByScope, type CostRow, type ScopeKind, type ScopeSeries } from '../../../ml/cost-series.js';
 import { addDays } from '../../../days.js';
 
-
 export const NO_COST_DATA =
   'no CUR data collected yet: the costs job has stored nothing (check the ATHENA_* settings and the costs job in /cost status)';
 

@@ -37,12 +37,25 @@ export function storedMonthly(months: readonly MonthlyForecast[]) {
 /** Up or down when the trend moves the level by more than 1 % a month. */
 export function describeTrend(forecast: SeriesForecast) {
   const t = forecast.trend;
-  if (!t) return { direction: null, growthPercentPerMonth: null, acceleration: null, changepoints: [], description: 'no trend (the model ensemble did not include Prophet)' };
+  if (!t)
+    return {
+      direction: null,
+      growthPercentPerMonth: null,
+      acceleration: null,
+      changepoints: [],
+      description: 'no trend (the model ensemble did not include Prophet)',
+    };
   const g = t.growthPercentPerMonth;
   const direction = g === null ? null : g > 1 ? 'up' : g < -1 ? 'down' : 'flat';
-  const changepoints = t.changepoints.map((c) => ({ day: day(c.time), growthChangePercentPerMonth: c.growthChangePercentPerMonth }));
+  const changepoints = t.changepoints.map((c) => ({
+    day: day(c.time),
+    growthChangePercentPerMonth: c.growthChangePercentPerMonth,
+  }));
   const growth = g === null ? 'the trend has fallen to zero' : `${g >= 0 ? '+' : ''}${g.toFixed(1)} % a month`;
-  const previous = t.previousGrowthPercentPerMonth === null ? '' : ` (${t.previousGrowthPercentPerMonth.toFixed(1)} % ${t.comparisonWindowDays} days earlier)`;
+  const previous =
+    t.previousGrowthPercentPerMonth === null
+      ? ''
+      : ` (${t.previousGrowthPercentPerMonth.toFixed(1)} % ${t.comparisonWindowDays} days earlier)`;
   const changes = changepoints.length > 0 ? `; trend changed on ${changepoints.map((c) => c.day).join(', ')}` : '';
   return {
     direction,

@@ -48,7 +48,8 @@ function observed(series: ScopeSeries): { times: number[]; values: number[] } {
 /** The total, then the services and accounts that carry at least 1 % of the recent spend. */
 function significantScopes(series: Map<string, ScopeSeries>, lastDay: string): ScopeSeries[] {
   const since = addDays(lastDay, -89);
-  const recent = (s: ScopeSeries) => s.days.reduce((sum, day, i) => (day >= since && !Number.isNaN(s.values[i]!) ? sum + s.values[i]! : sum), 0);
+  const recent = (s: ScopeSeries) =>
+    s.days.reduce((sum, day, i) => (day >= since && !Number.isNaN(s.values[i]!) ? sum + s.values[i]! : sum), 0);
   const total = series.get('total');
   if (!total) return [];
   const totalRecent = recent(total);
@@ -63,7 +64,10 @@ function significantScopes(series: Map<string, ScopeSeries>, lastDay: string): S
   return [total, ...pick('service'), ...pick('account')];
 }
 
-async function storeModels(db: Db, fits: Map<string, { series: ScopeSeries; forecast: SeriesForecast }>): Promise<Map<string, number>> {
+async function storeModels(
+  db: Db,
+  fits: Map<string, { series: ScopeSeries; forecast: SeriesForecast }>,
+): Promise<Map<string, number>> {
   return storeModelVersions(db, {
     models: [...fits.values()].map(({ series, forecast }) => ({
       kind: 'forecast' as const,
@@ -86,7 +90,11 @@ async function storeModels(db: Db, fits: Map<string, { series: ScopeSeries; fore
  */
 export const forecastCosts: JobHandler<ForecastDeps, ForecastPayload> = async (ctx, payload): Promise<JobOutcome> => {
   const { db, config, log } = ctx;
-  const history = await loadCostHistory(db, { kinds: ['total', 'service', 'account'], days: config.COST_BACKFILL_MONTHS * 31, asOf: payload.asOf });
+  const history = await loadCostHistory(db, {
+    kinds: ['total', 'service', 'account'],
+    days: config.COST_BACKFILL_MONTHS * 31,
+    asOf: payload.asOf,
+  });
   if (!history) return { counts: { scopes: 0 }, skipped: NO_COST_DATA };
   const rt = await ctx.forecastRuntime();
   const runDay = ctx.now().toISOString().slice(0, 10);
@@ -112,7 +120,9 @@ export const forecastCosts: JobHandler<ForecastDeps, ForecastPayload> = async (c
     if (months === 12) modelIds = await storeModels(db, fits);
     const others = [...fits.values()].filter((f) => f.series.key !== 'total');
     const drivers = (['service', 'account'] as const).flatMap((kind) => {
-      const list = others.filter((f) => f.series.kind === kind).map((f) => ({ scope: f.series.key, forecast: f.forecast }));
+      const list = others
+        .filter((f) => f.series.kind === kind)
+        .map((f) => ({ scope: f.series.key, forecast: f.forecast }));
       return list.length > 0 ? storedDrivers(kind, keyDrivers(list, total.forecast)) : [];
     });
     for (const { series, forecast } of fits.values()) {
@@ -133,10 +143,16 @@ export const forecastCosts: JobHandler<ForecastDeps, ForecastPayload> = async (c
     }
   }
   if (rows.length === 0) {
-    return { counts: { scopes: scopes.length }, skipped: `no forecast could be made: ${refused[0] ?? 'no cost scope has history'}` };
+    return {
+      counts: { scopes: scopes.length },
+      skipped: `no forecast could be made: ${refused[0] ?? 'no cost scope has history'}`,
+    };
   }
   await upsertForecasts(db, { rows });
-  log.info({ scopes: scopes.length, forecasts: rows.length, refused: refused.length, lastDay: history.lastDay }, 'forecasts stored');
+  log.info(
+    { scopes: scopes.length, forecasts: rows.length, refused: refused.length, lastDay: history.lastDay },
+    'forecasts stored',
+  );
   return {
     counts: { scopes: scopes.length, forecasts: rows.length, refused: refused.length },
     details: { history: `${history.fromDay}..${history.lastDay}`, refused: refused.slice(0, 30) },

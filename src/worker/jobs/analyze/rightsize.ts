@@ -50,7 +50,12 @@ export function samplesFromPoints(points: readonly SeriesPoint[]): UtilizationSa
   const times = cpu.map((p) => p.ts.getTime());
   const column = (metric: string, pick: (p: SeriesPoint) => number | null) => {
     const m = byMetric.get(metric);
-    return m ? times.map((t) => { const p = m.get(t); return p ? pick(p) : null; }) : undefined;
+    return m
+      ? times.map((t) => {
+          const p = m.get(t);
+          return p ? pick(p) : null;
+        })
+      : undefined;
   };
   return {
     times,
@@ -108,11 +113,17 @@ export const rightsize: JobHandler<object, RightsizePayload> = async (ctx, paylo
   const options = rightSizeOptionsFrom(config);
   const instances = await listInstances(db, { instanceIds: payload.instanceIds });
   if (instances.length === 0) {
-    return { counts: { instances: 0 }, skipped: 'no running instances stored yet: the inventory job has not found any' };
+    return {
+      counts: { instances: 0 },
+      skipped: 'no running instances stored yet: the inventory job has not found any',
+    };
   }
   const specs = (await listInstanceTypes(db)).map(toInstanceTypeSpec);
   if (specs.length === 0) {
-    return { counts: { instances: instances.length }, skipped: 'no instance types stored yet: run the prices job or `costbot load-catalog`' };
+    return {
+      counts: { instances: instances.length },
+      skipped: 'no instance types stored yet: run the prices job or `costbot load-catalog`',
+    };
   }
   const from = new Date(now.getTime() - options.lookbackDays! * 24 * HOUR_MS);
   const catalogs = new Map<string, RegionCatalog>();
@@ -137,7 +148,14 @@ export const rightsize: JobHandler<object, RightsizePayload> = async (ctx, paylo
     }
     try {
       const rec = recommendRightSize(
-        { currentType: instance.instanceType, region: instance.region, samples, periodSeconds: 3600, ...region, now: now.getTime() },
+        {
+          currentType: instance.instanceType,
+          region: instance.region,
+          samples,
+          periodSeconds: 3600,
+          ...region,
+          now: now.getTime(),
+        },
         options,
       );
       rows.push(recommendationRow(instance, rec));
@@ -149,9 +167,18 @@ export const rightsize: JobHandler<object, RightsizePayload> = async (ctx, paylo
   await replaceRecommendations(db, { rows });
   const actionable = rows.filter((r) => r.finding !== 'optimized' && r.finding !== 'insufficient-data');
   const savings = actionable.reduce((sum, r) => sum + Math.max(0, r.monthlySavingsUsd ?? 0), 0);
-  log.info({ instances: instances.length, recommendations: rows.length, withoutMetrics, problems: problems.length }, 'right-sizing stored');
+  log.info(
+    { instances: instances.length, recommendations: rows.length, withoutMetrics, problems: problems.length },
+    'right-sizing stored',
+  );
   return {
-    counts: { instances: instances.length, recommendations: rows.length, actionable: actionable.length, withoutMetrics, failed: problems.length },
+    counts: {
+      instances: instances.length,
+      recommendations: rows.length,
+      actionable: actionable.length,
+      withoutMetrics,
+      failed: problems.length,
+    },
     details: { monthlySavingsUsd: Math.round(savings * 100) / 100, problems: problems.slice(0, 20) },
   };
 };

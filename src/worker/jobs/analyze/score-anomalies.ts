@@ -56,7 +56,8 @@ interface RootCauseNote {
 
 const RESOURCES_WITHOUT_USAGE_TYPE: RootCauseNote = {
   dimension: 'resources',
-  value: 'not ranked: per-resource costs of these days were stored before their usage type was kept (migration 0002); such days leave the 4-week baseline as new days are collected',
+  value:
+    'not ranked: per-resource costs of these days were stored before their usage type was kept (migration 0002); such days leave the 4-week baseline as new days are collected',
 };
 
 function rootCauseOf(
@@ -75,7 +76,8 @@ function rootCauseOf(
   };
   // A usage-type scope cannot tell which of the resource rows stored without a usage type are its
   // own: rather than a baseline missing those days, no resource ranking.
-  const unknownUsageType = anomaly.dimensions.usageType !== undefined &&
+  const unknownUsageType =
+    anomaly.dimensions.usageType !== undefined &&
     resourceRows.some((r) => r.usageType === '' && (before(r) || during(r)));
   const notes = unknownUsageType ? [RESOURCES_WITHOUT_USAGE_TYPE] : [];
   const byDimension = rank(rows);
@@ -94,7 +96,12 @@ function rootCauseOf(
  * metric query per anomaly), explaining each instance's own cost change; the order stays the
  * dollar ranking.
  */
-async function withMetricEvidence(db: Db, anomaly: CostAnomaly, contributors: Contributor[], collected: TimeWindow): Promise<RootCauseEntry[]> {
+async function withMetricEvidence(
+  db: Db,
+  anomaly: CostAnomaly,
+  contributors: Contributor[],
+  collected: TimeWindow,
+): Promise<RootCauseEntry[]> {
   const baselineFrom = dayToMs(addDays(anomaly.startDay, -BASELINE_DAYS));
   const start = dayToMs(anomaly.startDay);
   const end = dayToMs(addDays(anomaly.endDay, 1));
@@ -105,15 +112,27 @@ async function withMetricEvidence(db: Db, anomaly: CostAnomaly, contributors: Co
   return contributors.map((c) => {
     if (!isInstance(c)) return c;
     const direction = c.deltaUsd >= 0 ? 1 : -1;
-    return { ...c, ...metricEvidence(points.get(c.value) ?? [], { before: { from: baselineFrom, to: start }, during: { from: start, to: end }, direction, collected }) };
+    return {
+      ...c,
+      ...metricEvidence(points.get(c.value) ?? [], {
+        before: { from: baselineFrom, to: start },
+        during: { from: start, to: end },
+        direction,
+        collected,
+      }),
+    };
   });
 }
 
 /** A dismissed anomaly of the same scope whose impact was within a factor of two: the same pattern. */
 function repeatsDismissed(anomaly: CostAnomaly, dismissed: readonly Anomaly[]): Anomaly | undefined {
   return dismissed.find(
-    (d) => d.scope === anomaly.scopeKey && d.startDay !== anomaly.startDay && Math.sign(d.impactUsd) === Math.sign(anomaly.impactUsd) &&
-      Math.abs(anomaly.impactUsd) <= 2 * Math.abs(d.impactUsd) && Math.abs(anomaly.impactUsd) >= 0.5 * Math.abs(d.impactUsd),
+    (d) =>
+      d.scope === anomaly.scopeKey &&
+      d.startDay !== anomaly.startDay &&
+      Math.sign(d.impactUsd) === Math.sign(anomaly.impactUsd) &&
+      Math.abs(anomaly.impactUsd) <= 2 * Math.abs(d.impactUsd) &&
+      Math.abs(anomaly.impactUsd) >= 0.5 * Math.abs(d.impactUsd),
   );
 }
 
@@ -139,12 +158,22 @@ export const scoreAnomalies: JobHandler<object, ScoreAnomaliesPayload> = async (
     history = (await loadCostHistory(db, { kinds, days: before + windowDays, asOf: history.lastDay }))!;
   }
   const models = await activeModels(db, { kind: 'isolation-forest' });
-  const resourceRows: CostRow[] = (await listResourceCostDaily(db, { fromDay: addDays(fromDay, -BASELINE_DAYS), toDay: addDays(history.lastDay, 1) }))
-    .map((r) => ({ day: r.day, accountId: r.accountId, service: r.service, region: r.region, usageType: r.usageType, unblendedUsd: r.unblendedUsd, resourceId: r.resourceId }));
+  const resourceRows: CostRow[] = (
+    await listResourceCostDaily(db, { fromDay: addDays(fromDay, -BASELINE_DAYS), toDay: addDays(history.lastDay, 1) })
+  ).map((r) => ({
+    day: r.day,
+    accountId: r.accountId,
+    service: r.service,
+    region: r.region,
+    usageType: r.usageType,
+    unblendedUsd: r.unblendedUsd,
+    resourceId: r.resourceId,
+  }));
   const dismissed = await dismissedAnomalies(db, { sinceDay: addDays(history.lastDay, -90) });
   const span = await metricPointsSpan(db);
   // No stored point at all: an empty span, so every instance reads "no CloudWatch data stored".
-  const collected = span.first && span.last ? { from: span.first.getTime(), to: span.last.getTime() + HOUR_MS } : { from: 0, to: 0 };
+  const collected =
+    span.first && span.last ? { from: span.first.getTime(), to: span.last.getTime() + HOUR_MS } : { from: 0, to: 0 };
   const options = {
     minHistoryDays: config.ANOMALY_MIN_HISTORY_DAYS,
     newScopeDays: config.ANOMALY_NEW_SERVICE_DAYS,
@@ -181,7 +210,9 @@ export const scoreAnomalies: JobHandler<object, ScoreAnomaliesPayload> = async (
         rootCause: [
           ...(await withMetricEvidence(db, a, cause.contributors, collected)),
           ...cause.notes,
-          ...(repeat ? [{ dimension: 'feedback', value: `repeats anomaly #${repeat.id}, marked ${repeat.feedback}` }] : []),
+          ...(repeat
+            ? [{ dimension: 'feedback', value: `repeats anomaly #${repeat.id}, marked ${repeat.feedback}` }]
+            : []),
         ],
         modelId: models.get(a.scopeKey)?.id ?? null,
       });
@@ -189,9 +220,23 @@ export const scoreAnomalies: JobHandler<object, ScoreAnomaliesPayload> = async (
   }
   const stored = await upsertAnomalies(db, { rows, at: ctx.now() });
   const created = stored.filter((s) => s.inserted).length;
-  log.info({ scopes: history.series.size, anomalies: rows.length, created, window: `${fromDay}..${history.lastDay}` }, 'anomalies scored');
+  log.info(
+    { scopes: history.series.size, anomalies: rows.length, created, window: `${fromDay}..${history.lastDay}` },
+    'anomalies scored',
+  );
   return {
-    counts: { scopes: history.series.size, anomalies: rows.length, created, updated: rows.length - created, repeatsOfDismissed: repeats, notScored: notScored.length },
-    details: { window: `${fromDay}..${history.lastDay}`, notScored: notScored.slice(0, 50), newAnomalyIds: stored.filter((s) => s.inserted).map((s) => s.id) },
+    counts: {
+      scopes: history.series.size,
+      anomalies: rows.length,
+      created,
+      updated: rows.length - created,
+      repeatsOfDismissed: repeats,
+      notScored: notScored.length,
+    },
+    details: {
+      window: `${fromDay}..${history.lastDay}`,
+      notScored: notScored.slice(0, 50),
+      newAnomalyIds: stored.filter((s) => s.inserted).map((s) => s.id),
+    },
   };
 };

@@ -34,7 +34,11 @@ export const trainAnomaly: JobHandler<object, TrainAnomalyPayload> = async (ctx,
       continue;
     }
     try {
-      const { model, metrics } = trainDetector(series.values, DAY_MS, { seed: ANOMALY_SEED, minTrainingRows: minDays, trainingWindow: COST_TRAINING_DAYS });
+      const { model, metrics } = trainDetector(series.values, DAY_MS, {
+        seed: ANOMALY_SEED,
+        minTrainingRows: minDays,
+        trainingWindow: COST_TRAINING_DAYS,
+      });
       models.push({
         kind: 'isolation-forest',
         scope: series.key,
@@ -55,16 +59,30 @@ export const trainAnomaly: JobHandler<object, TrainAnomalyPayload> = async (ctx,
   }
   await storeModelVersions(db, { models });
   log.info(
-    { fromDay: history.fromDay, lastDay: history.lastDay, costRows: history.rows.length, scopes: history.series.size, trained: models.length, tooShort: tooShort.length },
+    {
+      fromDay: history.fromDay,
+      lastDay: history.lastDay,
+      costRows: history.rows.length,
+      scopes: history.series.size,
+      trained: models.length,
+      tooShort: tooShort.length,
+    },
     'anomaly models trained',
   );
   return {
-    counts: { scopes: history.series.size, trained: models.length, tooShort: tooShort.length, costRows: history.rows.length },
+    counts: {
+      scopes: history.series.size,
+      trained: models.length,
+      tooShort: tooShort.length,
+      costRows: history.rows.length,
+    },
     details: {
       window: `${history.fromDay}..${history.lastDay}`,
       minHistoryDays: minDays,
       tooShort: tooShort.slice(0, 50),
-      ...(models.length === 0 ? { note: `no scope has ${minDays} days of cost history yet (the newest day is ${history.lastDay})` } : {}),
+      ...(models.length === 0
+        ? { note: `no scope has ${minDays} days of cost history yet (the newest day is ${history.lastDay})` }
+        : {}),
     },
   };
 };

@@ -1,7 +1,13 @@
 import type { AwsClients } from '../../../aws/clients.js';
 import { resizeInstance, type StepEvent } from '../../../aws/ec2-modify.js';
 import { approvalOutcomeMessage } from '../../../slack/messages/approval.js';
-import { finishAction, getAction, recordActionEvent, startAction, type FinalStatus } from '../../../db/queries/actions.js';
+import {
+  finishAction,
+  getAction,
+  recordActionEvent,
+  startAction,
+  type FinalStatus,
+} from '../../../db/queries/actions.js';
 import { markRecommendationApplied } from '../../../db/queries/recommendations.js';
 import type { Action } from '../../../db/schema/index.js';
 import type { Poster } from '../../../slack/poster.js';
@@ -18,7 +24,8 @@ export interface ApplyDeps {
 }
 
 const STEP_TEXT: Record<string, string> = {
-  'describe-instance': 'Pre-flight: instance found with the expected type, not in an Auto Scaling group, not spot, EBS-backed',
+  'describe-instance':
+    'Pre-flight: instance found with the expected type, not in an Auto Scaling group, not spot, EBS-backed',
   'check-target-type': 'Pre-flight: the new type runs this architecture and is offered in the availability zone',
   'dry-run': 'Dry run: EC2 allows stop, modify and start',
   stop: 'Stopped',
@@ -61,34 +68,56 @@ export const applyRecommendation: JobHandler<ApplyDeps, ApplyRecommendationPaylo
   const started = await startAction(ctx.db, { id: payload.actionId, at: ctx.now() });
   if (started === undefined) {
     const current = await getAction(ctx.db, payload.actionId);
-    return { counts: { applied: 0 }, skipped: `action #${payload.actionId} is ${current?.status ?? 'unknown'}, not approved: nothing applied` };
+    return {
+      counts: { applied: 0 },
+      skipped: `action #${payload.actionId} is ${current?.status ?? 'unknown'}, not approved: nothing applied`,
+    };
   }
   const a = started;
   const log = ctx.log.child({ actionId: a.id, instanceId: a.instanceId });
-  const record = (e: StepEvent) => recordActionEvent(ctx.db, { actionId: a.id, actor: 'costbot', step: e.step, outcome: e.outcome, detail: e.detail, at: ctx.now() });
+  const record = (e: StepEvent) =>
+    recordActionEvent(ctx.db, {
+      actionId: a.id,
+      actor: 'costbot',
+      step: e.step,
+      outcome: e.outcome,
+      detail: e.detail,
+      at: ctx.now(),
+    });
   await record({ step: 'started', outcome: 'info', detail: { from: a.fromType, to: a.toType } });
   await toThread(ctx, a, `:gear: #${a.id} started: ${a.instanceId} ${a.fromType} → ${a.toType}`);
   let status: FinalStatus;
   let error: string | undefined;
   try {
     const ec2 = ctx.aws.ec2(ctx.aws.accountFor(a.accountId), a.region);
-    const outcome = await resizeInstance(ec2, { instanceId: a.instanceId, fromType: a.fromType, toType: a.toType }, {
-      ...ctx.waiter,
-      onStep: async (e) => {
-        await record(e);
-        await toThread(ctx, a, stepLine(a, e));
+    const outcome = await resizeInstance(
+      ec2,
+      { instanceId: a.instanceId, fromType: a.fromType, toType: a.toType },
+      {
+        ...ctx.waiter,
+        onStep: async (e) => {
+          await record(e);
+          await toThread(ctx, a, stepLine(a, e));
+        },
       },
-    });
+    );
     status = outcome.status;
-    if (outcome.status !== 'succeeded') error = 'rollbackError' in outcome ? `${outcome.error}; rollback failed: ${outcome.rollbackError}` : outcome.error;
+    if (outcome.status !== 'succeeded')
+      error =
+        'rollbackError' in outcome ? `${outcome.error}; rollback failed: ${outcome.rollbackError}` : outcome.error;
   } catch (err) {
     status = 'failed';
     error = `unexpected error: ${err instanceof Error ? err.message : String(err)}`;
     log.error({ err }, 'apply failed unexpectedly');
   }
-  const finished = (await finishAction(ctx.db, { id: a.id, status, ...(error === undefined ? {} : { error }), at: ctx.now() })) ?? a;
+  const finished =
+    (await finishAction(ctx.db, { id: a.id, status, ...(error === undefined ? {} : { error }), at: ctx.now() })) ?? a;
   if (status === 'succeeded') await markRecommendationApplied(ctx.db, a.recommendationId);
-  await record({ step: 'finished', outcome: status === 'succeeded' ? 'ok' : 'failed', detail: { status, ...(error === undefined ? {} : { error }) } });
+  await record({
+    step: 'finished',
+    outcome: status === 'succeeded' ? 'ok' : 'failed',
+    detail: { status, ...(error === undefined ? {} : { error }) },
+  });
   await updateRequestMessage(ctx, finished);
   const done =
     status === 'succeeded'
@@ -98,5 +127,8 @@ export const applyRecommendation: JobHandler<ApplyDeps, ApplyRecommendationPaylo
         : `:rotating_light: #${a.id} failed: ${error ?? ''}. Please check ${a.instanceId}.`;
   await toThread(ctx, a, done);
   log.info({ status }, 'apply finished');
-  return { counts: { applied: status === 'succeeded' ? 1 : 0 }, details: { actionId: a.id, status, ...(error === undefined ? {} : { error }) } };
+  return {
+    counts: { applied: status === 'succeeded' ? 1 : 0 },
+    details: { actionId: a.id, status, ...(error === undefined ? {} : { error }) },
+  };
 };

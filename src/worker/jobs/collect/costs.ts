@@ -1,4 +1,10 @@
-import { describeCurTable, fetchDailyCosts, fetchResourceCosts, type CostWindow, type CurTable } from '../../../aws/athena-cur.js';
+import {
+  describeCurTable,
+  fetchDailyCosts,
+  fetchResourceCosts,
+  type CostWindow,
+  type CurTable,
+} from '../../../aws/athena-cur.js';
 import type { PollOptions } from '../../../aws/athena-query.js';
 import type { Config } from '../../../config.js';
 import { costDailyExtent, replaceCostDays, replaceResourceCostDays } from '../../../db/queries/cost-daily.js';
@@ -7,18 +13,22 @@ import type { CollectCostsPayload } from '../../../jobs/schemas/collect.js';
 import type { AwsDeps } from './for-each-scope.js';
 import { DAY_MS } from '../../../days.js';
 
-
 const dayOf = (t: Date) => t.toISOString().slice(0, 10);
 const utcMidnight = (t: Date) => new Date(Date.UTC(t.getUTCFullYear(), t.getUTCMonth(), t.getUTCDate()));
 
 /** The days to (re)load, ending with today (the CUR fills today as the day goes). */
 async function windowFor(ctx: JobContext, payload: CollectCostsPayload): Promise<CostWindow & { mode: string }> {
   if (payload.fromDay && payload.toDay) {
-    return { from: new Date(`${payload.fromDay}T00:00:00Z`), to: new Date(`${payload.toDay}T00:00:00Z`), mode: 'range' };
+    return {
+      from: new Date(`${payload.fromDay}T00:00:00Z`),
+      to: new Date(`${payload.toDay}T00:00:00Z`),
+      mode: 'range',
+    };
   }
   const now = ctx.now();
   const to = new Date(utcMidnight(now).getTime() + DAY_MS);
-  const backfill = payload.mode === 'backfill' || (payload.mode === 'auto' && (await costDailyExtent(ctx.db)).rows === 0);
+  const backfill =
+    payload.mode === 'backfill' || (payload.mode === 'auto' && (await costDailyExtent(ctx.db)).rows === 0);
   if (backfill) {
     // Whole billing months, so a forecast sees complete months from the first one on.
     const from = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - ctx.config.COST_BACKFILL_MONTHS, 1));
@@ -44,7 +54,11 @@ export interface CollectCostsOptions {
  * into cost_daily, and per-resource EC2 cost into cost_resource_daily, each replacing the days
  * its query covered. Without Athena settings the job is skipped with the reason.
  */
-export async function collectCosts(ctx: JobContext & AwsDeps, payload: CollectCostsPayload, options: CollectCostsOptions = {}): Promise<JobOutcome> {
+export async function collectCosts(
+  ctx: JobContext & AwsDeps,
+  payload: CollectCostsPayload,
+  options: CollectCostsOptions = {},
+): Promise<JobOutcome> {
   const missing = missingSetting(ctx.config);
   if (missing) return { counts: {}, skipped: missing };
   const table: CurTable = {

@@ -22,7 +22,10 @@ export function scopeName({ account, region }: AccountRegion): string {
  * still run, and then thrown once, naming each scope, so the job is retried with what it
  * stored kept.
  */
-export async function forEachScope<S extends AccountRegion>(scopes: readonly S[], work: (scope: S) => Promise<void>): Promise<void> {
+export async function forEachScope<S extends AccountRegion>(
+  scopes: readonly S[],
+  work: (scope: S) => Promise<void>,
+): Promise<void> {
   const failures: string[] = [];
   let firstCause: unknown;
   for (const scope of scopes) {
@@ -35,9 +38,13 @@ export async function forEachScope<S extends AccountRegion>(scopes: readonly S[]
     }
   }
   if (failures.length > 0) {
-    throw new CostbotError('AWS_REQUEST_FAILED', `${failures.length} of ${scopes.length} account/region(s) failed:\n${failures.join('\n')}`, {
-      cause: firstCause,
-    });
+    throw new CostbotError(
+      'AWS_REQUEST_FAILED',
+      `${failures.length} of ${scopes.length} account/region(s) failed:\n${failures.join('\n')}`,
+      {
+        cause: firstCause,
+      },
+    );
   }
 }
 

@@ -1,4 +1,8 @@
-import { listInstances as fetchInstances, listInstanceTypes as fetchInstanceTypes, type Ec2InstanceType } from '../../../aws/ec2-inventory.js';
+import {
+  listInstances as fetchInstances,
+  listInstanceTypes as fetchInstanceTypes,
+  type Ec2InstanceType,
+} from '../../../aws/ec2-inventory.js';
 import { markInstancesNotFound, upsertInstances } from '../../../db/queries/instances.js';
 import { typeSpecStatus, upsertInstanceTypes } from '../../../db/queries/instance-types.js';
 import type { JobContext, JobOutcome } from '../../job-types.js';
@@ -12,7 +16,9 @@ export const EC2_API_SOURCE = 'ec2-api';
 async function typesWanted(ctx: JobContext, payload: CollectInventoryPayload): Promise<boolean> {
   if (payload.includeTypes !== 'auto') return payload.includeTypes;
   const status = await typeSpecStatus(ctx.db, { sourcePrefix: EC2_API_SOURCE });
-  const stale = status.newestUpdate === null || ctx.now().getTime() - status.newestUpdate.getTime() >= ctx.config.PRICE_TTL_HOURS * 3600_000;
+  const stale =
+    status.newestUpdate === null ||
+    ctx.now().getTime() - status.newestUpdate.getTime() >= ctx.config.PRICE_TTL_HOURS * 3600_000;
   return stale || status.missing.length > 0;
 }
 
@@ -21,9 +27,13 @@ async function typesWanted(ctx: JobContext, payload: CollectInventoryPayload): P
  * as it arrives, then marks the instances a complete listing no longer returns; refreshes
  * instance type specs (DescribeInstanceTypes, once per region) when they are stale or missing.
  */
-export async function collectInventory(ctx: JobContext & AwsDeps, payload: CollectInventoryPayload): Promise<JobOutcome> {
+export async function collectInventory(
+  ctx: JobContext & AwsDeps,
+  payload: CollectInventoryPayload,
+): Promise<JobOutcome> {
   const regions = payload.regions ?? ctx.aws.regions;
-  if (regions.length === 0) return { counts: {}, skipped: 'no AWS region is configured (set AWS_REGION or AWS_REGIONS)' };
+  if (regions.length === 0)
+    return { counts: {}, skipped: 'no AWS region is configured (set AWS_REGION or AWS_REGIONS)' };
   const counts = { instances: 0, notFound: 0, instanceTypes: 0, scopes: 0 };
 
   await forEachScope(scopesOf(ctx.aws, regions), async (scope) => {
@@ -50,10 +60,15 @@ export async function collectInventory(ctx: JobContext & AwsDeps, payload: Colle
     await forEachScope(
       regions.map((region) => ({ account: home, region })),
       async (scope) => {
-        for (const spec of await fetchInstanceTypes(ctx.aws.ec2(scope.account, scope.region))) byName.set(spec.instanceType, spec);
+        for (const spec of await fetchInstanceTypes(ctx.aws.ec2(scope.account, scope.region)))
+          byName.set(spec.instanceType, spec);
       },
     );
-    counts.instanceTypes = await upsertInstanceTypes(ctx.db, { specs: [...byName.values()], source: EC2_API_SOURCE, updatedAt: ctx.now() });
+    counts.instanceTypes = await upsertInstanceTypes(ctx.db, {
+      specs: [...byName.values()],
+      source: EC2_API_SOURCE,
+      updatedAt: ctx.now(),
+    });
   }
   return { counts };
 }

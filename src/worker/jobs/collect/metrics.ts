@@ -33,11 +33,16 @@ function plansOf(ctx: JobContext & AwsDeps, instances: Instance[]): Plan[] {
   return [...plans.values()];
 }
 
-function requestsFor(instances: Instance[], memory: Map<string, Dimension[]>, startOf: (id: string, m: MetricName) => Date): MetricRequest[] {
+function requestsFor(
+  instances: Instance[],
+  memory: Map<string, Dimension[]>,
+  startOf: (id: string, m: MetricName) => Date,
+): MetricRequest[] {
   const requests: MetricRequest[] = [];
   for (const { instanceId } of instances) {
     const ec2Dims = [{ Name: 'InstanceId', Value: instanceId }];
-    for (const metric of EC2_METRICS) requests.push({ instanceId, metric, start: startOf(instanceId, metric), dimensions: ec2Dims });
+    for (const metric of EC2_METRICS)
+      requests.push({ instanceId, metric, start: startOf(instanceId, metric), dimensions: ec2Dims });
     const memDims = memory.get(instanceId);
     if (memDims) requests.push({ instanceId, metric: 'mem', start: startOf(instanceId, 'mem'), dimensions: memDims });
   }
@@ -93,9 +98,18 @@ async function collectScope(
  * recorded as having none.
  */
 export async function collectMetrics(ctx: JobContext & AwsDeps, payload: CollectMetricsPayload): Promise<JobOutcome> {
-  if (ctx.aws.regions.length === 0) return { counts: {}, skipped: 'no AWS region is configured (set AWS_REGION or AWS_REGIONS)' };
-  const instances = await listInstances(ctx.db, { states: ['running'], regions: ctx.aws.regions, instanceIds: payload.instanceIds });
-  if (instances.length === 0) return { counts: { instances: 0 }, skipped: 'no running instance in the inventory (collect-inventory stores them)' };
+  if (ctx.aws.regions.length === 0)
+    return { counts: {}, skipped: 'no AWS region is configured (set AWS_REGION or AWS_REGIONS)' };
+  const instances = await listInstances(ctx.db, {
+    states: ['running'],
+    regions: ctx.aws.regions,
+    instanceIds: payload.instanceIds,
+  });
+  if (instances.length === 0)
+    return {
+      counts: { instances: 0 },
+      skipped: 'no running instance in the inventory (collect-inventory stores them)',
+    };
 
   const now = ctx.now();
   const end = floorToHour(new Date(now.getTime() - SETTLE_MS));
@@ -108,7 +122,15 @@ export async function collectMetrics(ctx: JobContext & AwsDeps, payload: Collect
     return new Date(Math.max(last === undefined ? 0 : last + HOUR_MS, backfillStart));
   };
 
-  const counts: MetricCounts = { instances: instances.length, withMemory: 0, withoutMemory: 0, metricsRequested: 0, getMetricDataCalls: 0, datapoints: 0, pointsStored: 0 };
+  const counts: MetricCounts = {
+    instances: instances.length,
+    withMemory: 0,
+    withoutMemory: 0,
+    metricsRequested: 0,
+    getMetricDataCalls: 0,
+    datapoints: 0,
+    pointsStored: 0,
+  };
   await forEachScope(plansOf(ctx, instances), (plan) => collectScope(ctx, plan, { end, startOf }, counts));
   return { counts: { ...counts }, details: { end: end.toISOString(), lookbackDays } };
 }

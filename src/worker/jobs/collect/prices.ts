@@ -14,7 +14,8 @@ export const PRICING_API_SOURCE = 'pricing-api';
  */
 export async function collectPrices(ctx: JobContext & AwsDeps, payload: CollectPricesPayload): Promise<JobOutcome> {
   const regions = payload.regions ?? ctx.aws.regions;
-  if (regions.length === 0) return { counts: {}, skipped: 'no AWS region is configured (set AWS_REGION or AWS_REGIONS)' };
+  if (regions.length === 0)
+    return { counts: {}, skipped: 'no AWS region is configured (set AWS_REGION or AWS_REGIONS)' };
   const ttlMs = ctx.config.PRICE_TTL_HOURS * 3600_000;
   const counts = { regionsFetched: 0, regionsFresh: 0, prices: 0, products: 0, getProductsCalls: 0 };
   const conflicting: Record<string, string[]> = {};
@@ -31,12 +32,21 @@ export async function collectPrices(ctx: JobContext & AwsDeps, payload: CollectP
     counts.getProductsCalls += fetched.calls;
     counts.products += fetched.products;
     counts.prices += await upsertPrices(ctx.db, {
-      prices: fetched.prices.map((p) => ({ instanceType: p.instanceType, region, usdPerHour: p.usdPerHour, source: PRICING_API_SOURCE, fetchedAt: now })),
+      prices: fetched.prices.map((p) => ({
+        instanceType: p.instanceType,
+        region,
+        usdPerHour: p.usdPerHour,
+        source: PRICING_API_SOURCE,
+        fetchedAt: now,
+      })),
     });
     counts.regionsFetched++;
     if (fetched.conflicting.length > 0) conflicting[region] = fetched.conflicting;
     if (fetched.prices.length === 0) empty.push(region);
-    ctx.log.info({ region, prices: fetched.prices.length, products: fetched.products, conflicting: fetched.conflicting.length }, 'prices fetched');
+    ctx.log.info(
+      { region, prices: fetched.prices.length, products: fetched.products, conflicting: fetched.conflicting.length },
+      'prices fetched',
+    );
   }
   return { counts, details: { conflicting, regionsWithoutPrices: empty } };
 }

@@ -1,6 +1,14 @@
 import type { Config } from '../../../config.js';
 import { severitiesAtLeast } from '../../../db/queries/anomalies.js';
-import { alertCandidates, claimAlert, isEnded, markAlertFailed, markAlertPosted, recordAlertUpdate, type AlertCandidate } from '../../../db/queries/alerts.js';
+import {
+  alertCandidates,
+  claimAlert,
+  isEnded,
+  markAlertFailed,
+  markAlertPosted,
+  recordAlertUpdate,
+  type AlertCandidate,
+} from '../../../db/queries/alerts.js';
 import type { Alert, Anomaly } from '../../../db/schema/index.js';
 import { alertChange, alertMessage, DIGEST_THRESHOLD, digestMessage } from '../../../slack/messages/alert.js';
 import { anomalyChart } from '../../../charts/stored-charts.js';
@@ -19,7 +27,10 @@ export interface PostAlertsDeps {
 type Ctx = JobContext & PostAlertsDeps & { slack: Poster };
 
 /** The channel an anomaly goes to: ALERT_ROUTES by account, then by service, else ALERT_CHANNEL. */
-export function channelFor(a: Pick<Anomaly, 'accountId' | 'service'>, c: Pick<Config, 'ALERT_ROUTES' | 'ALERT_CHANNEL'>): string | undefined {
+export function channelFor(
+  a: Pick<Anomaly, 'accountId' | 'service'>,
+  c: Pick<Config, 'ALERT_ROUTES' | 'ALERT_CHANNEL'>,
+): string | undefined {
   return (
     (a.accountId !== null ? c.ALERT_ROUTES[`account:${a.accountId}`] : undefined) ??
     (a.service !== null ? c.ALERT_ROUTES[`service:${a.service}`] : undefined) ??
@@ -33,7 +44,12 @@ async function chartFile(ctx: Ctx, a: Anomaly): Promise<string | undefined> {
     const chart = await anomalyChart(ctx, a);
     if ('reason' in chart) return undefined;
     return await ctx.slack.call('files.upload', () =>
-      uploadPng(ctx.slack.client, { png: chart.png, filename: chart.filename, title: chart.alt.slice(0, 200), altText: chart.alt }),
+      uploadPng(ctx.slack.client, {
+        png: chart.png,
+        filename: chart.filename,
+        title: chart.alt.slice(0, 200),
+        altText: chart.alt,
+      }),
     );
   } catch (err) {
     ctx.log.warn({ err, anomalyId: a.id }, 'alert chart could not be rendered or uploaded; posting without it');
@@ -57,7 +73,14 @@ async function postSingle(ctx: Ctx, a: Anomaly, alert: Alert, channel: string): 
 async function postDigest(ctx: Ctx, claimed: { a: Anomaly; alert: Alert }[], channel: string): Promise<number> {
   try {
     const ts = await ctx.slack.post({ channel, ...digestMessage(claimed.map((c) => c.a)) });
-    for (const c of claimed) await markAlertPosted(ctx.db, { id: c.alert.id, messageTs: ts, digestTs: ts, ended: c.a.status === 'closed', at: ctx.now() });
+    for (const c of claimed)
+      await markAlertPosted(ctx.db, {
+        id: c.alert.id,
+        messageTs: ts,
+        digestTs: ts,
+        ended: c.a.status === 'closed',
+        at: ctx.now(),
+      });
     return claimed.length;
   } catch (err) {
     ctx.log.error({ err, channel, anomalies: claimed.length }, 'digest could not be posted');
@@ -70,7 +93,14 @@ async function postDigest(ctx: Ctx, claimed: { a: Anomaly; alert: Alert }[], cha
 async function postNew(ctx: Ctx, channel: string, list: Anomaly[]): Promise<number> {
   const claimed: { a: Anomaly; alert: Alert }[] = [];
   for (const a of list) {
-    const alert = await claimAlert(ctx.db, { anomalyId: a.id, channel, severity: a.severity, impactUsd: a.impactUsd, endDay: a.endDay, at: ctx.now() });
+    const alert = await claimAlert(ctx.db, {
+      anomalyId: a.id,
+      channel,
+      severity: a.severity,
+      impactUsd: a.impactUsd,
+      endDay: a.endDay,
+      at: ctx.now(),
+    });
     if (alert !== undefined) claimed.push({ a, alert });
   }
   if (claimed.length > DIGEST_THRESHOLD) return postDigest(ctx, claimed, channel);
@@ -81,7 +111,8 @@ async function postNew(ctx: Ctx, channel: string, list: Anomaly[]): Promise<numb
 
 /** An alert already posted whose anomaly grew or ended: one thread reply, and the alert itself refreshed. */
 async function postUpdate(ctx: Ctx, a: Anomaly, alert: Alert): Promise<boolean> {
-  if (alert.messageTs === null || isEnded(alert) || (alert.status !== 'posted' && alert.status !== 'updated')) return false;
+  if (alert.messageTs === null || isEnded(alert) || (alert.status !== 'posted' && alert.status !== 'updated'))
+    return false;
   if (a.updatedAt <= alert.updatedAt) return false;
   const change = alertChange(a, alert);
   if (change === undefined) return false;
@@ -98,7 +129,8 @@ async function postUpdate(ctx: Ctx, a: Anomaly, alert: Alert): Promise<boolean> 
   try {
     await ctx.slack.post({ channel: alert.channel, thread_ts: alert.messageTs, text: change });
     // A digest lists many anomalies: only a single alert's own message is rewritten.
-    if (alert.digestTs === null) await ctx.slack.update({ channel: alert.channel, ts: alert.messageTs, ...alertMessage(a) });
+    if (alert.digestTs === null)
+      await ctx.slack.update({ channel: alert.channel, ts: alert.messageTs, ...alertMessage(a) });
   } catch (err) {
     ctx.log.error({ err, anomalyId: a.id }, 'alert update could not be posted');
   }
@@ -113,9 +145,13 @@ async function postUpdate(ctx: Ctx, a: Anomaly, alert: Alert): Promise<boolean> 
 export const postAlerts: JobHandler<PostAlertsDeps, PostAlertsPayload> = async (ctx, payload): Promise<JobOutcome> => {
   const { config } = ctx;
   if (config.ALERT_CHANNEL === undefined && Object.keys(config.ALERT_ROUTES).length === 0) {
-    return { counts: { posted: 0 }, skipped: 'ALERT_CHANNEL is not set (and no ALERT_ROUTES): no channel to post alerts to' };
+    return {
+      counts: { posted: 0 },
+      skipped: 'ALERT_CHANNEL is not set (and no ALERT_ROUTES): no channel to post alerts to',
+    };
   }
-  if (ctx.slack === undefined) return { counts: { posted: 0 }, skipped: 'SLACK_BOT_TOKEN is not set for the worker: alerts cannot be posted' };
+  if (ctx.slack === undefined)
+    return { counts: { posted: 0 }, skipped: 'SLACK_BOT_TOKEN is not set for the worker: alerts cannot be posted' };
   const c: Ctx = { ...ctx, slack: ctx.slack };
   const candidates = await alertCandidates(ctx.db, {
     severities: severitiesAtLeast(config.ALERT_MIN_SEVERITY),
