@@ -21,7 +21,7 @@ import { scoreNabProfiles, type NabFile, type NabProfileName, type NabResult } f
 import { loadDailyPool, replaySeries } from './anomaly-daily-series.js';
 import { dataDir } from './data-dir.js';
 import { mlIsolationForestAsIs, mlIsolationForestSubsampled } from './ml-isolation-forest-backend.js';
-import { nabFileNames, readNabResults, readNabWindows, type NabWindows } from './nab-corpus.js';
+import { nabFileNames, readNabResults, readNabWindows, type NabWindows } from '../test/support/nab-corpus.js';
 import { msToDay } from '../src/days.js';
 
 const { values: flags } = parseArgs({

@@ -32,7 +32,7 @@ import {
   type NewRecommendation,
 } from '../src/db/schema/index.js';
 import { loadConfig } from '../src/config.js';
-import { createTestDatabase, type TestDatabase } from '../test/helpers/database.js';
+import { createTestDatabase, type TestDatabase } from '../test/support/database.js';
 import {
   hourly,
   loadCatalog,
@@ -41,11 +41,11 @@ import {
   runRightsize,
   runScoring,
   type CostRow,
-} from '../test/bot/helpers/real-data.js';
+} from '../test/support/real-data.js';
 import { CASE_TYPES, instanceIdOf } from '../test/bot/helpers/seed.js';
 import { SlackStandIn } from '../test/slack-standin/server.js';
 import { SlackSender } from '../test/slack-standin/signed-requests.js';
-import { asReportedBy, listBitbrains, readBitbrainsVm } from './bitbrains.js';
+import { asReportedBy, listBitbrains, readBitbrainsVm } from '../test/support/bitbrains.js';
 import { dataDir } from './data-dir.js';
 
 const ROWS = 10_000;

@@ -33,7 +33,7 @@ import { collectMetrics } from '../src/worker/jobs/collect/metrics.js';
 import { collectInventoryPayload, collectMetricsPayload } from '../src/jobs/schemas/collect.js';
 import { startCloudWatchStandin } from '../test/aws-standins/cloudwatch.js';
 import { fleetReservations, readRecordedReservations, startEc2Standin } from '../test/aws-standins/ec2.js';
-import { createTestDatabase } from '../test/helpers/database.js';
+import { createTestDatabase } from '../test/support/database.js';
 import { dataDir } from './data-dir.js';
 import { loadFleetRecordings, serveFleetMetrics, type FleetRecordings } from './pipeline-data.js';
 import { floorToHour } from '../src/days.js';

@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { scoreNabProfiles } from './nab-scorer.js';
-import { nabFileNames, readNabResults, readNabWindows } from './nab-corpus.js';
+import { nabFileNames, readNabResults, readNabWindows } from '../test/support/nab-corpus.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,

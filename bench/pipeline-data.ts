@@ -23,7 +23,7 @@ import {
   shiftSeries,
   type BitbrainsVm,
   type RecordedSeries,
-} from '../test/aws-standins/recorded-series.js';
+} from '../test/support/recorded-series.js';
 
 /** Real x86 types of the us-east-1 catalog the fleet cycles through. */
 const FLEET_TYPES = [

@@ -1,6 +1,6 @@
 import type { InstanceTypeSpec } from '../src/catalog/types.js';
 import { mean, percentile } from '../src/ml/percentile.js';
-import { type BitbrainsRow, demandVcpu } from './bitbrains.js';
+import { type BitbrainsRow, demandVcpu } from '../test/support/bitbrains.js';
 
 /** A sizing rule: the type to run for the next window, from the training window's rows. */
 export type SizingRule = (train: readonly BitbrainsRow[], current: InstanceTypeSpec) => InstanceTypeSpec;

@@ -1,5 +1,5 @@
 import type { InstanceTypeSpec } from '../src/catalog/types.js';
-import { type BitbrainsRow, demandVcpu } from './bitbrains.js';
+import { type BitbrainsRow, demandVcpu } from '../test/support/bitbrains.js';
 
 /** T2 Standard gets 30 launch credits per vCPU at start; T3, T3a and T4g standard get none. */
 function launchCredits(spec: InstanceTypeSpec): number {

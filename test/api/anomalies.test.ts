@@ -2,7 +2,7 @@ import { inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AnomalyItem } from '../../src/api/anomalies.js';
 import { anomalies, type Anomaly } from '../../src/db/schema/index.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { allPages, call, startApiReceiver, type RunningApi } from './api-server.js';
 import { schemaErrors } from './openapi.js';
 import { runRealPipeline } from './pipeline.js';

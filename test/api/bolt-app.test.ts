@@ -4,7 +4,7 @@ import { apiRoutes } from '../../src/api/routes.js';
 import { createApp, type BotApp } from '../../src/bot/app.js';
 import { loadConfig } from '../../src/config.js';
 import { logger } from '../../src/logger.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { API_TOKEN, allPages, call } from './api-server.js';
 import { schemaErrors } from './openapi.js';
 import { insertRecommendations, realRecommendations } from './seed-recommendations.js';

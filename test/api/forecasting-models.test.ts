@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ForecastItem } from '../../src/api/forecasting.js';
 import type { ModelItem } from '../../src/api/models.js';
 import { forecasts, mlModels, type Forecast, type MlModel } from '../../src/db/schema/index.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { allPages, call, startApiReceiver, type RunningApi } from './api-server.js';
 import { schemaErrors } from './openapi.js';
 import { runRealPipeline } from './pipeline.js';

@@ -6,7 +6,7 @@ import { logger } from '../../src/logger.js';
 import { forecastCosts } from '../../src/worker/jobs/analyze/forecast.js';
 import { scoreAnomalies } from '../../src/worker/jobs/analyze/score-anomalies.js';
 import { trainAnomaly } from '../../src/worker/jobs/analyze/train-anomaly.js';
-import { curCostDailyRows } from '../helpers/cur-fixture.js';
+import { curCostDailyRows } from '../support/cur-fixture.js';
 
 /**
  * The rows the API serves, made the way production makes them: the real CUR sample's daily

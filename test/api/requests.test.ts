@@ -6,7 +6,7 @@ import { rightSizingEndpoint } from '../../src/api/right-sizing.js';
 import { apiRoutes } from '../../src/api/routes.js';
 import { createDb } from '../../src/db/client.js';
 import { logger } from '../../src/logger.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import {
   API_TOKEN,
   call,

@@ -2,7 +2,7 @@ import { like } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecommendationItem } from '../../src/api/right-sizing.js';
 import { recommendations, type NewRecommendation } from '../../src/db/schema/index.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { allPages, call, startApiReceiver, type RunningApi } from './api-server.js';
 import { schemaErrors } from './openapi.js';
 import { CUR_ACCOUNTS, UNPRICED_REGION, insertRecommendations, realRecommendations } from './seed-recommendations.js';

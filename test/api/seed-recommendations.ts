@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { asReportedBy, parseBitbrainsCsv } from '../../bench/bitbrains.js';
+import { asReportedBy, parseBitbrainsCsv } from '../support/bitbrains.js';
 import { readCatalogCsv } from '../../src/catalog/read-catalog-csv.js';
 import type { Db } from '../../src/db/client.js';
 import { recommendations, type NewRecommendation } from '../../src/db/schema/index.js';

@@ -6,7 +6,7 @@ import {
   type ServiceReply,
   type StandinServer,
 } from './standin-server.js';
-import type { RecordedSeries } from './recorded-series.js';
+import type { RecordedSeries } from '../support/recorded-series.js';
 
 /**
  * CloudWatch stand-in, speaking what @aws-sdk/client-cloudwatch 3.11xx sends: AWS JSON 1.0

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readNabResults, readNabWindows } from '../../bench/nab-corpus.js';
+import { readNabResults, readNabWindows } from '../support/nab-corpus.js';
 import { scaledSigmoid, scoreNab, scoreNabProfiles, NAB_PROFILES, type NabFile } from '../../bench/nab-scorer.js';
 
 const FIXTURES = join(import.meta.dirname, '../../test/fixtures/anomaly/nab');

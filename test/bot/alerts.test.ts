@@ -7,7 +7,7 @@ import { createPoster } from '../../src/slack/poster.js';
 import { postAlerts } from '../../src/worker/jobs/notify/post-alerts.js';
 import { BOT_TOKEN, startHarness, textOf, USERS, type Harness } from './helpers/bot-harness.js';
 import { decodePng, HUE, pixelsWhere } from './helpers/png.js';
-import { loadCostDaily, readCostRows, runScoring } from './helpers/real-data.js';
+import { loadCostDaily, readCostRows, runScoring } from '../support/real-data.js';
 
 const clock = { now: new Date('2019-01-01T09:00:00Z') };
 const log = pino({ level: 'silent' });

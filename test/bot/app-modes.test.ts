@@ -4,11 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiRoutes } from '../../src/api/routes.js';
 import { createApp, type BotApp } from '../../src/bot/app.js';
 import { loadConfig } from '../../src/config.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { SlackStandIn } from '../slack-standin/server.js';
 import { SocketModeStandIn } from '../slack-standin/socket-mode-server.js';
 import { BOT_TOKEN, finalResponse, SIGNING_SECRET, textOf } from './helpers/bot-harness.js';
-import { loadCostDaily } from './helpers/real-data.js';
+import { loadCostDaily } from '../support/real-data.js';
 
 const API_TOKEN = 'bot-test-api-token-0123456789';
 const log = pino({ level: 'silent' });

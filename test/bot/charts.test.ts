@@ -5,7 +5,7 @@ import { renderUtilization } from '../../src/charts/utilization.js';
 import { decodePng, HUE, pixelsWhere, spearman, type Pixels } from './helpers/png.js';
 import { detectCostAnomalies } from '../../src/ml/anomaly/cost-anomalies.js';
 import { aggregateCostsByScope } from '../../src/ml/cost-series.js';
-import { hourly, readCostRows } from './helpers/real-data.js';
+import { hourly, readCostRows } from '../support/real-data.js';
 import { reported } from '../rightsize/traces.js';
 
 /** Columns of a series' colour, with the topmost pixel per column (the line), above the legend. */

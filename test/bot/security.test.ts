@@ -10,7 +10,7 @@ import {
 } from './helpers/bot-harness.js';
 import { seedRealData, type Seeded } from './helpers/seed.js';
 import { signature } from '../slack-standin/signed-requests.js';
-import { count } from './helpers/real-data.js';
+import { count } from '../support/real-data.js';
 
 const clock = { now: new Date('2019-01-01T09:00:00Z') };
 let h: Harness;

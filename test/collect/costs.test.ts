@@ -13,7 +13,7 @@ import {
   type StandinTable,
 } from '../aws-standins/athena.js';
 import { FIXTURES } from '../aws-standins/fixtures.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { collectContext } from './collect-context.js';
 
 /**

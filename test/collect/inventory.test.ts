@@ -13,7 +13,7 @@ import {
 import { FIXTURES, fixture } from '../aws-standins/fixtures.js';
 import type { StandinServer } from '../aws-standins/standin-server.js';
 import { startStsStandin } from '../aws-standins/sts.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { collectContext } from './collect-context.js';
 
 // The recorded botocore response: two reservations in us-west-2 (one stopped m1.small, one

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listInstanceTypes } from '../../src/db/queries/instance-types.js';
 import { listPricedTypes } from '../../src/db/queries/prices.js';
 import { FIXTURES } from '../aws-standins/fixtures.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
 
 const run = promisify(execFile);
 

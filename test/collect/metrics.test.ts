@@ -14,9 +14,9 @@ import {
   startEc2Standin,
 } from '../aws-standins/ec2.js';
 import { FIXTURES, fixture } from '../aws-standins/fixtures.js';
-import { readBitbrainsVm, readNabSeries, shiftSeries, type RecordedSeries } from '../aws-standins/recorded-series.js';
+import { readBitbrainsVm, readNabSeries, shiftSeries, type RecordedSeries } from '../support/recorded-series.js';
 import type { StandinServer } from '../aws-standins/standin-server.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { collectContext, STANDIN_CREDENTIALS } from './collect-context.js';
 
 /**

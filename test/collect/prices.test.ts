@@ -10,7 +10,7 @@ import { FIXTURES, fixture } from '../aws-standins/fixtures.js';
 import { readPriceListEntries, startPricingStandin } from '../aws-standins/pricing.js';
 import type { StandinServer } from '../aws-standins/standin-server.js';
 import { readRecordedInstanceTypes } from '../aws-standins/ec2.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { collectContext } from './collect-context.js';
 
 // The recorded m5.large PriceList item (us-east-1) and the AWS CLI's example entry (an EBS

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { migrationsFolder, runMigrations } from '../../src/db/run-migrations.js';
 import { costDaily, costResourceDaily } from '../../src/db/schema/index.js';
 

@@ -9,8 +9,8 @@ import { detectCostAnomalies } from '../../src/ml/anomaly/cost-anomalies.js';
 import { loadCostHistory } from '../../src/worker/jobs/analyze/cost-history.js';
 import { scoreAnomalies } from '../../src/worker/jobs/analyze/score-anomalies.js';
 import { trainAnomaly } from '../../src/worker/jobs/analyze/train-anomaly.js';
-import { curCostDailyRows } from '../helpers/cur-fixture.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { curCostDailyRows } from '../support/cur-fixture.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
 
 // The sample CUR holds 92 days, so the minimum history is lowered to 30 days for these tests.
 const config = loadConfig('worker', {

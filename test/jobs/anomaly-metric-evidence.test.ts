@@ -11,8 +11,8 @@ import { rootCauseText } from '../../src/slack/messages/anomaly-detail.js';
 import { NO_METRIC_DATA } from '../../src/ml/anomaly/metric-evidence.js';
 import { scoreAnomalies } from '../../src/worker/jobs/analyze/score-anomalies.js';
 import { ANOMALY_FIXTURES, hourlyPoints, readNabCut } from '../anomaly/fixtures.js';
-import { curCostDailyRows } from '../helpers/cur-fixture.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { curCostDailyRows } from '../support/cur-fixture.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
 
 // Account 011254002932 of the real CUR is small, so impacts of cents count; every one of its 92
 // days is scored.

@@ -6,8 +6,8 @@ import { forecasts, mlModels } from '../../src/db/schema/index.js';
 import { loadForecastRuntime } from '../../src/ml/forecast/load-augurs.js';
 import { logger } from '../../src/logger.js';
 import { forecastCosts, horizonDays } from '../../src/worker/jobs/analyze/forecast.js';
-import { curCostDailyRows } from '../helpers/cur-fixture.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { curCostDailyRows } from '../support/cur-fixture.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
 
 const config = loadConfig('worker', {
   DATABASE_URL: 'postgres://unused',

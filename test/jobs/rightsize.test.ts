@@ -8,7 +8,7 @@ import { upsertPrices } from '../../src/db/queries/prices.js';
 import { recommendations, type NewMetricPoint } from '../../src/db/schema/index.js';
 import { logger } from '../../src/logger.js';
 import { rightsize } from '../../src/worker/jobs/analyze/rightsize.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { catalog, reported } from '../rightsize/traces.js';
 
 const config = loadConfig('worker', {

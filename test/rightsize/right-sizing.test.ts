@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { demandVcpu } from '../../bench/bitbrains.js';
+import { demandVcpu } from '../support/bitbrains.js';
 import { HOURS_PER_MONTH } from '../../src/catalog/types.js';
 import { toUtilizationSeries } from '../../src/cli/utilization-csv.js';
 import { rightsizeSeries } from '../../src/cli/rightsize.js';

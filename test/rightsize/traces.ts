@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { asReportedBy, type BitbrainsRow, parseBitbrainsCsv } from '../../bench/bitbrains.js';
+import { asReportedBy, type BitbrainsRow, parseBitbrainsCsv } from '../support/bitbrains.js';
 import type { InstanceTypeSpec } from '../../src/catalog/types.js';
 import { type Catalog, parseCatalogCsv } from '../../src/catalog/read-catalog-csv.js';
 import type { UtilizationSamples } from '../../src/ml/rightsize/types.js';

@@ -8,8 +8,8 @@ import { closeQueues, createQueues, enqueueJob, JOB_KIND_SPECS, type Queues } fr
 import { startWorkerProcess } from '../../src/worker/process.js';
 import { legacyCurTable, startAthenaStandin } from '../aws-standins/athena.js';
 import { FIXTURES } from '../aws-standins/fixtures.js';
-import { createTestDatabase } from '../helpers/database.js';
-import { redisUrl, uniquePrefix } from '../helpers/redis.js';
+import { createTestDatabase } from '../support/database.js';
+import { redisUrl, uniquePrefix } from '../support/redis.js';
 import { removePrefix, settled, STANDIN_CREDENTIALS, workerEnv } from './helpers/worker-test-kit.js';
 
 const prefix = uniquePrefix('chain');

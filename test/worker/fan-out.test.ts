@@ -11,10 +11,10 @@ import { startWorkerProcess, type WorkerProcess } from '../../src/worker/process
 import { startCloudWatchStandin, type CloudWatchStandin } from '../aws-standins/cloudwatch.js';
 import { startEc2Standin } from '../aws-standins/ec2.js';
 import { FIXTURES } from '../aws-standins/fixtures.js';
-import { readBitbrainsVm, readNabSeries, shiftSeries } from '../aws-standins/recorded-series.js';
+import { readBitbrainsVm, readNabSeries, shiftSeries } from '../support/recorded-series.js';
 import type { StandinServer } from '../aws-standins/standin-server.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { redisUrl, uniquePrefix } from '../helpers/redis.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { redisUrl, uniquePrefix } from '../support/redis.js';
 import { STANDIN_CREDENTIALS, recordedInventory, removePrefix, settled, workerEnv } from './helpers/worker-test-kit.js';
 
 // The real collect-metrics job split one running instance per part (production splits per

@@ -9,8 +9,8 @@ import { closeQueues, createQueues, enqueueJob, type Queues } from '../../src/jo
 import { startWorkerProcess, type WorkerProcess } from '../../src/worker/process.js';
 import { startEc2Standin } from '../aws-standins/ec2.js';
 import type { StandinServer } from '../aws-standins/standin-server.js';
-import { adminUrl, createTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { redisUrl, uniquePrefix } from '../helpers/redis.js';
+import { adminUrl, createTestDatabase, type TestDatabase } from '../support/database.js';
+import { redisUrl, uniquePrefix } from '../support/redis.js';
 import { startOwnRedisServer, type OwnRedisServer } from './helpers/redis-server.js';
 import { spawnWorker, type WorkerChild } from './helpers/worker-children.js';
 import {

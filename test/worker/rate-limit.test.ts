@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AWS_RATE_LIMITS, createRateLimiter } from '../../src/worker/rate-limit.js';
-import { redisUrl, uniquePrefix } from '../helpers/redis.js';
+import { redisUrl, uniquePrefix } from '../support/redis.js';
 
 // Two connections stand for two worker processes: the bucket lives in Redis, not in either one.
 let a: Redis;

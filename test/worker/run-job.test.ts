@@ -17,8 +17,8 @@ import { registerSchedules, SCHEDULES } from '../../src/worker/schedules.js';
 import { startWorkerProcess, type WorkerProcess } from '../../src/worker/process.js';
 import { startEc2Standin } from '../aws-standins/ec2.js';
 import type { StandinServer } from '../aws-standins/standin-server.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { redisUrl, uniquePrefix } from '../helpers/redis.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { redisUrl, uniquePrefix } from '../support/redis.js';
 import {
   RECORDED_INSTANCE_IDS,
   STANDIN_CREDENTIALS,

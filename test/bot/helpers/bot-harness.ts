@@ -4,7 +4,7 @@ import { createApp, type BotApp } from '../../../src/bot/app.js';
 import type { BotDeps } from '../../../src/bot/deps.js';
 import { loadConfig, type Config } from '../../../src/config.js';
 import type { ApplyRecommendationPayload } from '../../../src/jobs/schemas/apply.js';
-import { createTestDatabase, type TestDatabase } from '../../helpers/database.js';
+import { createTestDatabase, type TestDatabase } from '../../support/database.js';
 import { SlackStandIn } from '../../slack-standin/server.js';
 import { SlackSender } from '../../slack-standin/signed-requests.js';
 

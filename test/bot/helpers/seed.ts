@@ -7,7 +7,7 @@ import {
   type Forecast,
   type Recommendation,
 } from '../../../src/db/schema/index.js';
-import type { TestDatabase } from '../../helpers/database.js';
+import type { TestDatabase } from '../../support/database.js';
 import {
   loadCatalog,
   loadCostDaily,
@@ -17,7 +17,7 @@ import {
   runScoring,
   type CostRow,
   type RightSizeCase,
-} from './real-data.js';
+} from '../../support/real-data.js';
 
 /** The EC2 types the right-sizing cases run the real traces on. */
 export const CASE_TYPES = [

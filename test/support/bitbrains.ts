@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { InstanceTypeSpec } from '../src/catalog/types.js';
-import type { UtilizationSamples } from '../src/ml/rightsize/types.js';
+import type { InstanceTypeSpec } from '../../src/catalog/types.js';
+import type { UtilizationSamples } from '../../src/ml/rightsize/types.js';
 
 /**
  * One 5-minute row of the Bitbrains GWA-T-12 "Rnd" trace (../shared/data/bitbrains/<month>/<vm>.csv,

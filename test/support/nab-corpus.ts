@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { readCsvFile, requireColumns } from '../src/csv.js';
-import type { NabFile } from './nab-scorer.js';
+import { readCsvFile, requireColumns } from '../../src/csv.js';
+import type { NabFile } from '../../bench/nab-scorer.js';
 
 /** NAB `combined_windows.json`: relative data path -> labelled windows. */
 export type NabWindows = Record<string, [string, string][]>;

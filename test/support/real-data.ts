@@ -2,18 +2,18 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { pino } from 'pino';
-import type { Config } from '../../../src/config.js';
-import { upsertInstanceTypes } from '../../../src/db/queries/instance-types.js';
-import { upsertPrices } from '../../../src/db/queries/prices.js';
-import { parseCsv } from '../../../src/csv.js';
-import type { Db } from '../../../src/db/client.js';
-import { costDaily, instances, metricPoints, type NewMetricPoint } from '../../../src/db/schema/index.js';
-import { loadForecastRuntime } from '../../../src/ml/forecast/load-augurs.js';
-import type { JobOutcome } from '../../../src/worker/job-types.js';
-import { forecastCosts } from '../../../src/worker/jobs/analyze/forecast.js';
-import { rightsize } from '../../../src/worker/jobs/analyze/rightsize.js';
-import { scoreAnomalies } from '../../../src/worker/jobs/analyze/score-anomalies.js';
-import { catalog, reported, spec, TRACES } from '../../rightsize/traces.js';
+import type { Config } from '../../src/config.js';
+import { upsertInstanceTypes } from '../../src/db/queries/instance-types.js';
+import { upsertPrices } from '../../src/db/queries/prices.js';
+import { parseCsv } from '../../src/csv.js';
+import type { Db } from '../../src/db/client.js';
+import { costDaily, instances, metricPoints, type NewMetricPoint } from '../../src/db/schema/index.js';
+import { loadForecastRuntime } from '../../src/ml/forecast/load-augurs.js';
+import type { JobOutcome } from '../../src/worker/job-types.js';
+import { forecastCosts } from '../../src/worker/jobs/analyze/forecast.js';
+import { rightsize } from '../../src/worker/jobs/analyze/rightsize.js';
+import { scoreAnomalies } from '../../src/worker/jobs/analyze/score-anomalies.js';
+import { catalog, reported, spec, TRACES } from '../rightsize/traces.js';
 
 /**
  * Real rows for the bot tests, made by the project's own jobs from real data only:
@@ -25,7 +25,7 @@ import { catalog, reported, spec, TRACES } from '../../rightsize/traces.js';
  *   catalog; recommendations: the real rightsize job run on them.
  */
 
-export const COST_FIXTURE = fileURLToPath(new URL('../../fixtures/bot/cur-2018-cost-daily.csv', import.meta.url));
+export const COST_FIXTURE = fileURLToPath(new URL('../fixtures/bot/cur-2018-cost-daily.csv', import.meta.url));
 
 export interface CostRow {
   day: string;
