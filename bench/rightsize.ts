@@ -17,7 +17,13 @@ import { readCatalogCsv } from '../src/catalog/read-catalog-csv.js';
 import { rightsizeSeries } from '../src/cli/rightsize.js';
 import { toUtilizationSeries } from '../src/cli/utilization-csv.js';
 import { isCostbotError } from '../src/errors.js';
-import { asReportedBy, type BitbrainsRow, listBitbrains, readBitbrainsVm, smallestCovering } from '../test/support/bitbrains.js';
+import {
+  asReportedBy,
+  type BitbrainsRow,
+  listBitbrains,
+  readBitbrainsVm,
+  smallestCovering,
+} from '../test/support/bitbrains.js';
 import { dataDir } from './data-dir.js';
 import {
   computeOptimizerLike,

@@ -5,8 +5,6 @@ import { setAnomalyFeedback } from '../../src/db/queries/anomalies.js';
 import { replaceCostDays } from '../../src/db/queries/cost-daily.js';
 import { anomalies, mlModels } from '../../src/db/schema/index.js';
 import { logger } from '../../src/logger.js';
-import { detectCostAnomalies } from '../../src/ml/anomaly/cost-anomalies.js';
-import { loadCostHistory } from '../../src/worker/jobs/analyze/cost-history.js';
 import { scoreAnomalies } from '../../src/worker/jobs/analyze/score-anomalies.js';
 import { trainAnomaly } from '../../src/worker/jobs/analyze/train-anomaly.js';
 import { curCostDailyRows } from '../support/cur-fixture.js';
@@ -111,22 +109,30 @@ describe('the scoring job on a window of the real CUR', () => {
   });
   afterAll(() => database?.drop());
 
-  it('stores the anomalies that reach into the window, as detectCostAnomalies finds them with a model trained before it', async () => {
+  it('stores the anomalies of the real CUR that reach into the window: AWS Glue stopping and QuickSight dropping', async () => {
     const fromDay = '2018-11-21';
     const outcome = await scoreAnomalies(ctx(), { fromDay });
     expect(outcome.details?.['window']).toBe('2018-11-21..2018-12-31');
-    const history = (await loadCostHistory(database.db, { kinds: ['total', 'service', 'account'], days: 400 }))!;
-    const expected = [...history.series.values()].flatMap((s) =>
-      detectCostAnomalies(s, { fromDay, minHistoryDays: 30, newScopeDays: 10, detector: { seed: 1 } }).anomalies.map(
-        (a) => `${a.scopeKey} ${a.startDay}..${a.endDay}`,
-      ),
-    );
+    // Read off the real export: AWS Glue stops on 2018-11-21 (about $33/day before) and QuickSight
+    // falls from 2018-11-26; both run to the end of the data. The 100-day grid puts the first model
+    // (day 30) in force for the whole 92 days.
     const stored = await database.db.select().from(anomalies);
-    expect(stored.map((a) => `${a.scope} ${a.startDay}..${a.endDay}`).sort()).toEqual(expected.sort());
-    expect(stored.length).toBeGreaterThan(0);
-    for (const a of stored) expect(a.endDay >= fromDay).toBe(true);
-    // Among them, AWS Glue's stop from its first day (the 100-day grid puts the first model, day 30,
-    // in force for the whole 92 days).
-    expect(stored.find((a) => a.scope === 'service:AWSGlue')).toMatchObject({ startDay: '2018-11-21', actualUsd: 0 });
+    const found = stored
+      .map((a) => ({
+        scope: a.scope,
+        startDay: a.startDay,
+        endDay: a.endDay,
+        actualUsd: a.actualUsd,
+        expectedUsd: a.expectedUsd,
+      }))
+      .sort((x, y) => (x.scope < y.scope ? -1 : 1));
+    expect(found.map(({ scope, startDay, endDay }) => `${scope} ${startDay}..${endDay}`)).toEqual([
+      'service:AWSGlue 2018-11-21..2018-12-31',
+      'service:AmazonQuickSight 2018-11-26..2018-12-31',
+    ]);
+    expect(found[0]!.actualUsd).toBe(0);
+    expect(found[0]!.expectedUsd).toBeCloseTo(1102.69, 1);
+    expect(found[1]!.actualUsd).toBeCloseTo(48.58, 1);
+    expect(found[1]!.expectedUsd).toBeCloseTo(59.96, 1);
   });
 });
