@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
 import { SEVERITIES } from './ml/anomaly/severity.js';
-import { regionSchema } from './jobs/schemas/common.js';
+import { regionSchema } from './ids.js';
 
 /**
  * Every setting, parsed once. This is the only module that reads process.env.

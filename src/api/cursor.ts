@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ApiError } from './respond.js';
-import { daySchema } from '../jobs/schemas/common.js';
+import { daySchema } from '../ids.js';
 
 /**
  * Opaque keyset cursors. A cursor holds the sort, the order and the sort key of the last row

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { daySchema, instanceIdSchema } from './common.js';
+import { daySchema, instanceIdSchema } from '../../ids.js';
 
 /**
  * Payloads of the analysis jobs. Every field is optional so a scheduled or chained run

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { daySchema, instanceIdSchema, regionSchema } from './common.js';
+import { daySchema, instanceIdSchema, regionSchema } from '../../ids.js';
 
 /**
  * Payloads of the four collection jobs. Every field is optional so a scheduled run (payload

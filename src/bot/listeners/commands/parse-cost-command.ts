@@ -1,7 +1,7 @@
 import { FORECAST_HORIZONS, type ForecastHorizon } from '../../../db/queries/forecasts.js';
 import { RANGES, type Range } from '../../../slack/messages/view-state.js';
 import { SEVERITIES, type Severity } from '../../../ml/anomaly/severity.js';
-import { INSTANCE_ID_PATTERN } from '../../../jobs/schemas/common.js';
+import { INSTANCE_ID_PATTERN } from '../../../ids.js';
 
 /** What `/cost <text>` asks for. */
 export type CostCommand =

@@ -17,7 +17,7 @@ import { loadCostHistory, NO_COST_DATA, scopeKindsFrom } from './cost-history.js
 import { yieldToEventLoop } from './yield.js';
 import { ANOMALY_SEED } from './train-anomaly.js';
 import { DAY_MS, addDays, dayToMs, HOUR_MS } from '../../../days.js';
-import { INSTANCE_ID_PATTERN } from '../../../jobs/schemas/common.js';
+import { INSTANCE_ID_PATTERN } from '../../../ids.js';
 
 /**
  * Days of history loaded before the window: a model's training days, the 4 weeks its first

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { dayToMs } from '../../days.js';
+import { dayToMs } from './days.js';
 
 /**
- * The small pieces every payload, command and setting shares, defined once so that the bot, the
- * worker and the command line accept the same ids.
+ * The identifiers every payload, command, setting and API parameter accepts, defined once so that
+ * the bot, the worker, the API and the command line agree on what is valid.
  */
 
 /** An EC2 instance id: "i-" and 8 (older instances) or 17 lowercase hex digits, as EC2 issues them. */
