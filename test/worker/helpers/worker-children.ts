@@ -34,7 +34,8 @@ export async function spawnWorker(spec: WorkerChildSpec, env: Record<string, str
     child.once('exit', (code, signal) => resolve(signal ?? code)),
   );
   const healthPort = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the worker process did not start within 20 s')), 20_000);
+    // Generous: under load (a shared 2-core machine) tsx alone can take most of 20 s to start a worker.
+    const timer = setTimeout(() => reject(new Error('the worker process did not start within 60 s')), 60_000);
     child.once('message', (m: { healthPort: number }) => {
       clearTimeout(timer);
       resolve(m.healthPort);
