@@ -120,7 +120,12 @@ export async function collectCosts(
       athenaResourceQueryId: resources.queryExecutionId,
       bytesScanned: daily.bytesScanned + resources.bytesScanned + (names?.bytesScanned ?? 0),
       ...collectedSummary(daily.rows),
-      ...(names ? {} : { accountNamesMissing: 'the report has no account names (legacy CUR)' }),
+      ...(names
+        ? {}
+        : {
+            accountNamesMissing:
+              'the report has no line_item_usage_account_name column (the legacy CUR has no account names)',
+          }),
     },
   };
 }
