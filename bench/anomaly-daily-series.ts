@@ -38,7 +38,7 @@ async function curPool(dir: string): Promise<DailyPool[]> {
     service: String(r[2]),
     region: String(r[3] ?? ''),
     usageType: String(r[4]),
-    unblendedUsd: Number(r[5]),
+    usd: Number(r[5]),
   }));
   c.closeSync();
   return [...aggregateCostsByScope(rows).values()]

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ConfigError } from './errors.js';
 import { SEVERITIES } from './ml/anomaly/severity.js';
 import { regionSchema } from './ids.js';
+import { COST_BASES } from './cost/cost-basis.js';
 
 /**
  * Every setting, parsed once. This is the only module that reads process.env.
@@ -76,6 +77,8 @@ const schema = z.object({
   METRICS_LOOKBACK_DAYS: int(1, 93).default(14),
   COST_WINDOW_DAYS: int(7, 400).default(90),
   COST_BACKFILL_MONTHS: int(1, 36).default(13),
+  /** The cost every analysis (anomalies, forecasts) reads; unblended is Cost Explorer's default. */
+  COST_BASIS: z.enum(COST_BASES).default('unblended'),
   PRICE_TTL_HOURS: int(1, 24 * 30).default(24),
 
   SCHEDULE_INVENTORY: cron.default('5 * * * *'),

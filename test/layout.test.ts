@@ -17,7 +17,7 @@ const ROWS: readonly (readonly string[])[] = [
   ['aws', 'db'],
   ['config.ts'],
   ['ml'],
-  ['catalog'],
+  ['catalog', 'cost'],
   ['days.ts', 'errors.ts', 'ids.ts', 'logger.ts', 'csv.ts', 'metrics.ts', 'run-entry.ts'],
 ];
 const VOCABULARY = ROWS.length - 1;

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { buildDailyCostQuery, buildResourceCostQuery, type CurTableSchema } from './athena-cur.js';
+import { DuckDBInstance } from '@duckdb/node-api';
+import {
+  buildAccountNamesQuery,
+  buildDailyCostQuery,
+  buildResourceCostQuery,
+  type CurTableSchema,
+} from './athena-cur.js';
+import { amortizedExpression, netAmortizedExpression, pricingTermExpression } from './cur-columns.js';
 
 const table = { database: 'cur', table: 'workshop', workgroup: 'primary' };
 // Column names of the real 2018 export (legacy CUR): no savings plan and no net columns.
@@ -67,5 +74,64 @@ describe('CUR SQL builders', () => {
     const q = buildResourceCostQuery(table, cur2, window);
     expect(q.sql).toContain('product_region_code');
     expect(q.params.slice(2)).toEqual(["'2025-12'", "'2026-01'", "'AmazonEC2'"]);
+  });
+
+  it('write net amortized only with every net column the report needs, never from the gross ones', () => {
+    expect(buildDailyCostQuery(table, legacy, window).sql).toContain('CAST(NULL AS DOUBLE) AS net_amortized');
+    const riNet = ['reservation_net_effective_cost', 'reservation_net_unused_amortized_upfront_fee_for_billing_period'];
+    // Net unblended and only part of the reservation net columns: still no net amortized.
+    const partial = new Set([...legacy.columns, 'line_item_net_unblended_cost', ...riNet]);
+    expect(netAmortizedExpression(partial)).toBeNull();
+    const full = new Set([...partial, 'reservation_net_unused_recurring_fee']);
+    const expression = netAmortizedExpression(full)!;
+    expect(expression).toContain("WHEN 'DiscountedUsage' THEN coalesce(reservation_net_effective_cost, 0)");
+    expect(expression).toContain('ELSE coalesce(line_item_net_unblended_cost, 0)');
+    expect(expression).not.toContain('reservation_effective_cost,');
+  });
+
+  it('group by charge type and pricing term, and read account names only where the report has them', () => {
+    const daily = buildDailyCostQuery(table, legacy, window).sql;
+    expect(daily).toContain('line_item_line_item_type AS charge_type');
+    expect(daily).toContain('GROUP BY 1, 2, 3, 4, 5, 6, 7');
+    expect(buildResourceCostQuery(table, legacy, window).sql).toContain("WHEN 'DiscountedUsage' THEN 'reserved'");
+    expect(buildAccountNamesQuery(table, legacy, window)).toBeNull();
+    const cur2 = { ...legacy, columns: new Set([...legacy.columns, 'line_item_usage_account_name']) };
+    expect(buildAccountNamesQuery(table, cur2, window)!.sql).toContain('max_by(line_item_usage_account_name');
+  });
+
+  it('build expressions DuckDB (and so Trino-style SQL) binds, for a report with every column family', async () => {
+    const columns = [
+      ...legacy.columns,
+      'pricing_term',
+      'line_item_net_unblended_cost',
+      'savings_plan_savings_plan_effective_cost',
+      'savings_plan_total_commitment_to_date',
+      'savings_plan_used_commitment',
+      'savings_plan_net_savings_plan_effective_cost',
+      'savings_plan_amortized_upfront_commitment_for_billing_period',
+      'savings_plan_recurring_commitment_for_billing_period',
+      'savings_plan_net_amortized_upfront_commitment_for_billing_period',
+      'savings_plan_net_recurring_commitment_for_billing_period',
+      'reservation_net_effective_cost',
+      'reservation_net_unused_amortized_upfront_fee_for_billing_period',
+      'reservation_net_unused_recurring_fee',
+    ].filter((c) => c !== 'year' && c !== 'month');
+    const all = new Set(columns);
+    const typed = columns
+      .map(
+        (c) =>
+          `CAST(NULL AS ${c.includes('cost') || c.includes('fee') || c.includes('commitment') || c.includes('amount') ? 'DOUBLE' : 'VARCHAR'}) AS ${c}`,
+      )
+      .join(', ');
+    const duck = await DuckDBInstance.create(':memory:');
+    const connection = await duck.connect();
+    try {
+      const sql = `SELECT ${amortizedExpression(all)}, ${netAmortizedExpression(all)}, ${pricingTermExpression(all)} FROM (SELECT ${typed}) LIMIT 0`;
+      const result = await connection.runAndReadAll(sql);
+      expect(result.columnCount).toBe(3);
+    } finally {
+      connection.closeSync();
+      duck.closeSync();
+    }
   });
 });

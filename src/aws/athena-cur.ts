@@ -9,6 +9,21 @@ import {
   type PollOptions,
 } from './athena-query.js';
 import { awsCall } from './aws-errors.js';
+import {
+  ACCOUNT_NAME_COLUMN,
+  amortizedExpression,
+  netAmortizedExpression,
+  pricingTermExpression,
+  regionExpression,
+  REGION_COLUMN,
+  REQUIRED_COLUMNS,
+  reservationUpfrontExpression,
+  sumOrNull,
+  type CurFormat,
+} from './cur-columns.js';
+import type { AccountNameRow, DailyCostRow, ResourceCostRow } from './cur-rows.js';
+import { curChargeKind } from '../cost/charge-kind.js';
+import { PRICING_TERMS, type PricingTerm } from '../cost/pricing-term.js';
 
 /**
  * Cost and Usage Report queries through Athena, for the legacy CUR (Athena integration,
@@ -17,8 +32,6 @@ import { awsCall } from './aws-errors.js';
  * table (read with GetTableMetadata), and values travel as ExecutionParameters: no setting
  * or value is ever pasted into the query text.
  */
-
-export type CurFormat = 'legacy' | 'cur2';
 
 export interface CurTable extends AthenaTarget {
   table: string;
@@ -36,31 +49,6 @@ export interface CostWindow {
   to: Date;
 }
 
-export interface DailyCostRow {
-  /** YYYY-MM-DD, the UTC day of line_item_usage_start_date. */
-  day: string;
-  accountId: string;
-  service: string;
-  region: string;
-  usageType: string;
-  unblendedUsd: number;
-  /** null when the report has no line_item_net_unblended_cost. */
-  netUnblendedUsd: number | null;
-  /** null when the report has neither reservation nor savings plan columns to amortize with. */
-  amortizedUsd: number | null;
-  usageAmount: number | null;
-}
-
-export interface ResourceCostRow {
-  day: string;
-  accountId: string;
-  resourceId: string;
-  service: string;
-  region: string;
-  usageType: string;
-  unblendedUsd: number;
-}
-
 export interface CurQueryResult<Row> {
   rows: Row[];
   queryExecutionId: string;
@@ -68,17 +56,6 @@ export interface CurQueryResult<Row> {
 }
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
-const REGION_COLUMN: Record<CurFormat, string> = { legacy: 'product_region', cur2: 'product_region_code' };
-const REQUIRED = [
-  'line_item_usage_start_date',
-  'line_item_usage_account_id',
-  'line_item_product_code',
-  'line_item_usage_type',
-  'line_item_unblended_cost',
-  'line_item_usage_amount',
-];
-/** Line items without a region (tax, some global services) are grouped under Cost Explorer's label. */
-const NO_REGION = 'NoRegion';
 
 function identifier(name: string, what: string): string {
   if (!IDENTIFIER.test(name))
@@ -122,7 +99,7 @@ export async function describeCurTable(
       `${where} has neither product_region (legacy CUR) nor product_region_code (CUR 2.0): check ATHENA_TABLE, or set CUR_FORMAT`,
     );
   }
-  const missing = [...REQUIRED, REGION_COLUMN[format]].filter((c) => !columns.has(c));
+  const missing = [...REQUIRED_COLUMNS, REGION_COLUMN[format]].filter((c) => !columns.has(c));
   if (missing.length > 0) {
     throw new CostbotError(
       'CONFIG_INVALID',
@@ -160,80 +137,46 @@ function windowFilter(schema: CurTableSchema, w: CostWindow): { sql: string; par
   return { sql, params };
 }
 
-/**
- * Amortized cost per line item, AWS's definition (CUR user guide, "Understanding your
- * amortized costs"): savings plan and reservation usage at their effective cost, unused
- * commitment as its own line, the upfront and negation lines zeroed. Only the branches whose
- * columns the table has are written; with neither family there is nothing to amortize with.
- */
-function amortizedExpression(columns: ReadonlySet<string>): string | null {
-  const has = (...names: string[]) => names.every((n) => columns.has(n));
-  const c = (name: string) => `coalesce(${name}, 0)`;
-  const branches: string[] = [];
-  if (
-    has(
-      'savings_plan_savings_plan_effective_cost',
-      'savings_plan_total_commitment_to_date',
-      'savings_plan_used_commitment',
-    )
-  ) {
-    branches.push(
-      `WHEN 'SavingsPlanCoveredUsage' THEN ${c('savings_plan_savings_plan_effective_cost')}`,
-      `WHEN 'SavingsPlanRecurringFee' THEN ${c('savings_plan_total_commitment_to_date')} - ${c('savings_plan_used_commitment')}`,
-      "WHEN 'SavingsPlanNegation' THEN 0",
-      "WHEN 'SavingsPlanUpfrontFee' THEN 0",
-    );
-  }
-  const ri = has(
-    'reservation_effective_cost',
-    'reservation_unused_amortized_upfront_fee_for_billing_period',
-    'reservation_unused_recurring_fee',
-  );
-  if (ri) {
-    branches.push(
-      `WHEN 'DiscountedUsage' THEN ${c('reservation_effective_cost')}`,
-      `WHEN 'RIFee' THEN ${c('reservation_unused_amortized_upfront_fee_for_billing_period')} + ${c('reservation_unused_recurring_fee')}`,
-    );
-  }
-  if (branches.length === 0) return null;
-  const upfrontFee =
-    ri && columns.has('reservation_reservation_a_r_n')
-      ? "WHEN line_item_line_item_type = 'Fee' AND coalesce(reservation_reservation_a_r_n, '') <> '' THEN 0 "
-      : '';
-  const byType = `CASE line_item_line_item_type ${branches.join(' ')} ELSE ${c('line_item_unblended_cost')} END`;
-  return upfrontFee ? `CASE ${upfrontFee}ELSE ${byType} END` : byType;
-}
-
-function regionExpression(schema: CurTableSchema): string {
-  return `coalesce(nullif(${REGION_COLUMN[schema.format]}, ''), '${NO_REGION}')`;
-}
-
-/** Daily cost by day, account, service, region and usage type. */
-export function buildDailyCostQuery(t: CurTable, schema: CurTableSchema, w: CostWindow): AthenaQuery {
-  const filter = windowFilter(schema, w);
-  const amortized = amortizedExpression(schema.columns);
-  const net = schema.columns.has('line_item_net_unblended_cost')
-    ? 'sum(line_item_net_unblended_cost)'
-    : 'CAST(NULL AS DOUBLE)';
-  const sql = [
-    'SELECT CAST(line_item_usage_start_date AS DATE) AS usage_day,',
+/** The grouping columns both cost queries start with. */
+function keyColumns(schema: CurTableSchema): string[] {
+  return [
+    'CAST(line_item_usage_start_date AS DATE) AS usage_day,',
     '  line_item_usage_account_id AS account_id,',
     '  line_item_product_code AS service,',
-    `  ${regionExpression(schema)} AS region,`,
+    `  ${regionExpression(schema.format)} AS region,`,
     "  coalesce(line_item_usage_type, '') AS usage_type,",
+  ];
+}
+
+/**
+ * Daily cost by day, account, service, region, usage type and charge type (the line item type,
+ * with the upfront RI Fee kept apart from other fees), in every cost basis the report supports.
+ */
+export function buildDailyCostQuery(t: CurTable, schema: CurTableSchema, w: CostWindow): AthenaQuery {
+  const filter = windowFilter(schema, w);
+  const net = schema.columns.has('line_item_net_unblended_cost') ? 'line_item_net_unblended_cost' : null;
+  const sql = [
+    `SELECT ${keyColumns(schema).join('\n')}`,
+    '  line_item_line_item_type AS charge_type,',
+    `  ${reservationUpfrontExpression(schema.columns)} AS reservation_upfront,`,
     '  sum(line_item_unblended_cost) AS unblended,',
-    `  ${net} AS net_unblended,`,
-    `  ${amortized === null ? 'CAST(NULL AS DOUBLE)' : `sum(${amortized})`} AS amortized,`,
+    `  ${sumOrNull(net)} AS net_unblended,`,
+    `  ${sumOrNull(amortizedExpression(schema.columns))} AS amortized,`,
+    `  ${sumOrNull(netAmortizedExpression(schema.columns))} AS net_amortized,`,
     '  sum(line_item_usage_amount) AS usage_amount',
     `FROM ${tableRef(t)}`,
     `WHERE ${filter.sql}`,
-    'GROUP BY 1, 2, 3, 4, 5',
-    'ORDER BY 1, 2, 3, 4, 5',
+    'GROUP BY 1, 2, 3, 4, 5, 6, 7',
+    'ORDER BY 1, 2, 3, 4, 5, 6, 7',
   ].join('\n');
   return { sql, params: filter.params };
 }
 
-/** Daily unblended cost per resource and usage type of the given services (EC2 by default). */
+/**
+ * Daily cost per resource, usage type and pricing term of the given services (EC2 by default):
+ * unblended and effective (amortized) cost and usage, so that right-sizing can tell reserved or
+ * savings-plan hours from on-demand ones.
+ */
 export function buildResourceCostQuery(
   t: CurTable,
   schema: CurTableSchema,
@@ -242,21 +185,40 @@ export function buildResourceCostQuery(
 ): AthenaQuery {
   const filter = windowFilter(schema, w);
   const sql = [
-    'SELECT CAST(line_item_usage_start_date AS DATE) AS usage_day,',
-    '  line_item_usage_account_id AS account_id,',
+    `SELECT ${keyColumns(schema).join('\n')}`,
     '  line_item_resource_id AS resource_id,',
-    '  line_item_product_code AS service,',
-    `  ${regionExpression(schema)} AS region,`,
-    "  coalesce(line_item_usage_type, '') AS usage_type,",
-    '  sum(line_item_unblended_cost) AS unblended',
+    `  ${pricingTermExpression(schema.columns)} AS pricing_term,`,
+    '  sum(line_item_unblended_cost) AS unblended,',
+    `  ${sumOrNull(amortizedExpression(schema.columns))} AS amortized,`,
+    `  ${sumOrNull(netAmortizedExpression(schema.columns))} AS net_amortized,`,
+    '  sum(line_item_usage_amount) AS usage_amount',
     `FROM ${tableRef(t)}`,
     `WHERE ${filter.sql}`,
     `  AND line_item_product_code IN (${services.map(() => '?').join(', ')})`,
     "  AND coalesce(line_item_resource_id, '') <> ''",
-    'GROUP BY 1, 2, 3, 4, 5, 6',
-    'ORDER BY 1, 2, 3, 4, 5, 6',
+    'GROUP BY 1, 2, 3, 4, 5, 6, 7',
+    'ORDER BY 1, 2, 3, 4, 5, 6, 7',
   ].join('\n');
   return { sql, params: [...filter.params, ...services.map(sqlString)] };
+}
+
+/**
+ * Each usage account's name in the window (CUR 2.0 line_item_usage_account_name), the one of its
+ * newest line item when it was renamed; null when the report has no account names (legacy CUR).
+ */
+export function buildAccountNamesQuery(t: CurTable, schema: CurTableSchema, w: CostWindow): AthenaQuery | null {
+  if (!schema.columns.has(ACCOUNT_NAME_COLUMN)) return null;
+  const filter = windowFilter(schema, w);
+  const sql = [
+    'SELECT line_item_usage_account_id AS account_id,',
+    `  max_by(${ACCOUNT_NAME_COLUMN}, line_item_usage_start_date) AS account_name`,
+    `FROM ${tableRef(t)}`,
+    `WHERE ${filter.sql}`,
+    `  AND coalesce(${ACCOUNT_NAME_COLUMN}, '') <> ''`,
+    'GROUP BY 1',
+    'ORDER BY 1',
+  ].join('\n');
+  return { sql, params: filter.params };
 }
 
 function columnReader(columns: string[], row: (string | null)[]) {
@@ -270,6 +232,25 @@ function columnReader(columns: string[], row: (string | null)[]) {
   };
 }
 
+type ColumnReader = ReturnType<typeof columnReader>;
+
+/** The grouping columns both cost queries start with, parsed. */
+function keyOf(c: ColumnReader) {
+  return {
+    day: c.text('usage_day').slice(0, 10),
+    accountId: c.text('account_id'),
+    service: c.text('service'),
+    region: c.text('region'),
+    usageType: c.text('usage_type'),
+  };
+}
+
+function pricingTermOf(value: string): PricingTerm {
+  if (!(PRICING_TERMS as readonly string[]).includes(value))
+    throw new CostbotError('ATHENA_QUERY_FAILED', `the resource query returned the unknown pricing term "${value}"`);
+  return value as PricingTerm;
+}
+
 /** Runs the daily query and parses its rows. */
 export async function fetchDailyCosts(
   client: AthenaClient,
@@ -279,17 +260,17 @@ export async function fetchDailyCosts(
   poll?: PollOptions,
 ): Promise<CurQueryResult<DailyCostRow>> {
   const result = await runAthenaQuery(client, t, buildDailyCostQuery(t, schema, w), poll);
-  const rows = result.rows.map((r) => {
+  const rows = result.rows.map((r): DailyCostRow => {
     const c = columnReader(result.columns, r);
+    const chargeType = c.text('charge_type');
     return {
-      day: c.text('usage_day').slice(0, 10),
-      accountId: c.text('account_id'),
-      service: c.text('service'),
-      region: c.text('region'),
-      usageType: c.text('usage_type'),
+      ...keyOf(c),
+      chargeType,
+      chargeKind: curChargeKind(chargeType, c.text('reservation_upfront') === 'true'),
       unblendedUsd: c.num('unblended') ?? 0,
       netUnblendedUsd: c.num('net_unblended'),
       amortizedUsd: c.num('amortized'),
+      netAmortizedUsd: c.num('net_amortized'),
       usageAmount: c.num('usage_amount'),
     };
   });
@@ -305,17 +286,35 @@ export async function fetchResourceCosts(
   poll?: PollOptions,
 ): Promise<CurQueryResult<ResourceCostRow>> {
   const result = await runAthenaQuery(client, t, buildResourceCostQuery(t, schema, w), poll);
-  const rows = result.rows.map((r) => {
+  const rows = result.rows.map((r): ResourceCostRow => {
     const c = columnReader(result.columns, r);
     return {
-      day: c.text('usage_day').slice(0, 10),
-      accountId: c.text('account_id'),
+      ...keyOf(c),
       resourceId: c.text('resource_id'),
-      service: c.text('service'),
-      region: c.text('region'),
-      usageType: c.text('usage_type'),
+      pricingTerm: pricingTermOf(c.text('pricing_term')),
       unblendedUsd: c.num('unblended') ?? 0,
+      amortizedUsd: c.num('amortized'),
+      netAmortizedUsd: c.num('net_amortized'),
+      usageAmount: c.num('usage_amount'),
     };
+  });
+  return { rows, queryExecutionId: result.queryExecutionId, bytesScanned: result.bytesScanned };
+}
+
+/** Runs the account names query; no query and no rows when the report has no names. */
+export async function fetchAccountNames(
+  client: AthenaClient,
+  t: CurTable,
+  schema: CurTableSchema,
+  w: CostWindow,
+  poll?: PollOptions,
+): Promise<CurQueryResult<AccountNameRow> | null> {
+  const query = buildAccountNamesQuery(t, schema, w);
+  if (query === null) return null;
+  const result = await runAthenaQuery(client, t, query, poll);
+  const rows = result.rows.map((r) => {
+    const c = columnReader(result.columns, r);
+    return { accountId: c.text('account_id'), name: c.text('account_name') };
   });
   return { rows, queryExecutionId: result.queryExecutionId, bytesScanned: result.bytesScanned };
 }

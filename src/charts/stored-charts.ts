@@ -7,6 +7,7 @@ import type { WebClient } from '../slack/client.js';
 import { uploadPng } from '../slack/upload-file.js';
 import type { ChartSlot } from '../slack/messages/anomaly-detail.js';
 import type { Db } from '../db/client.js';
+import type { Config } from '../config.js';
 import { scopeLabel, usageTypeOfScope } from '../slack/messages/scope-label.js';
 import { addDays } from '../days.js';
 import type { MetricName } from '../metrics.js';
@@ -17,15 +18,21 @@ const DAYS_AFTER = 7;
 
 export type RenderedChart = { png: Buffer; alt: string; filename: string } | { reason: string };
 
-/** The anomaly's trend chart from cost_daily, or why there is none. */
-export async function anomalyChart(deps: { db: Db }, a: Anomaly): Promise<RenderedChart> {
+/** The anomaly's trend chart from cost_daily in the configured cost basis, or why there is none. */
+export async function anomalyChart(
+  deps: { db: Db; config: Pick<Config, 'COST_BASIS'> },
+  a: Anomaly,
+): Promise<RenderedChart> {
   const from = addDays(a.startDay, -DAYS_BEFORE);
   const to = addDays(a.endDay, DAYS_AFTER);
   const usageType = usageTypeOfScope(a.scope);
-  const days = await anomalyCostSeries(deps.db, { ...a, ...(usageType === undefined ? {} : { usageType }) }, from, to);
-  if (days.length < 2) return { reason: `no daily cost rows are stored for this scope between ${from} and ${to}` };
+  const basis = deps.config.COST_BASIS;
+  const scope = { ...a, ...(usageType === undefined ? {} : { usageType }) };
+  const days = await anomalyCostSeries(deps.db, scope, from, to, basis);
+  if (days.length < 2)
+    return { reason: `no daily ${basis} cost rows are stored for this scope between ${from} and ${to}` };
   const png = await renderAnomalyTrend({
-    title: `${scopeLabel(a)}: daily cost ${from} → ${days.at(-1)?.day ?? to}`,
+    title: `${scopeLabel(a)}: daily ${basis === 'unblended' ? '' : `${basis} `}cost ${from} → ${days.at(-1)?.day ?? to}`,
     days,
     startDay: a.startDay,
     endDay: a.endDay,

@@ -46,6 +46,6 @@ describe('aggregateCostsByScope on the CUR 2018 daily account x service cut', as
 
   it('rejects a malformed day or amount', () => {
     expect(() => dayToMs('2018-02-30')).toThrow(/not a day/);
-    expect(() => aggregateCostsByScope([{ ...rows[0]!, unblendedUsd: Number.NaN }])).toThrow(/not a number/);
+    expect(() => aggregateCostsByScope([{ ...rows[0]!, usd: Number.NaN }])).toThrow(/not a number/);
   });
 });

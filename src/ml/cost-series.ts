@@ -9,8 +9,13 @@
  */
 import { InputError } from '../errors.js';
 import { DAY_MS, dayToMs, msToDay } from '../days.js';
+import type { ChargeKind } from '../cost/charge-kind.js';
 
-/** One aggregated CUR line: a day's unblended cost of one account, service, region and usage type. */
+/**
+ * One aggregated cost line: a day's cost of one account, service, region and usage type (and
+ * charge kind), in the cost basis the caller chose (COST_BASIS: unblended, amortized or
+ * net-amortized).
+ */
 export interface CostRow {
   /** UTC day, `YYYY-MM-DD`. */
   day: string;
@@ -18,7 +23,10 @@ export interface CostRow {
   service: string;
   region: string;
   usageType: string;
-  unblendedUsd: number;
+  /** Cost in the chosen basis, USD. */
+  usd: number;
+  /** What the charge is (usage, recurring-fee...); absent on per-resource rows. */
+  chargeKind?: ChargeKind;
   /** Resource id when the CUR has one (line item resource id). */
   resourceId?: string;
 }
@@ -49,7 +57,7 @@ export interface ScopeSeries {
   dimensions: ScopeDimensions;
   /** Consecutive UTC days from the scope's first day to the input's last day. */
   days: string[];
-  /** Unblended USD per day; NaN on a gap. */
+  /** USD per day in the rows' cost basis; NaN on a gap. */
   values: Float64Array;
   /** The days with no cost row for this scope. */
   gaps: string[];
@@ -101,8 +109,7 @@ export function aggregateCostsByScope(
   const acc = new Map<string, Accumulator>();
   let last = -Infinity;
   rows.forEach((row, i) => {
-    if (!Number.isFinite(row.unblendedUsd))
-      throw new InputError(`cost row ${i + 1}: unblendedUsd "${row.unblendedUsd}" is not a number`);
+    if (!Number.isFinite(row.usd)) throw new InputError(`cost row ${i + 1}: usd "${row.usd}" is not a number`);
     const ms = dayToMs(row.day);
     last = Math.max(last, ms);
     for (const kind of kinds) {
@@ -113,7 +120,7 @@ export function aggregateCostsByScope(
         acc.set(key, a);
       }
       a.first = Math.min(a.first, ms);
-      a.byDay.set(ms, (a.byDay.get(ms) ?? 0) + row.unblendedUsd);
+      a.byDay.set(ms, (a.byDay.get(ms) ?? 0) + row.usd);
     }
   });
   const out = new Map<string, ScopeSeries>();

@@ -43,7 +43,7 @@ export async function readCurRows(file: string): Promise<CostRow[]> {
     region: col['region'] === undefined ? '' : r[col['region']]!,
     usageType: col['usage_type'] === undefined ? '' : r[col['usage_type']]!,
     resourceId: col['resource_id'] === undefined ? undefined : r[col['resource_id']]!,
-    unblendedUsd: Number(r[col['unblended_usd']!]),
+    usd: Number(r[col['unblended_usd']!]),
   }));
 }
 

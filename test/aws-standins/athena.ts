@@ -57,6 +57,20 @@ export function cur2Table(files: string[]): StandinTable {
   };
 }
 
+/**
+ * The account columns of real FOCUS rows (AWS's rows of a FOCUS export) under the CUR 2.0 names
+ * AWS derives them from: SubAccountId is line_item_usage_account_id, SubAccountName is
+ * line_item_usage_account_name, ChargePeriodStart is line_item_usage_start_date, and the billing
+ * period is BillingPeriodStart's month. Only renamed, the values are the file's own.
+ */
+export function focusAccountsAsCur2Table(file: string): StandinTable {
+  return {
+    select: `SELECT SubAccountId AS line_item_usage_account_id, SubAccountName AS line_item_usage_account_name, ChargePeriodStart AS line_item_usage_start_date, strftime(BillingPeriodStart, '%Y-%m') AS billing_period FROM read_csv(${list([file])}, header = true, nullstr = 'NULL') WHERE ProviderName = 'AWS'`,
+    partitionKeys: ['billing_period'],
+    files: [file],
+  };
+}
+
 interface Execution {
   id: string;
   sql: string;

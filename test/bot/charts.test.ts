@@ -30,7 +30,7 @@ describe('chart PNGs are real images of the data', () => {
       service: r.service,
       region: r.region,
       usageType: r.usageType,
-      unblendedUsd: r.usd,
+      usd: r.usd,
     }));
     const series = aggregateCostsByScope(ml, ['usage_type']).get('usage_type:BoxUsage:t2.micro')!;
     const a = detectCostAnomalies(series, { minHistoryDays: 28 })

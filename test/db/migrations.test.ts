@@ -8,6 +8,7 @@ import { migrationsFolder, runMigrations } from '../../src/db/run-migrations.js'
 import { costDaily, costResourceDaily } from '../../src/db/schema/index.js';
 
 const tables = [
+  'accounts',
   'action_events',
   'actions',
   'alerts',
@@ -98,5 +99,43 @@ describe('migrations', () => {
       { ...row, usageType: 'DataTransfer-Out-Bytes', unblendedUsd: 0 },
     ]);
     expect(await upgraded.db.select().from(costResourceDaily)).toHaveLength(3);
+  });
+
+  it("0003-0004 keep the costs stored before them as charge type '' (kind 'unknown') and pricing term '', and key new rows by them", async () => {
+    const older = await createTestDatabase({ migrate: false });
+    try {
+      const before = migrationsUpTo(3);
+      try {
+        await runMigrations(older.url, before);
+      } finally {
+        rmSync(before, { recursive: true, force: true });
+      }
+      // The real CUR's t2.micro hours of 2018-10-01 in us-east-1 (account 836060457634, Usage and
+      // DiscountedUsage lines together) as 0002 stored them.
+      await older.db
+        .execute(sql`insert into cost_daily (day, account_id, service, region, usage_type, unblended_usd, amortized_usd)
+        values ('2018-10-01', '836060457634', 'AmazonEC2', 'us-east-1', 'BoxUsage:t2.micro', 0.1387649884, 1.1090228284)`);
+      await older.db
+        .execute(sql`insert into cost_resource_daily (day, account_id, resource_id, service, region, usage_type, unblended_usd)
+        values ('2018-10-01', '011254002932', 'i-0512991d4fa76e853', 'AmazonEC2', 'us-east-1', 'BoxUsage:t2.micro', 0.1044)`);
+      await runMigrations(older.url);
+      const kept = await older.db.select().from(costDaily);
+      expect(kept.map((r) => [r.chargeType, r.chargeKind, r.unblendedUsd, r.amortizedUsd, r.netAmortizedUsd])).toEqual([
+        ['', 'unknown', 0.1387649884, 1.1090228284, null],
+      ]);
+      const keptResource = await older.db.select().from(costResourceDaily);
+      expect(keptResource.map((r) => [r.pricingTerm, r.unblendedUsd, r.amortizedUsd, r.usageAmount])).toEqual([
+        ['', 0.1044, null, null],
+      ]);
+      // The same key as its Usage and DiscountedUsage lines: two more rows beside the old one.
+      const key = kept[0]!;
+      await older.db.insert(costDaily).values([
+        { ...key, chargeType: 'Usage', chargeKind: 'usage', amortizedUsd: 0.1387649884 },
+        { ...key, chargeType: 'DiscountedUsage', chargeKind: 'usage', unblendedUsd: 0, amortizedUsd: 0.97025784 },
+      ]);
+      expect(await older.db.select().from(costDaily)).toHaveLength(3);
+    } finally {
+      await older.drop();
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, gte, ilike, inArray, isNotNull, lte, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client.js';
+import type { CostBasis } from '../../cost/cost-basis.js';
 import { anomalies, costDaily, type Anomaly, type AnomalyFeedback } from '../schema/index.js';
 import { keysetAfter, keysetOrder, type SortOrder } from './keyset.js';
 import { SEVERITIES, type Severity } from '../../ml/anomaly/severity.js';
@@ -103,13 +104,25 @@ export interface CostScopeFilter {
   usageType?: string;
 }
 
-/** Daily unblended cost of a scope (its account, service, region and usage type when set) between two days. */
+/** The cost_daily column of each basis. */
+const BASIS_COLUMN = {
+  unblended: costDaily.unblendedUsd,
+  amortized: costDaily.amortizedUsd,
+  'net-amortized': costDaily.netAmortizedUsd,
+} as const;
+
+/**
+ * Daily cost of a scope (its account, service, region and usage type when set) between two days
+ * in `basis`; a day where some row lacks the basis is left out rather than summed short.
+ */
 export async function anomalyCostSeries(
   db: Db,
   a: CostScopeFilter,
   fromDay: string,
   toDay: string,
+  basis: CostBasis,
 ): Promise<DailyCost[]> {
+  const column = BASIS_COLUMN[basis];
   const conditions: SQL[] = [gte(costDaily.day, fromDay), lte(costDaily.day, toDay)];
   if (a.accountId !== null) conditions.push(eq(costDaily.accountId, a.accountId));
   if (a.service !== null) conditions.push(eq(costDaily.service, a.service));
@@ -118,11 +131,12 @@ export async function anomalyCostSeries(
   const rows = await db
     .select({
       day: sql<string>`${costDaily.day}::text`,
-      usd: sql<number>`sum(${costDaily.unblendedUsd})`.mapWith(Number),
+      usd: sql<number>`sum(${column})`.mapWith(Number),
     })
     .from(costDaily)
     .where(and(...conditions))
     .groupBy(costDaily.day)
+    .having(sql`count(${column}) = count(*)`)
     .orderBy(costDaily.day);
   return rows;
 }

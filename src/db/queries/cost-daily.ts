@@ -1,4 +1,5 @@
-import { and, asc, eq, gte, lt, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Db } from '../client.js';
 import {
   costDaily,
@@ -14,8 +15,8 @@ import { chunksFor } from './batch-upsert.js';
  * CUR days are replaced, not merged: within one transaction the rows of [fromDay, toDay) are
  * deleted and the query's rows for that range inserted. AWS restates CUR days until the month
  * closes (late usage, refunds, credits, re-attributed usage types), and a restatement can make
- * a (day, account, service, region, usage type) key disappear; an upsert would keep that stale
- * row forever. The range is exactly the one the Athena query covered and all its pages were
+ * a (day, account, service, region, usage type, charge type) key disappear; an upsert would keep
+ * that stale row forever. The range is exactly the one the Athena query covered and all its pages were
  * read before this runs, so readers see either the old figures or the new ones, never a mix.
  */
 
@@ -34,7 +35,11 @@ function checkRange(p: ReplaceDaysParams<{ day: string }>, table: string): void 
     throw new Error(`${table}: row for ${outside.day} is outside the replaced range [${p.fromDay}, ${p.toDay})`);
 }
 
-/** Replaces cost_daily for [fromDay, toDay) with `rows`; returns the rows deleted and inserted. */
+/**
+ * Replaces cost_daily for [fromDay, toDay) with `rows`; returns the rows deleted and inserted.
+ * A row without a charge type is stored as not known ('' and kind 'unknown'), as rows loaded
+ * before it was kept are.
+ */
 export async function replaceCostDays(
   db: Db,
   p: ReplaceDaysParams<Omit<NewCostDailyRow, 'loadedAt'>>,
@@ -45,7 +50,7 @@ export async function replaceCostDays(
       .delete(costDaily)
       .where(and(gte(costDaily.day, p.fromDay), lt(costDaily.day, p.toDay)))
       .returning({ day: costDaily.day });
-    for (const chunk of chunksFor(p.rows, 11)) {
+    for (const chunk of chunksFor(p.rows, 14)) {
       await tx.insert(costDaily).values(chunk.map((r) => ({ ...r, loadedAt: p.loadedAt })));
     }
     return { deleted: deleted.length, inserted: p.rows.length };
@@ -63,7 +68,7 @@ export async function replaceResourceCostDays(
       .delete(costResourceDaily)
       .where(and(gte(costResourceDaily.day, p.fromDay), lt(costResourceDaily.day, p.toDay)))
       .returning({ day: costResourceDaily.day });
-    for (const chunk of chunksFor(p.rows, 8)) {
+    for (const chunk of chunksFor(p.rows, 12)) {
       await tx.insert(costResourceDaily).values(chunk.map((r) => ({ ...r, loadedAt: p.loadedAt })));
     }
     return { deleted: deleted.length, inserted: p.rows.length };
@@ -108,6 +113,8 @@ export async function listCostDaily(db: Db, p: CostWindowParams): Promise<CostDa
       asc(costDaily.service),
       asc(costDaily.region),
       asc(costDaily.usageType),
+      asc(costDaily.chargeType),
+      asc(costDaily.chargeKind),
     );
 }
 
@@ -115,11 +122,20 @@ export interface CostTotal {
   /** YYYY-MM-DD for daily totals, YYYY-MM for monthly ones. */
   period: string;
   unblendedUsd: number;
-  /** null when no row of the period has the figure. */
+  /** null unless every row of the period has the figure (a partial sum would understate it). */
+  netUnblendedUsd: number | null;
   amortizedUsd: number | null;
+  netAmortizedUsd: number | null;
 }
 
-/** Totals per day or per calendar month in [fromDay, toDay), oldest first. */
+/** sum(column) when every row has it, else NULL: a basis is summed only where it is complete. */
+function completeSum(column: AnyPgColumn): SQL<number | null> {
+  return sql<number | null>`case when count(${column}) = count(*) then sum(${column}) end`.mapWith((v: unknown) =>
+    v === null ? null : Number(v),
+  );
+}
+
+/** Totals per day or per calendar month in [fromDay, toDay), every basis, oldest first. */
 export async function costTotals(db: Db, p: CostWindowParams & { by: 'day' | 'month' }): Promise<CostTotal[]> {
   const period =
     p.by === 'day' ? sql<string>`${costDaily.day}::text` : sql<string>`to_char(${costDaily.day}, 'YYYY-MM')`;
@@ -130,9 +146,9 @@ export async function costTotals(db: Db, p: CostWindowParams & { by: 'day' | 'mo
     .select({
       period,
       unblendedUsd: sql<number>`sum(${costDaily.unblendedUsd})`.mapWith(Number),
-      amortizedUsd: sql<number | null>`sum(${costDaily.amortizedUsd})`.mapWith((v: unknown) =>
-        v === null ? null : Number(v),
-      ),
+      netUnblendedUsd: completeSum(costDaily.netUnblendedUsd),
+      amortizedUsd: completeSum(costDaily.amortizedUsd),
+      netAmortizedUsd: completeSum(costDaily.netAmortizedUsd),
     })
     .from(costDaily)
     .where(and(...conditions))

@@ -1,3 +1,4 @@
+export * from './accounts.js';
 export * from './actions.js';
 export * from './alerts.js';
 export * from './anomalies.js';

@@ -62,7 +62,7 @@ function sumByDimension(rows: readonly CostRow[], scale: number): DimensionBasel
   for (const row of rows) {
     for (const dim of ROOT_CAUSE_DIMENSIONS) {
       const v = dimensionValue(row, dim);
-      if (v !== undefined) out[dim].set(v, (out[dim].get(v) ?? 0) + row.unblendedUsd * scale);
+      if (v !== undefined) out[dim].set(v, (out[dim].get(v) ?? 0) + row.usd * scale);
     }
   }
   return out;
@@ -93,7 +93,7 @@ export function rankRootCauses(
   expectedTotalUsd?: number,
 ): RootCause {
   const actual = sumByDimension(anomalyRows, 1);
-  const actualUsd = anomalyRows.reduce((s, r) => s + r.unblendedUsd, 0);
+  const actualUsd = anomalyRows.reduce((s, r) => s + r.usd, 0);
   const expectedUsd = expectedTotalUsd ?? [...baseline.service.values()].reduce((a, b) => a + b, 0);
   const deviationUsd = actualUsd - expectedUsd;
   const direction = deviationUsd >= 0 ? 1 : -1;

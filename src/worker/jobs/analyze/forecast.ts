@@ -10,7 +10,7 @@ import { forecastSeries, type SeriesForecast } from '../../../ml/forecast/foreca
 import type { ScopeSeries } from '../../../ml/cost-series.js';
 import type { JobHandler, JobOutcome } from '../../job-types.js';
 import type { ForecastPayload } from '../../../jobs/schemas/analysis.js';
-import { loadCostHistory, NO_COST_DATA } from './cost-history.js';
+import { basisDetails, loadCostHistory } from './cost-history.js';
 import { yieldToEventLoop } from './yield.js';
 import { describeTrend, storedDaily, storedDrivers, storedMonthly } from './forecast-shapes.js';
 import { addDays } from '../../../days.js';
@@ -94,8 +94,9 @@ export const forecastCosts: JobHandler<ForecastDeps, ForecastPayload> = async (c
     kinds: ['total', 'service', 'account'],
     days: config.COST_BACKFILL_MONTHS * 31,
     asOf: payload.asOf,
+    basis: config.COST_BASIS,
   });
-  if (!history) return { counts: { scopes: 0 }, skipped: NO_COST_DATA };
+  if ('skipped' in history) return { counts: { scopes: 0 }, skipped: history.skipped };
   const rt = await ctx.forecastRuntime();
   const runDay = ctx.now().toISOString().slice(0, 10);
   const scopes = significantScopes(history.series, history.lastDay);
@@ -146,6 +147,7 @@ export const forecastCosts: JobHandler<ForecastDeps, ForecastPayload> = async (c
     return {
       counts: { scopes: scopes.length },
       skipped: `no forecast could be made: ${refused[0] ?? 'no cost scope has history'}`,
+      details: basisDetails(history),
     };
   }
   await upsertForecasts(db, { rows });
@@ -155,6 +157,10 @@ export const forecastCosts: JobHandler<ForecastDeps, ForecastPayload> = async (c
   );
   return {
     counts: { scopes: scopes.length, forecasts: rows.length, refused: refused.length },
-    details: { history: `${history.fromDay}..${history.lastDay}`, refused: refused.slice(0, 30) },
+    details: {
+      history: `${history.fromDay}..${history.lastDay}`,
+      refused: refused.slice(0, 30),
+      ...basisDetails(history),
+    },
   };
 };

@@ -8,12 +8,13 @@ import type { Anomaly } from '../../../db/schema/index.js';
 import { DEFAULT_RETRAIN_EVERY } from '../../../ml/anomaly/detector.js';
 import { COST_TRAINING_DAYS, detectCostAnomalies, type CostAnomaly } from '../../../ml/anomaly/cost-anomalies.js';
 import { rowInScope, type CostRow } from '../../../ml/cost-series.js';
+import { costIn, type CostBasis } from '../../../cost/cost-basis.js';
 import { metricEvidence, type MetricEvidence, type TimeWindow } from '../../../ml/anomaly/metric-evidence.js';
 import { baselineFromHistory, rankRootCauses, type Contributor } from '../../../ml/anomaly/root-cause.js';
 import type { SeverityThresholds } from '../../../ml/anomaly/severity.js';
 import type { JobHandler, JobOutcome } from '../../job-types.js';
 import type { ScoreAnomaliesPayload } from '../../../jobs/schemas/analysis.js';
-import { loadCostHistory, NO_COST_DATA, scopeKindsFrom } from './cost-history.js';
+import { basisDetails, loadCostHistory, scopeKindsFrom, type CostHistory } from './cost-history.js';
 import { yieldToEventLoop } from './yield.js';
 import { ANOMALY_SEED } from './train-anomaly.js';
 import { DAY_MS, addDays, dayToMs, HOUR_MS } from '../../../days.js';
@@ -136,6 +137,16 @@ function repeatsDismissed(anomaly: CostAnomaly, dismissed: readonly Anomaly[]): 
   );
 }
 
+/** Per-resource costs in the history's basis; a row without it (stored before it was kept) is not ranked. */
+async function resourceRowsIn(db: Db, basis: CostBasis, range: { fromDay: string; toDay: string }): Promise<CostRow[]> {
+  return (await listResourceCostDaily(db, range)).flatMap((r) => {
+    const usd = costIn(r, basis);
+    if (usd === null) return [];
+    const { day, accountId, service, region, usageType, resourceId } = r;
+    return [{ day, accountId, service, region, usageType, usd, resourceId }];
+  });
+}
+
 /**
  * Scores the last ANOMALY_SCORE_DAYS of every configured cost scope causally, with models on a
  * calendar grid (the same models night after night), and stores the anomalies that reach into
@@ -149,26 +160,22 @@ export const scoreAnomalies: JobHandler<object, ScoreAnomaliesPayload> = async (
   // A minimum history longer than the models' span still has to be loaded to be seen.
   const before = Math.max(HISTORY_DAYS_BEFORE_WINDOW, config.ANOMALY_MIN_HISTORY_DAYS);
   const kinds = scopeKindsFrom(config);
-  let history = await loadCostHistory(db, { kinds, days: before + config.ANOMALY_SCORE_DAYS });
-  if (!history) return { counts: { scopes: 0 }, skipped: NO_COST_DATA };
+  const basis = config.COST_BASIS;
+  const loaded = await loadCostHistory(db, { kinds, days: before + config.ANOMALY_SCORE_DAYS, basis });
+  if ('skipped' in loaded) return { counts: { scopes: 0 }, skipped: loaded.skipped };
+  let history: CostHistory = loaded;
   const fromDay = payload.fromDay ?? addDays(history.lastDay, -(config.ANOMALY_SCORE_DAYS - 1));
   // A one-off run from an earlier day needs the history before that day too.
   if (addDays(fromDay, -before) < history.fromDay) {
     const windowDays = Math.round((dayToMs(history.lastDay) - dayToMs(fromDay)) / DAY_MS) + 1;
-    history = (await loadCostHistory(db, { kinds, days: before + windowDays, asOf: history.lastDay }))!;
+    const wider = await loadCostHistory(db, { kinds, days: before + windowDays, asOf: history.lastDay, basis });
+    if (!('skipped' in wider)) history = wider;
   }
   const models = await activeModels(db, { kind: 'isolation-forest' });
-  const resourceRows: CostRow[] = (
-    await listResourceCostDaily(db, { fromDay: addDays(fromDay, -BASELINE_DAYS), toDay: addDays(history.lastDay, 1) })
-  ).map((r) => ({
-    day: r.day,
-    accountId: r.accountId,
-    service: r.service,
-    region: r.region,
-    usageType: r.usageType,
-    unblendedUsd: r.unblendedUsd,
-    resourceId: r.resourceId,
-  }));
+  const resourceRows = await resourceRowsIn(db, basis, {
+    fromDay: addDays(fromDay, -BASELINE_DAYS),
+    toDay: addDays(history.lastDay, 1),
+  });
   const dismissed = await dismissedAnomalies(db, { sinceDay: addDays(history.lastDay, -90) });
   const span = await metricPointsSpan(db);
   // No stored point at all: an empty span, so every instance reads "no CloudWatch data stored".
@@ -237,6 +244,7 @@ export const scoreAnomalies: JobHandler<object, ScoreAnomaliesPayload> = async (
       window: `${fromDay}..${history.lastDay}`,
       notScored: notScored.slice(0, 50),
       newAnomalyIds: stored.filter((s) => s.inserted).map((s) => s.id),
+      ...basisDetails(history),
     },
   };
 };

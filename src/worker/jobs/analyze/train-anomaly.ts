@@ -4,7 +4,7 @@ import { trainDetector } from '../../../ml/anomaly/detector.js';
 import { COST_TRAINING_DAYS } from '../../../ml/anomaly/cost-anomalies.js';
 import type { JobHandler, JobOutcome } from '../../job-types.js';
 import type { TrainAnomalyPayload } from '../../../jobs/schemas/analysis.js';
-import { loadCostHistory, NO_COST_DATA, scopeKindsFrom } from './cost-history.js';
+import { basisDetails, loadCostHistory, scopeKindsFrom } from './cost-history.js';
 import { yieldToEventLoop } from './yield.js';
 import { DAY_MS } from '../../../days.js';
 
@@ -21,8 +21,13 @@ const TRAINING_DAYS = 400;
 export const trainAnomaly: JobHandler<object, TrainAnomalyPayload> = async (ctx, payload): Promise<JobOutcome> => {
   const { db, config, log } = ctx;
   const days = Math.max(TRAINING_DAYS, config.ANOMALY_MIN_HISTORY_DAYS);
-  const history = await loadCostHistory(db, { kinds: scopeKindsFrom(config), days, asOf: payload.asOf });
-  if (!history) return { counts: { scopes: 0 }, skipped: NO_COST_DATA };
+  const history = await loadCostHistory(db, {
+    kinds: scopeKindsFrom(config),
+    days,
+    asOf: payload.asOf,
+    basis: config.COST_BASIS,
+  });
+  if ('skipped' in history) return { counts: { scopes: 0 }, skipped: history.skipped };
   const minDays = config.ANOMALY_MIN_HISTORY_DAYS;
   const models: NewModelVersion[] = [];
   const tooShort: string[] = [];
@@ -80,6 +85,7 @@ export const trainAnomaly: JobHandler<object, TrainAnomalyPayload> = async (ctx,
       window: `${history.fromDay}..${history.lastDay}`,
       minHistoryDays: minDays,
       tooShort: tooShort.slice(0, 50),
+      ...basisDetails(history),
       ...(models.length === 0
         ? { note: `no scope has ${minDays} days of cost history yet (the newest day is ${history.lastDay})` }
         : {}),

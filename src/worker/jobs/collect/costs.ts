@@ -1,10 +1,13 @@
 import {
   describeCurTable,
+  fetchAccountNames,
   fetchDailyCosts,
   fetchResourceCosts,
   type CostWindow,
   type CurTable,
 } from '../../../aws/athena-cur.js';
+import type { DailyCostRow } from '../../../aws/cur-rows.js';
+import { upsertAccountNames } from '../../../db/queries/accounts.js';
 import type { PollOptions } from '../../../aws/athena-query.js';
 import type { Config } from '../../../config.js';
 import { costDailyExtent, replaceCostDays, replaceResourceCostDays } from '../../../db/queries/cost-daily.js';
@@ -44,15 +47,31 @@ function missingSetting(config: Config): string | null {
   return null;
 }
 
+/** Unblended USD per charge kind, and which other bases the report gave (null = missing columns). */
+function collectedSummary(rows: readonly DailyCostRow[]) {
+  const chargeKinds: Record<string, number> = {};
+  for (const r of rows) chargeKinds[r.chargeKind] = (chargeKinds[r.chargeKind] ?? 0) + r.unblendedUsd;
+  const has = (pick: (r: DailyCostRow) => number | null) => rows.length > 0 && rows.every((r) => pick(r) !== null);
+  return {
+    chargeKinds,
+    bases: {
+      netUnblended: has((r) => r.netUnblendedUsd),
+      amortized: has((r) => r.amortizedUsd),
+      netAmortized: has((r) => r.netAmortizedUsd),
+    },
+  };
+}
+
 /** Options the worker leaves at their defaults; tests shorten the Athena polling. */
 export interface CollectCostsOptions {
   poll?: PollOptions;
 }
 
 /**
- * Loads CUR costs through Athena: daily cost by day, account, service, region and usage type
- * into cost_daily, and per-resource EC2 cost into cost_resource_daily, each replacing the days
- * its query covered. Without Athena settings the job is skipped with the reason.
+ * Loads CUR costs through Athena: daily cost by day, account, service, region, usage type and
+ * charge type into cost_daily, per-resource EC2 cost by pricing term into cost_resource_daily,
+ * each replacing the days its query covered, and the account names the report has (CUR 2.0) into
+ * accounts. Without Athena settings the job is skipped with the reason.
  */
 export async function collectCosts(
   ctx: JobContext & AwsDeps,
@@ -78,6 +97,10 @@ export async function collectCosts(
   await ctx.progress?.({ step: 'daily', rows: daily.rows.length });
   const resources = await fetchResourceCosts(client, table, schema, window, options.poll);
   const resourceWrite = await replaceResourceCostDays(ctx.db, { ...range, rows: resources.rows });
+  const names = await fetchAccountNames(client, table, schema, window, options.poll);
+  const accountNames = names
+    ? await upsertAccountNames(ctx.db, { names: names.rows, source: 'cur2', updatedAt: range.loadedAt })
+    : 0;
 
   return {
     counts: {
@@ -85,6 +108,7 @@ export async function collectCosts(
       dailyRowsReplaced: dailyWrite.deleted,
       resourceRows: resourceWrite.inserted,
       resourceRowsReplaced: resourceWrite.deleted,
+      accountNames,
       days: new Set(daily.rows.map((r) => r.day)).size,
     },
     details: {
@@ -94,7 +118,14 @@ export async function collectCosts(
       toDay: range.toDay,
       athenaQueryId: daily.queryExecutionId,
       athenaResourceQueryId: resources.queryExecutionId,
-      bytesScanned: daily.bytesScanned + resources.bytesScanned,
+      bytesScanned: daily.bytesScanned + resources.bytesScanned + (names?.bytesScanned ?? 0),
+      ...collectedSummary(daily.rows),
+      ...(names
+        ? {}
+        : {
+            accountNamesMissing:
+              'the report has no line_item_usage_account_name column (the legacy CUR has no account names)',
+          }),
     },
   };
 }
