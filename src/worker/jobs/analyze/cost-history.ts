@@ -3,6 +3,7 @@ import type { Db } from '../../../db/client.js';
 import { costDailyExtent, listCostDaily } from '../../../db/queries/cost-daily.js';
 import { aggregateCostsByScope, type CostRow, type ScopeKind, type ScopeSeries } from '../../../ml/cost-series.js';
 import { addDays } from '../../../days.js';
+import { InsufficientDataError } from '../../../errors.js';
 
 export const NO_COST_DATA =
   'no CUR data collected yet: the costs job has stored nothing (check the ATHENA_* settings and the costs job in /cost status)';
@@ -39,17 +40,23 @@ function zeroKnownDays(series: Map<string, ScopeSeries>): void {
 }
 
 /**
- * Stored CUR rows of the `days` days up to `asOf` (default: the newest stored day), aggregated
- * per scope. Returns null when cost_daily is empty. The total is always aggregated, since it
- * tells covered days from gaps.
+ * Stored CUR rows of the `days` days up to `asOf` (default: the newest stored day; an asOf after
+ * it is the newest stored day, as nothing later is known), aggregated per scope. Returns null when
+ * cost_daily is empty; an asOf before the first stored day is too little data (the job skips,
+ * saying which days are stored). The total is always aggregated, since it tells covered days from gaps.
  */
 export async function loadCostHistory(
   db: Db,
   p: { kinds: readonly ScopeKind[]; days: number; asOf?: string },
 ): Promise<CostHistory | null> {
   const extent = await costDailyExtent(db);
-  if (extent.lastDay === null) return null;
-  const lastDay = p.asOf ?? extent.lastDay;
+  if (extent.lastDay === null || extent.firstDay === null) return null;
+  if (p.asOf !== undefined && p.asOf < extent.firstDay) {
+    throw new InsufficientDataError(
+      `no cost data on or before ${p.asOf}: the stored CUR days are ${extent.firstDay}..${extent.lastDay}`,
+    );
+  }
+  const lastDay = p.asOf !== undefined && p.asOf < extent.lastDay ? p.asOf : extent.lastDay;
   const fromDay = addDays(lastDay, -(p.days - 1));
   const stored = await listCostDaily(db, { fromDay, toDay: addDays(lastDay, 1) });
   const rows: CostRow[] = stored.map((r) => ({

@@ -137,7 +137,7 @@ function repeatsDismissed(anomaly: CostAnomaly, dismissed: readonly Anomaly[]): 
 }
 
 /**
- * Scores the last ANOMALY_SCORE_DAYS of every configured cost scope causally, with models on a
+ * Scores the last ANOMALY_SCORE_DAYS (up to payload.asOf, when given) of every configured cost scope causally, with models on a
  * calendar grid (the same models night after night), and stores the anomalies that reach into
  * the window: re-scoring updates an anomaly (keyed by scope and start day), an anomaly
  * still going on the newest day stays open, and its root cause ranks the accounts, services,
@@ -149,12 +149,13 @@ export const scoreAnomalies: JobHandler<object, ScoreAnomaliesPayload> = async (
   // A minimum history longer than the models' span still has to be loaded to be seen.
   const before = Math.max(HISTORY_DAYS_BEFORE_WINDOW, config.ANOMALY_MIN_HISTORY_DAYS);
   const kinds = scopeKindsFrom(config);
-  let history = await loadCostHistory(db, { kinds, days: before + config.ANOMALY_SCORE_DAYS });
+  let history = await loadCostHistory(db, { kinds, days: before + config.ANOMALY_SCORE_DAYS, asOf: payload.asOf });
   if (!history) return { counts: { scopes: 0 }, skipped: NO_COST_DATA };
   const fromDay = payload.fromDay ?? addDays(history.lastDay, -(config.ANOMALY_SCORE_DAYS - 1));
   // A one-off run from an earlier day needs the history before that day too.
   if (addDays(fromDay, -before) < history.fromDay) {
     const windowDays = Math.round((dayToMs(history.lastDay) - dayToMs(fromDay)) / DAY_MS) + 1;
+    // asOf is history.lastDay here: loading again with it keeps later days out.
     history = (await loadCostHistory(db, { kinds, days: before + windowDays, asOf: history.lastDay }))!;
   }
   const models = await activeModels(db, { kind: 'isolation-forest' });
