@@ -11,9 +11,9 @@ function words(key: string): string {
   return key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
 }
 
-/** "1,234 daily rows, 0 daily rows replaced, 3 days". */
+/** "1,234 daily rows, 0 daily rows replaced, 3 days", by name (jsonb keeps no insertion order). */
 export function countsInWords(counts: Record<string, number>): string {
-  const entries = Object.entries(counts);
+  const entries = Object.entries(counts).sort(([a], [b]) => a.localeCompare(b));
   if (entries.length === 0) return 'nothing counted';
   return entries.map(([k, n]) => `${n.toLocaleString('en-US')} ${words(k)}`).join(', ');
 }
