@@ -36,9 +36,13 @@ interface Result {
 
 async function costbot(args: string[], env: Record<string, string> = {}): Promise<Result> {
   try {
-    const { stdout, stderr } = await promisify(execFile)('npx', ['tsx', 'src/cli/main.ts', ...args], {
-      env: { PATH: process.env['PATH'] ?? '', REDIS_URL: redisUrl, QUEUE_PREFIX: prefix, ...env },
-    });
+    const { stdout, stderr } = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/main.ts', ...args],
+      {
+        env: { PATH: process.env['PATH'] ?? '', REDIS_URL: redisUrl, QUEUE_PREFIX: prefix, ...env },
+      },
+    );
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };
