@@ -18,7 +18,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/config.ts', 'bench/**/*.ts', 'test/**/*.ts', '*.config.ts', '*.config.js'],
+    files: ['src/config.ts', 'src/config.test.ts', 'bench/**/*.ts', 'test/**/*.ts', '*.config.ts', '*.config.js'],
     rules: { 'no-restricted-properties': 'off' },
   },
   {

@@ -273,6 +273,8 @@ async function main(): Promise<void> {
       // The cost series are usage types: score, train and alert on them too, not only the default scopes.
       ANOMALY_SCOPES: 'total,account,service,account-service,usage-type',
       LOG_LEVEL: 'error',
+      // The bench enqueues each stage itself: no first-start chain.
+      BOOTSTRAP_ON_START: 'false',
       ...QUIET_SCHEDULES,
     },
     endpoints: { ec2: ec2.url, cloudwatch: cw.url, athena: athena.url, pricing: pricing.url },

@@ -1,6 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
-import { loadConfig, settingNames } from './config.js';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse as parseDotenv } from 'dotenv';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadConfig, loadEnvFile, settingNames } from './config.js';
 import { ConfigError } from './errors.js';
 
 const workerEnv = {
@@ -80,5 +83,63 @@ describe('.env.example', () => {
     expect(entries.map(([k]) => k).sort()).toEqual([...settingNames].sort());
     const env = Object.fromEntries(entries);
     expect(() => loadConfig('worker', env)).not.toThrow();
+  });
+});
+
+describe('loadEnvFile', () => {
+  const keys = [
+    'COSTBOT_T_PLAIN',
+    'COSTBOT_T_QUOTED',
+    'COSTBOT_T_CRON',
+    'COSTBOT_T_REAL',
+    'COSTBOT_T_EMPTY',
+    'COSTBOT_T_HASH',
+  ];
+  afterEach(() => {
+    for (const k of keys) delete process.env[k];
+  });
+
+  it('reads quoted values, comments and crons with spaces; the real environment wins, an empty variable does not', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'costbot-env-'));
+    const path = join(dir, '.env');
+    writeFileSync(
+      path,
+      [
+        '# a comment line',
+        'COSTBOT_T_PLAIN=postgres://postgres@127.0.0.1:5432/costbot # trailing comment',
+        'COSTBOT_T_QUOTED="a value # with a hash"',
+        'COSTBOT_T_CRON=30 6 * * *',
+        'COSTBOT_T_REAL=from-file',
+        'COSTBOT_T_EMPTY=from-file',
+        "export COSTBOT_T_HASH='x#y'",
+      ].join('\n'),
+    );
+    process.env['COSTBOT_T_REAL'] = 'from-environment';
+    process.env['COSTBOT_T_EMPTY'] = '';
+    const loaded = loadEnvFile(path);
+    expect(loaded).toEqual({
+      path,
+      found: true,
+      applied: ['COSTBOT_T_PLAIN', 'COSTBOT_T_QUOTED', 'COSTBOT_T_CRON', 'COSTBOT_T_EMPTY', 'COSTBOT_T_HASH'],
+    });
+    expect(process.env['COSTBOT_T_PLAIN']).toBe('postgres://postgres@127.0.0.1:5432/costbot');
+    expect(process.env['COSTBOT_T_QUOTED']).toBe('a value # with a hash');
+    expect(process.env['COSTBOT_T_CRON']).toBe('30 6 * * *');
+    expect(process.env['COSTBOT_T_REAL']).toBe('from-environment');
+    expect(process.env['COSTBOT_T_EMPTY']).toBe('from-file');
+    expect(process.env['COSTBOT_T_HASH']).toBe('x#y');
+  });
+
+  it('is a no-op without the file, and a settings problem when the file cannot be read', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'costbot-env-'));
+    expect(loadEnvFile(join(dir, '.env'))).toEqual({ path: join(dir, '.env'), found: false, applied: [] });
+    expect(() => loadEnvFile(dir)).toThrow(ConfigError);
+  });
+
+  it('reads .env.example as a valid settings file (the README copies it to .env)', () => {
+    const text = readFileSync(new URL('../.env.example', import.meta.url), 'utf8');
+    const config = loadConfig('worker', parseDotenv(text));
+    expect(config.SCHEDULE_COSTS).toBe('30 6 * * *');
+    expect(config.DATABASE_URL).toBe('postgres://postgres@127.0.0.1:5432/costbot');
   });
 });

@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parse as parseDotenv } from 'dotenv';
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
 import { SEVERITIES } from './ml/anomaly/severity.js';
@@ -37,6 +40,11 @@ const schema = z.object({
     .string()
     .regex(/^rediss?:\/\//, 'a redis:// URL')
     .optional(),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[\w-]{1,64}$/, 'letters, digits, _ and - only')
+    .default('costbot'),
+  BOOTSTRAP_ON_START: bool.default(true),
 
   SLACK_BOT_TOKEN: z
     .string()
@@ -133,9 +141,10 @@ export type Env = z.infer<typeof schema>;
 
 /** Every setting name, for the .env.example check. */
 export const settingNames = Object.keys(schema.shape) as (keyof Env)[];
-export type Role = 'bot' | 'worker' | 'all' | 'migrate';
+export type Role = 'bot' | 'worker' | 'all' | 'migrate' | 'run';
 
 const required: Record<Role, { key: keyof Env; hint: string }[]> = {
+  run: [{ key: 'REDIS_URL', hint: 'the Redis URL the worker uses, e.g. redis://127.0.0.1:6379' }],
   migrate: [{ key: 'DATABASE_URL', hint: 'the PostgreSQL URL, e.g. postgres://postgres@127.0.0.1:5432/costbot' }],
   bot: [
     { key: 'DATABASE_URL', hint: 'the PostgreSQL URL, e.g. postgres://postgres@127.0.0.1:5432/costbot' },
@@ -184,4 +193,36 @@ export function loadConfig(role: Role, source: Record<string, string | undefined
   }
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   return toConfig(parsed.data);
+}
+
+/** What loadEnvFile found: the file's path, whether it exists, and the settings it supplied. */
+export interface EnvFile {
+  path: string;
+  found: boolean;
+  /** Names taken from the file (those the real environment left unset or empty). */
+  applied: string[];
+}
+
+/**
+ * Reads `.env` from the working directory, when it exists, into process.env; every entry point
+ * calls this once before loadConfig. dotenv parses it (quotes, comments, `export KEY=`, values with
+ * spaces such as crons), not a hand parser. A variable already set in the real environment wins;
+ * an empty one counts as unset, as everywhere in this module. Not Node's --env-file: Node 20 fails
+ * on a missing file and its parser differs from dotenv's on quotes and comments.
+ */
+export function loadEnvFile(path = resolve('.env')): EnvFile {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { path, found: false, applied: [] };
+    throw new ConfigError([`${path} cannot be read: ${(err as Error).message}`]);
+  }
+  const applied: string[] = [];
+  for (const [key, value] of Object.entries(parseDotenv(text))) {
+    if (process.env[key] !== undefined && process.env[key] !== '') continue;
+    process.env[key] = value;
+    applied.push(key);
+  }
+  return { path, found: true, applied };
 }

@@ -10,7 +10,10 @@ export type ErrorCode =
   | 'SLACK_REQUEST_FAILED'
   | 'APPROVAL_DENIED'
   | 'ACTION_PRECHECK_FAILED'
-  | 'JOB_PAYLOAD_INVALID';
+  | 'JOB_PAYLOAD_INVALID'
+  | 'DATABASE_UNAVAILABLE'
+  | 'QUEUE_UNAVAILABLE'
+  | 'JOB_FAILED';
 
 export class CostbotError extends Error {
   readonly code: ErrorCode;
@@ -35,6 +38,22 @@ export class InsufficientDataError extends CostbotError {
   constructor(message: string) {
     super('INSUFFICIENT_DATA', message);
     this.name = 'InsufficientDataError';
+  }
+}
+
+/** PostgreSQL cannot be reached, logged into, or the database cannot be created. */
+export class DatabaseUnavailableError extends CostbotError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('DATABASE_UNAVAILABLE', message, options);
+    this.name = 'DatabaseUnavailableError';
+  }
+}
+
+/** Redis (the job queues) cannot be reached. */
+export class QueueUnavailableError extends CostbotError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('QUEUE_UNAVAILABLE', message, options);
+    this.name = 'QueueUnavailableError';
   }
 }
 

@@ -5,9 +5,11 @@ import { describe, expect, it } from 'vitest';
 const run = promisify(execFile);
 
 /** Runs an npm script with an empty environment (PATH only) and returns its exit code and output. */
-async function runScript(script: string): Promise<{ code: number; output: string }> {
+async function runScript(script: string, env: Record<string, string> = {}): Promise<{ code: number; output: string }> {
   try {
-    const { stdout, stderr } = await run('npm', ['run', '--silent', script], { env: { PATH: process.env['PATH'] } });
+    const { stdout, stderr } = await run('npm', ['run', '--silent', script], {
+      env: { PATH: process.env['PATH'], ...env },
+    });
     return { code: 0, output: stdout + stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };
@@ -27,5 +29,24 @@ describe('entry points without settings', () => {
     expect(output).toContain('costbot cannot start');
     for (const name of names) expect(output).toContain(`${name} is required`);
     expect(output).not.toMatch(/\n\s+at .+:\d+:\d+/);
+  });
+});
+
+describe('db:migrate against a database it cannot use', () => {
+  it.each([
+    [
+      'a server that is not there',
+      'postgres://postgres@127.0.0.1:1/costbot',
+      'costbot: cannot use the database 127.0.0.1:1/costbot: nothing accepts connections there: is PostgreSQL running, and are the host and port in DATABASE_URL right? [DATABASE_UNAVAILABLE]\n',
+    ],
+    [
+      'a login the server refuses',
+      'postgres://no_such_costbot_user@127.0.0.1:5432/costbot',
+      'costbot: cannot use the database 127.0.0.1:5432/costbot: login refused (role "no_such_costbot_user" does not exist): check the user and password in DATABASE_URL [DATABASE_UNAVAILABLE]\n',
+    ],
+  ])('%s: one readable line, exit 1, no log line or stack', async (_what, url, line) => {
+    const { code, output } = await runScript('db:migrate', { DATABASE_URL: url });
+    expect(code).toBe(1);
+    expect(output).toBe(line);
   });
 });

@@ -15,10 +15,11 @@ const ROWS: readonly (readonly string[])[] = [
   ['slack'],
   ['jobs'],
   ['aws', 'db'],
+  ['run-entry.ts'],
   ['config.ts'],
   ['ml'],
   ['catalog', 'cost'],
-  ['days.ts', 'errors.ts', 'ids.ts', 'logger.ts', 'csv.ts', 'metrics.ts', 'run-entry.ts'],
+  ['days.ts', 'errors.ts', 'ids.ts', 'logger.ts', 'csv.ts', 'metrics.ts'],
 ];
 const VOCABULARY = ROWS.length - 1;
 

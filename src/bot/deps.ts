@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
 import type { ApplyRecommendationPayload } from '../jobs/schemas/apply.js';
+import type { WorkerStatus } from '../jobs/worker-status.js';
 
 /** What the bot's listeners receive: clients built once by the entry point. */
 export interface BotDeps {
@@ -16,10 +17,15 @@ export interface BotDeps {
    */
   enqueueApply?: (payload: ApplyRecommendationPayload) => Promise<void>;
   /**
+   * Reads the worker's heartbeats and schedules from Redis, for /cost status. Undefined when the
+   * bot has no REDIS_URL: the status then says it cannot see the worker.
+   */
+  workerStatus?: () => Promise<WorkerStatus>;
+  /**
    * After this many milliseconds without a result, a view posts "working on it" and replaces it
    * when ready. @defaultValue 1500
    */
   loadingNoticeMs?: number;
 }
 
-export type PageDeps = Pick<BotDeps, 'db' | 'config' | 'now'>;
+export type PageDeps = Pick<BotDeps, 'db' | 'config' | 'now' | 'workerStatus'>;

@@ -6,6 +6,7 @@ import { createDb } from '../db/client.js';
 import { logger } from '../logger.js';
 import { runEntry } from '../run-entry.js';
 import { closeQueues, createQueues, enqueueJob } from '../jobs/queues.js';
+import { readWorkerStatus } from '../jobs/worker-status.js';
 import { createApp } from './app.js';
 import type { BotDeps } from './deps.js';
 
@@ -23,7 +24,7 @@ await runEntry(async () => {
   const redis =
     config.REDIS_URL === undefined ? undefined : new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
   redis?.on('error', (err: Error) => log.warn({ err: err.message }, 'redis connection error'));
-  const queues = redis === undefined ? undefined : createQueues(redis);
+  const queues = redis === undefined ? undefined : createQueues(redis, config.QUEUE_PREFIX);
   if (queues === undefined)
     log.warn('REDIS_URL is not set: "Apply recommendation" requests will be refused (no queue to run them)');
 
@@ -39,6 +40,7 @@ await runEntry(async () => {
           enqueueApply: async (payload) => {
             await enqueueJob(queues, 'apply-recommendation', payload, { jobId: `apply-${payload.actionId}` });
           },
+          workerStatus: () => readWorkerStatus(redis!, queues, config.QUEUE_PREFIX),
         }),
   };
   const bot = createApp(deps, apiRoutes({ db: db.db, apiToken: config.API_TOKEN, logger: log }));

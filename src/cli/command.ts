@@ -16,12 +16,12 @@ export function parseFlags<T extends Options>(argv: string[], options: T, usage:
   try {
     return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values;
   } catch (err) {
-    throw new InputError(`${(err as Error).message}\nusage: ${usage}`);
+    throw new InputError(`${(err as Error).message}; usage: ${usage}`);
   }
 }
 
 export function requireFlag(value: string | undefined, flag: string, usage: string): string {
-  if (value === undefined || value === '') throw new InputError(`missing --${flag}\nusage: ${usage}`);
+  if (value === undefined || value === '') throw new InputError(`missing --${flag}; usage: ${usage}`);
   return value;
 }
 

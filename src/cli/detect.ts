@@ -3,6 +3,7 @@ import { scoreSeries, type DetectorOptions } from '../ml/anomaly/detector.js';
 import { inferStepMs } from '../ml/anomaly/features.js';
 import { parseFlags, parseIntFlag, requireFlag, type CliCommand } from './command.js';
 import { readDetectInput, type DetectInput } from './detect-input.js';
+import { checkOutputPath } from './output-path.js';
 
 const usage = 'npm run costbot -- detect --input IN.csv --output OUT.csv [--seed N]';
 
@@ -42,6 +43,7 @@ export const detectCommand: CliCommand = {
     const inputPath = requireFlag(flags.input, 'input', usage);
     const outputPath = requireFlag(flags.output, 'output', usage);
     const seed = parseIntFlag(flags.seed, 'seed', 0, 2 ** 32 - 1) ?? 1;
+    await checkOutputPath(outputPath, 'output');
     const input = await readDetectInput(inputPath);
     const { scores, trained } = detectScores(input, { seed });
     if (!trained) {

@@ -3,6 +3,7 @@ import { InputError, InsufficientDataError, isCostbotError } from '../errors.js'
 import { loadForecastRuntime } from '../ml/forecast/load-augurs.js';
 import { forecastSeries, intervalsAt } from '../ml/forecast/forecast-series.js';
 import { parseFlags, requireFlag, type CliCommand } from './command.js';
+import { checkOutputPath } from './output-path.js';
 import { timestampFormatter } from './timestamp-style.js';
 
 const usage = 'npm run costbot -- forecast --input IN.csv --horizon N --output OUT.csv [--level 80]';
@@ -53,6 +54,7 @@ export const forecastCommand: CliCommand = {
     const output = requireFlag(flags.output, 'output', usage);
     const horizon = parseHorizon(requireFlag(flags.horizon, 'horizon', usage));
     const level = parseLevel(flags.level);
+    await checkOutputPath(output, 'output');
     const series = await readTimeSeriesCsv(input);
     const runtime = await loadForecastRuntime();
     let forecast;

@@ -2,6 +2,8 @@ import { basename } from 'node:path';
 import { readCatalogCsv } from '../catalog/read-catalog-csv.js';
 import { loadConfig } from '../config.js';
 import { createDb, type Db } from '../db/client.js';
+import { databaseProblem } from '../db/ensure-database.js';
+import { isCostbotError } from '../errors.js';
 import { upsertInstanceTypes } from '../db/queries/instance-types.js';
 import { upsertPrices } from '../db/queries/prices.js';
 import { parseFlags, requireFlag, type CliCommand } from './command.js';
@@ -43,7 +45,9 @@ export const loadCatalogCommand: CliCommand = {
     const config = loadConfig('migrate');
     const handle = createDb(config.DATABASE_URL!, { max: 1 });
     try {
-      const result = await loadCatalog(handle.db, { path });
+      const result = await loadCatalog(handle.db, { path }).catch((err: unknown) => {
+        throw isCostbotError(err) ? err : databaseProblem(config.DATABASE_URL!, err);
+      });
       const skipped =
         result.incompleteTypes.length > 0
           ? `; ${result.incompleteTypes.length} type(s) without vCPU/memory/arch left out`

@@ -5,6 +5,7 @@ import { recommendRightSize } from '../ml/rightsize/recommend.js';
 import { CPU_PERCENTILES } from '../ml/rightsize/options.js';
 import type { CpuPercentile, RightSizeResult, RightSizeOptions } from '../ml/rightsize/types.js';
 import { parseFlags, parseIntFlag, requireFlag, type CliCommand } from './command.js';
+import { checkOutputPath } from './output-path.js';
 import { readUtilizationCsv, type UtilizationSeries } from './utilization-csv.js';
 
 const usage =
@@ -92,6 +93,7 @@ export const rightsizeCommand: CliCommand = {
     if (percentile !== undefined) options.percentile = percentile;
     if (headroom !== undefined) options.headroomPercent = headroom;
     if (lookbackDays !== undefined) options.lookbackDays = lookbackDays;
+    if (flags.output !== undefined) await checkOutputPath(flags.output, 'output');
     const [series, catalog] = await Promise.all([readUtilizationCsv(metricsPath), readCatalogCsv(catalogPath)]);
     const recommendation = rightsizeSeries(series, instanceType, catalog, pickRegion(catalog, flags.region), options);
     const json = `${JSON.stringify(recommendation, null, 2)}\n`;

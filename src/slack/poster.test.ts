@@ -52,6 +52,7 @@ describe('createPoster', () => {
     const c1 = at['C1']!.sort((a, b) => a - b);
     expect(c1[1]! - c1[0]!).toBeGreaterThanOrEqual(110);
     expect(c1[2]! - c1[1]!).toBeGreaterThanOrEqual(110);
-    expect(at['C2']![0]!).toBeLessThan(100);
+    // C2 does not queue behind C1: it is posted before C1's second post, whatever the machine's load.
+    expect(at['C2']![0]!).toBeLessThan(c1[1]!);
   });
 });

@@ -1,4 +1,6 @@
-import { enqueueJob, toJobId, type JobKind, type Queues } from '../jobs/queues.js';
+import { z } from 'zod';
+import { enqueueJob, JOB_KINDS, toJobId, type JobKind, type Queues } from '../jobs/queues.js';
+import { daySchema } from '../ids.js';
 
 /**
  * What runs when a step succeeds: new costs are scored at once and new anomalies alerted at
@@ -17,21 +19,77 @@ export const NEXT_STEPS: Partial<Record<JobKind, readonly JobKind[]>> = {
   'score-anomalies': ['post-alerts'],
 };
 
+/** Alerts are about today: the chain of an as-of run (a replay of a past day) posts nothing. */
+const NOT_REPLAYED: readonly JobKind[] = ['post-alerts'];
+
+/**
+ * Fields of a job's data that the chain reads besides the kind's own payload: `asOf`, passed on
+ * to the steps it triggers, and `then`, a sequence of kinds run one after the other (the first
+ * start's collection chain, see bootstrap.ts). Payload schemas ignore `then`.
+ */
+export const chainFields = z.object({
+  asOf: daySchema.optional(),
+  then: z.array(z.enum(JOB_KINDS)).optional(),
+});
+export type ChainFields = z.infer<typeof chainFields>;
+
+/** How the finished job ended: only a success triggers the usual next steps. */
+export type StepEnd = 'succeeded' | 'skipped' | 'failed';
+
+export interface NextStep {
+  kind: JobKind;
+  payload: ChainFields;
+}
+
+/**
+ * The steps that follow a job of `kind` with chain fields `fields`: the next kind of its sequence
+ * whatever the end (each step works on what is stored, so one that could not run does not stop
+ * the others), and, after a success, the kind's usual next steps, less those the sequence runs
+ * later and, for an as-of run, less the alerts. Kinds not in `registered` are left out.
+ */
+export function nextSteps(
+  kind: JobKind,
+  fields: ChainFields,
+  end: StepEnd,
+  registered: readonly JobKind[],
+): NextStep[] {
+  const asOf = fields.asOf === undefined ? {} : { asOf: fields.asOf };
+  const sequence = (fields.then ?? []).filter((k) => registered.includes(k));
+  const steps: NextStep[] = [];
+  if (sequence.length > 0) {
+    const rest = sequence.slice(1);
+    steps.push({ kind: sequence[0]!, payload: { ...asOf, ...(rest.length > 0 ? { then: rest } : {}) } });
+  }
+  if (end === 'succeeded') {
+    for (const next of NEXT_STEPS[kind] ?? []) {
+      if (!registered.includes(next) || sequence.includes(next)) continue;
+      if (fields.asOf !== undefined && NOT_REPLAYED.includes(next)) continue;
+      steps.push({ kind: next, payload: asOf });
+    }
+  }
+  return steps;
+}
+
 /** The id of the `next` job triggered by job `parentId`; the same parent always gives the same id. */
 export function nextStepJobId(next: JobKind, parentId: string): string {
   return toJobId(`${next}.after.${parentId}`);
 }
 
 /**
- * Enqueues the steps that follow `kind` and returns their job ids. Steps whose kind is not in
- * `registered` (kinds this worker has handlers for) are left out: nothing here could run them.
+ * Enqueues the steps that follow `kind` (see nextSteps) and returns their job ids. `data` is the
+ * finished job's raw data, from which only the chain fields are read.
  */
 export async function enqueueNextSteps(
   queues: Queues,
   registered: readonly JobKind[],
   kind: JobKind,
   parentId: string,
+  options: { data?: unknown; end?: StepEnd } = {},
 ): Promise<string[]> {
-  const steps = (NEXT_STEPS[kind] ?? []).filter((next) => registered.includes(next));
-  return Promise.all(steps.map((next) => enqueueJob(queues, next, {}, { jobId: nextStepJobId(next, parentId) })));
+  const parsed = chainFields.safeParse(options.data ?? {});
+  const fields = parsed.success ? parsed.data : {};
+  const steps = nextSteps(kind, fields, options.end ?? 'succeeded', registered);
+  return Promise.all(
+    steps.map((s) => enqueueJob(queues, s.kind, s.payload, { jobId: nextStepJobId(s.kind, parentId) })),
+  );
 }

@@ -4,7 +4,9 @@ import type { Config } from '../config.js';
 import { logger } from '../logger.js';
 import { buildRuntime, type RuntimeOptions } from './runtime.js';
 import { serveHealth } from './health.js';
-import { DEFAULT_QUEUE_PREFIX } from '../jobs/queues.js';
+import { JOB_KIND_SPECS } from '../jobs/queues.js';
+import { startHeartbeat } from '../jobs/heartbeat.js';
+import { bootstrapIfFirstStart } from './bootstrap.js';
 import { jobRegistry, registeredKinds } from './registry.js';
 import { registerSchedules } from './schedules.js';
 import { startWorkers, type StartWorkersOptions } from './workers.js';
@@ -23,13 +25,13 @@ export interface WorkerProcess {
 }
 
 /**
- * Builds the clients once, serves /health, starts a worker per queue and registers the
- * schedules. The health server comes before the schedules so that a Redis that is not up yet
+ * Builds the clients once, serves /health, enqueues the first start's chain on an empty database,
+ * starts a worker per queue with a heartbeat in Redis, and registers the schedules. The health server comes before the schedules so that a Redis that is not up yet
  * shows as a 503 instead of a process that silently waits.
  */
 export async function startWorkerProcess(config: Config, options: WorkerProcessOptions = {}): Promise<WorkerProcess> {
   const log = logger.child({ module: 'worker' });
-  const prefix = options.prefix ?? DEFAULT_QUEUE_PREFIX;
+  const prefix = options.prefix ?? config.QUEUE_PREFIX;
   const registry = options.registry ?? jobRegistry;
   const runtime = buildRuntime(config, { prefix, registry, aws: options.aws });
   // The health check's own connection fails fast (see HealthDeps.redis).
@@ -39,14 +41,19 @@ export async function startWorkerProcess(config: Config, options: WorkerProcessO
     connectTimeout: 2_000,
   });
   healthRedis.on('error', () => {});
+  // Before any worker takes a job: a job run now would make the database look used.
+  const bootstrap = await bootstrapIfFirstStart(runtime.rt);
   const workers = startWorkers(runtime.rt, runtime.redis, { ...options, prefix });
+  const heartbeat = startHeartbeat(healthRedis, prefix, {
+    queues: [...new Set(registeredKinds(registry).map((k) => JOB_KIND_SPECS[k].queue))],
+  });
   const healthPort = options.healthPort ?? config.HEALTH_PORT;
   const health = await serveHealth(
     { redis: healthRedis, db: runtime.rt.db, queues: runtime.rt.queues, workersRunning: workers.running },
     healthPort,
   );
   const schedules = await registerSchedules(runtime.rt.queues, registry, config);
-  log.info({ kinds: registeredKinds(registry), schedules, prefix, healthPort }, 'worker started');
+  log.info({ kinds: registeredKinds(registry), schedules, prefix, healthPort, bootstrap }, 'worker started');
 
   let closing: Promise<void> | undefined;
   return {
@@ -57,6 +64,7 @@ export async function startWorkerProcess(config: Config, options: WorkerProcessO
         log.info({ timeoutMs }, 'stopping: waiting for running jobs');
         if (!(await workers.close(timeoutMs)))
           log.warn('running jobs did not finish in time; other workers will take them over as stalled');
+        await heartbeat.stop();
         await new Promise((resolve) => health.close(resolve));
         healthRedis.disconnect();
         await runtime.close();

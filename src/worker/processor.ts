@@ -30,6 +30,10 @@ export interface JobResult {
   counts: Record<string, number>;
   /** Ids of the jobs this one triggered. */
   next: string[];
+  /** Why the job did nothing, when it skipped. */
+  skipped?: string;
+  /** The job's details as job_runs has them (problems, windows...), for `costbot run --wait`. */
+  details?: Record<string, unknown>;
 }
 
 /**
@@ -59,11 +63,11 @@ export function createJobProcessor(rt: JobRuntime): (job: Job, token?: string) =
         progress: (value) => job.updateProgress(value),
       };
       const outcome = await runOrSplit(rt, { job, token, runId, kind, definition, payload, ctx });
-      const next =
-        outcome.skipped === undefined
-          ? await enqueueNextSteps(rt.queues, registeredKinds(rt.registry), kind, job.id)
-          : [];
       const status = outcome.skipped === undefined ? 'succeeded' : 'skipped';
+      const next = await enqueueNextSteps(rt.queues, registeredKinds(rt.registry), kind, job.id, {
+        data: job.data,
+        end: status,
+      });
       const details = {
         ...outcome.details,
         ...(outcome.skipped === undefined ? {} : { skipped: outcome.skipped }),
@@ -71,12 +75,19 @@ export function createJobProcessor(rt: JobRuntime): (job: Job, token?: string) =
       };
       await finishJobRun(rt.db, runId, { status, finishedAt: rt.now(), counts: outcome.counts, details });
       log.info({ status, counts: outcome.counts, reason: outcome.skipped, next }, 'job finished');
-      return { status, counts: outcome.counts, next };
+      return {
+        status,
+        counts: outcome.counts,
+        next,
+        ...(outcome.skipped === undefined ? {} : { skipped: outcome.skipped }),
+        ...(outcome.details === undefined ? {} : { details: outcome.details }),
+      };
     } catch (err) {
       if (err instanceof WaitingChildrenError) throw err;
       const failure = toJobError(err);
       const retrying = !(failure instanceof UnrecoverableError) && job.attemptsMade + 1 < (job.opts.attempts ?? 1);
       log.error({ err, retrying }, 'job failed');
+      if (!retrying) await continueSequence(rt, job, log);
       try {
         await finishJobRun(rt.db, runId, {
           status: 'failed',
@@ -91,6 +102,22 @@ export function createJobProcessor(rt: JobRuntime): (job: Job, token?: string) =
       throw failure;
     }
   };
+}
+
+/**
+ * A job that failed for good still hands on the rest of its sequence (see chain.ts), so that one
+ * step that cannot run does not stop the steps after it.
+ */
+async function continueSequence(rt: JobRuntime, job: Job, log: Logger): Promise<void> {
+  if (!isJobKind(job.name) || job.id === undefined) return;
+  try {
+    await enqueueNextSteps(rt.queues, registeredKinds(rt.registry), job.name, job.id, {
+      data: job.data,
+      end: 'failed',
+    });
+  } catch (err) {
+    log.error({ err }, 'could not enqueue the rest of the sequence after a failed job');
+  }
 }
 
 interface Run {

@@ -147,7 +147,7 @@ describe('rightsize command on bad input (writes nothing)', () => {
 
   it('asks for missing flags with the usage line', async () => {
     await expect(rightsizeCommand.run(['--instance-type', 'm5.large'])).rejects.toThrow(
-      /missing --metrics\nusage: npm run costbot -- rightsize/,
+      /missing --metrics; usage: npm run costbot -- rightsize/,
     );
   });
 });

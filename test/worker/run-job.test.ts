@@ -131,7 +131,12 @@ describe('the job processor', () => {
     const { job, state } = await settled(queues.collect, id);
 
     expect(state).toBe('completed');
-    expect(job.returnvalue).toEqual({ status: 'skipped', counts: {}, next: [] });
+    expect(job.returnvalue).toEqual({
+      status: 'skipped',
+      counts: {},
+      next: [],
+      skipped: expect.stringMatching(/^ATHENA_DATABASE is not set/),
+    });
     const latest = (await latestJobRuns(database.db)).find((r) => r.job === 'collect-costs');
     expect(latest).toMatchObject({ queueJobId: id, status: 'skipped', error: null });
     expect(latest!.details['skipped']).toMatch(/^ATHENA_DATABASE is not set/);

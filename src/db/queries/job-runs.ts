@@ -88,3 +88,9 @@ export async function latestJobRuns(db: Db): Promise<JobRun[]> {
 export async function jobRunsOf(db: Db, queueJobId: string): Promise<JobRun[]> {
   return db.select().from(jobRuns).where(eq(jobRuns.queueJobId, queueJobId)).orderBy(jobRuns.attempt);
 }
+
+/** True once any job has run against this database (the worker's first start is when none has). */
+export async function anyJobRun(db: Db): Promise<boolean> {
+  const rows = await db.select({ id: jobRuns.id }).from(jobRuns).limit(1);
+  return rows.length > 0;
+}

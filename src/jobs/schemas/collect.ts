@@ -35,6 +35,14 @@ export const collectCostsPayload = z
     /** An explicit day range [fromDay, toDay) instead of the mode's. */
     fromDay: daySchema.optional(),
     toDay: daySchema.optional(),
+    /**
+     * Collect as if on this day: the COST_WINDOW_DAYS ending with it are re-read (later days are
+     * left as stored), and the scoring it triggers runs as of this day too.
+     */
+    asOf: daySchema.optional(),
+  })
+  .refine((p) => p.asOf === undefined || (p.fromDay === undefined && p.mode === 'auto'), {
+    message: 'asOf sets the window itself: give it without fromDay, toDay or mode',
   })
   .refine((p) => (p.fromDay === undefined) === (p.toDay === undefined), {
     message: 'give both fromDay and toDay, or neither',

@@ -38,6 +38,8 @@ export interface HarnessOptions {
   loadingNoticeMs?: number;
   /** Fills the database before the bot starts. */
   seed?: (db: TestDatabase, config: Config) => Promise<void>;
+  /** What the bot reads about the worker from Redis (absent = the bot has no REDIS_URL). */
+  workerStatus?: BotDeps['workerStatus'];
 }
 
 /** A migrated test database, the Slack stand-in and the real Bolt app in HTTP mode on a free port. */
@@ -66,6 +68,7 @@ export async function startHarness(o: HarnessOptions): Promise<Harness> {
     log,
     now: () => o.clock.now,
     loadingNoticeMs: o.loadingNoticeMs ?? 1500,
+    ...(o.workerStatus === undefined ? {} : { workerStatus: o.workerStatus }),
     enqueueApply: async (p) => {
       queued.push(p);
       await o.onApply?.(p);

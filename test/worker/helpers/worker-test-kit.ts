@@ -44,7 +44,8 @@ export const QUIET_SCHEDULES = Object.fromEntries(
 
 /**
  * The settings a worker starts with: the required ones, the two regions of the recorded
- * instances (botocore's are in us-west-2, the CLI example's in us-east-2), quiet schedules and log.
+ * instances (botocore's are in us-west-2, the CLI example's in us-east-2), quiet schedules and log,
+ * and no first-start chain.
  */
 export function workerEnv(databaseUrl: string, redisUrl: string): Record<string, string> {
   return {
@@ -53,6 +54,8 @@ export function workerEnv(databaseUrl: string, redisUrl: string): Record<string,
     AWS_REGION: 'us-west-2',
     AWS_REGIONS: 'us-west-2,us-east-2',
     LOG_LEVEL: 'silent',
+    // Only the test's own jobs run: no first-start chain on the test's empty database.
+    BOOTSTRAP_ON_START: 'false',
     ...QUIET_SCHEDULES,
   };
 }

@@ -5,6 +5,7 @@ import type { CostDailyRow } from '../../../db/schema/index.js';
 import { aggregateCostsByScope, type CostRow, type ScopeKind, type ScopeSeries } from '../../../ml/cost-series.js';
 import { BASIS_NEEDS, costIn, type CostBasis } from '../../../cost/cost-basis.js';
 import { addDays } from '../../../days.js';
+import { InsufficientDataError } from '../../../errors.js';
 
 export const NO_COST_DATA =
   'no CUR data collected yet: the costs job has stored nothing (check the ATHENA_* settings and the costs job in /cost status)';
@@ -79,19 +80,25 @@ function inBasis(stored: readonly CostDailyRow[], basis: CostBasis): { rows: Cos
 }
 
 /**
- * Stored cost rows of the `days` days up to `asOf` (default: the newest stored day) in the cost
- * basis asked for (COST_BASIS), aggregated per scope: the one loader of cost series for anomalies
- * and forecasts. Skipped, with the reason, when cost_daily is empty or no day has the basis; days
- * without it are left out and named in `basisMissing`. The total is always aggregated, since it
- * tells covered days from gaps.
+ * Stored cost rows of the `days` days up to `asOf` (default: the newest stored day; an asOf after it
+ * is the newest stored day, as nothing later is known) in the cost basis asked for (COST_BASIS),
+ * aggregated per scope: the one loader of cost series for anomalies and forecasts. Skipped, with
+ * the reason, when cost_daily is empty or no day has the basis; days without it are left out and
+ * named in `basisMissing`. An asOf before the first stored day is too little data (the job skips,
+ * saying which days are stored). The total is always aggregated, since it tells covered days from gaps.
  */
 export async function loadCostHistory(
   db: Db,
   p: { kinds: readonly ScopeKind[]; days: number; asOf?: string; basis: CostBasis },
 ): Promise<CostHistory | CostHistorySkipped> {
   const extent = await costDailyExtent(db);
-  if (extent.lastDay === null) return { skipped: NO_COST_DATA };
-  const lastDay = p.asOf ?? extent.lastDay;
+  if (extent.lastDay === null || extent.firstDay === null) return { skipped: NO_COST_DATA };
+  if (p.asOf !== undefined && p.asOf < extent.firstDay) {
+    throw new InsufficientDataError(
+      `no cost data on or before ${p.asOf}: the stored CUR days are ${extent.firstDay}..${extent.lastDay}`,
+    );
+  }
+  const lastDay = p.asOf !== undefined && p.asOf < extent.lastDay ? p.asOf : extent.lastDay;
   const fromDay = addDays(lastDay, -(p.days - 1));
   const stored = await listCostDaily(db, { fromDay, toDay: addDays(lastDay, 1) });
   const { rows, missing } = inBasis(stored, p.basis);

@@ -98,7 +98,8 @@ export const forecastCosts: JobHandler<ForecastDeps, ForecastPayload> = async (c
   });
   if ('skipped' in history) return { counts: { scopes: 0 }, skipped: history.skipped };
   const rt = await ctx.forecastRuntime();
-  const runDay = ctx.now().toISOString().slice(0, 10);
+  // A replay as of a past day is stored as the forecast that day would have made.
+  const runDay = payload.asOf !== undefined ? history.lastDay : ctx.now().toISOString().slice(0, 10);
   const scopes = significantScopes(history.series, history.lastDay);
   const rows: NewForecast[] = [];
   const refused: string[] = [];

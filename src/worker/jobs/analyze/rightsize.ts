@@ -13,7 +13,7 @@ import type { CpuPercentile, RightSizeOptions, UtilizationSamples } from '../../
 import type { JobHandler, JobOutcome } from '../../job-types.js';
 import type { RightsizePayload } from '../../../jobs/schemas/analysis.js';
 import { yieldToEventLoop } from './yield.js';
-import { HOUR_MS } from '../../../days.js';
+import { addDays, dayToMs, HOUR_MS } from '../../../days.js';
 
 /**
  * Instances whose points are read in one query: ~67,000 rows at 14 days of four hourly metrics,
@@ -105,11 +105,13 @@ export function recommendationRow(
 
 /**
  * Right-sizes every running instance from its stored hourly CloudWatch points and the stored
- * catalog and prices, and replaces each instance's active recommendation.
+ * catalog and prices, and replaces each instance's active recommendation. With `asOf`, the
+ * lookback ends with that day: points after it are ignored.
  */
 export const rightsize: JobHandler<object, RightsizePayload> = async (ctx, payload): Promise<JobOutcome> => {
   const { db, config, log } = ctx;
-  const now = ctx.now();
+  // As of a day: the lookback ends at the end of that day (UTC), as if the job ran then.
+  const now = payload.asOf === undefined ? ctx.now() : new Date(dayToMs(addDays(payload.asOf, 1)));
   const options = rightSizeOptionsFrom(config);
   const instances = await listInstances(db, { instanceIds: payload.instanceIds });
   if (instances.length === 0) {

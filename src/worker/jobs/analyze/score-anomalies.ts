@@ -148,7 +148,7 @@ async function resourceRowsIn(db: Db, basis: CostBasis, range: { fromDay: string
 }
 
 /**
- * Scores the last ANOMALY_SCORE_DAYS of every configured cost scope causally, with models on a
+ * Scores the last ANOMALY_SCORE_DAYS (up to payload.asOf, when given) of every configured cost scope causally, with models on a
  * calendar grid (the same models night after night), and stores the anomalies that reach into
  * the window: re-scoring updates an anomaly (keyed by scope and start day), an anomaly
  * still going on the newest day stays open, and its root cause ranks the accounts, services,
@@ -161,13 +161,19 @@ export const scoreAnomalies: JobHandler<object, ScoreAnomaliesPayload> = async (
   const before = Math.max(HISTORY_DAYS_BEFORE_WINDOW, config.ANOMALY_MIN_HISTORY_DAYS);
   const kinds = scopeKindsFrom(config);
   const basis = config.COST_BASIS;
-  const loaded = await loadCostHistory(db, { kinds, days: before + config.ANOMALY_SCORE_DAYS, basis });
+  const loaded = await loadCostHistory(db, {
+    kinds,
+    days: before + config.ANOMALY_SCORE_DAYS,
+    asOf: payload.asOf,
+    basis,
+  });
   if ('skipped' in loaded) return { counts: { scopes: 0 }, skipped: loaded.skipped };
   let history: CostHistory = loaded;
   const fromDay = payload.fromDay ?? addDays(history.lastDay, -(config.ANOMALY_SCORE_DAYS - 1));
   // A one-off run from an earlier day needs the history before that day too.
   if (addDays(fromDay, -before) < history.fromDay) {
     const windowDays = Math.round((dayToMs(history.lastDay) - dayToMs(fromDay)) / DAY_MS) + 1;
+    // asOf is history.lastDay here: loading again with it keeps later days out.
     const wider = await loadCostHistory(db, { kinds, days: before + windowDays, asOf: history.lastDay, basis });
     if (!('skipped' in wider)) history = wider;
   }

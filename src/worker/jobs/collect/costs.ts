@@ -14,7 +14,7 @@ import { costDailyExtent, replaceCostDays, replaceResourceCostDays } from '../..
 import type { JobContext, JobOutcome } from '../../job-types.js';
 import type { CollectCostsPayload } from '../../../jobs/schemas/collect.js';
 import type { AwsDeps } from './for-each-scope.js';
-import { DAY_MS } from '../../../days.js';
+import { addDays, DAY_MS, dayToMs } from '../../../days.js';
 
 const dayOf = (t: Date) => t.toISOString().slice(0, 10);
 const utcMidnight = (t: Date) => new Date(Date.UTC(t.getUTCFullYear(), t.getUTCMonth(), t.getUTCDate()));
@@ -27,6 +27,11 @@ async function windowFor(ctx: JobContext, payload: CollectCostsPayload): Promise
       to: new Date(`${payload.toDay}T00:00:00Z`),
       mode: 'range',
     };
+  }
+  if (payload.asOf !== undefined) {
+    // As of a day: the usual window, ending with that day; later stored days are left alone.
+    const to = new Date(dayToMs(addDays(payload.asOf, 1)));
+    return { from: new Date(to.getTime() - (ctx.config.COST_WINDOW_DAYS + 1) * DAY_MS), to, mode: 'as-of' };
   }
   const now = ctx.now();
   const to = new Date(utcMidnight(now).getTime() + DAY_MS);
