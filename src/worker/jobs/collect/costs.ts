@@ -97,12 +97,13 @@ export async function collectCosts(
   const range = { fromDay: dayOf(window.from), toDay: dayOf(window.to), loadedAt: ctx.now() };
   ctx.log.info({ ...range, mode: window.mode, format: schema.format }, 'querying the CUR');
 
-  const daily = await fetchDailyCosts(client, table, schema, window, options.poll);
+  const query = { ...options.poll, ...(ctx.usage ? { usage: ctx.usage } : {}) };
+  const daily = await fetchDailyCosts(client, table, schema, window, query);
   const dailyWrite = await replaceCostDays(ctx.db, { ...range, rows: daily.rows });
   await ctx.progress?.({ step: 'daily', rows: daily.rows.length });
-  const resources = await fetchResourceCosts(client, table, schema, window, options.poll);
+  const resources = await fetchResourceCosts(client, table, schema, window, query);
   const resourceWrite = await replaceResourceCostDays(ctx.db, { ...range, rows: resources.rows });
-  const names = await fetchAccountNames(client, table, schema, window, options.poll);
+  const names = await fetchAccountNames(client, table, schema, window, query);
   const accountNames = names
     ? await upsertAccountNames(ctx.db, { names: names.rows, source: 'cur2', updatedAt: range.loadedAt })
     : 0;
