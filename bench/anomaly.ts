@@ -1,7 +1,7 @@
 /**
  * Anomaly benchmark (`npm run bench:anomaly [-- --data DIR] [--seeds N] [--with-as-is]`):
  * 1. checks the TypeScript NAB scorer against Numenta's published results (73.42 standard);
- * 2. runs `detect`'s code path (readDetectInput + detectScores) over the 17 NAB realAWSCloudwatch
+ * 2. runs `detect`'s code path (readSeriesCsv + detectScores) over the 17 NAB realAWSCloudwatch
  *    files and scores them with the TS scorer, beside the published detectors;
  * 3. the same with the forest swapped: Liu et al.'s plain scoring, and the `ml-isolation-forest`
  *    package (subsampled; whole window per tree with --with-as-is, slow);
@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { readDetectInput, type DetectInput } from '../src/cli/detect-input.js';
+import { readSeriesCsv, type SeriesRows } from '../src/cli/series-csv.js';
 import { detectScores, formatScore } from '../src/cli/detect.js';
 import type { DetectorOptions } from '../src/ml/anomaly/detector.js';
 import { detectCostAnomalies } from '../src/ml/anomaly/cost-anomalies.js';
@@ -93,7 +93,7 @@ function machineProbe(): string {
 
 /** detect's code path over the corpus, timing the scoring (reading excluded). */
 function runDetect(
-  inputs: Map<string, DetectInput>,
+  inputs: Map<string, SeriesRows>,
   windows: NabWindows,
   options: DetectorOptions,
 ): { files: NabFile[]; timer: Timer } {
@@ -114,8 +114,8 @@ function runDetect(
 }
 
 async function nabBenchmark(windows: NabWindows): Promise<void> {
-  const inputs = new Map<string, DetectInput>();
-  for (const name of nabFileNames(windows)) inputs.set(name, await readDetectInput(join(dir, 'nab-aws', 'data', name)));
+  const inputs = new Map<string, SeriesRows>();
+  for (const name of nabFileNames(windows)) inputs.set(name, await readSeriesCsv(join(dir, 'nab-aws', 'data', name)));
   console.log(
     `\nNAB realAWSCloudwatch, ${inputs.size} files, ${[...inputs.values()].reduce((n, i) => n + i.values.length, 0)} rows (columns: standard, reward_low_FP_rate, reward_low_FN_rate)`,
   );
