@@ -80,7 +80,15 @@ const schema = z.object({
     .string()
     .regex(/^[a-z]{2}(-[a-z]+)+-\d$/)
     .optional(),
-  CUR_FORMAT: z.enum(['auto', 'legacy', 'cur2']).default('auto'),
+  CUR_FORMAT: z.enum(['auto', 'legacy', 'cur2', 'focus']).default('auto'),
+  /** Where collect-costs reads costs: Athena over the CUR table, or export files read with DuckDB. */
+  CUR_SOURCE: z.enum(['athena', 'files']).default('athena'),
+  CUR_PATH: z.string().min(1).optional(),
+  CUR_S3_URI: z
+    .string()
+    .regex(/^s3:\/\/[^/]+/, 'an s3://bucket/prefix/ URL')
+    .optional(),
+  CUR_CACHE_DIR: z.string().min(1).default('.costbot/cur-cache'),
 
   METRICS_LOOKBACK_DAYS: int(1, 93).default(14),
   COST_WINDOW_DAYS: int(7, 400).default(90),

@@ -251,17 +251,10 @@ function pricingTermOf(value: string): PricingTerm {
   return value as PricingTerm;
 }
 
-/** Runs the daily query and parses its rows. */
-export async function fetchDailyCosts(
-  client: AthenaClient,
-  t: CurTable,
-  schema: CurTableSchema,
-  w: CostWindow,
-  poll?: PollOptions,
-): Promise<CurQueryResult<DailyCostRow>> {
-  const result = await runAthenaQuery(client, t, buildDailyCostQuery(t, schema, w), poll);
-  const rows = result.rows.map((r): DailyCostRow => {
-    const c = columnReader(result.columns, r);
+/** Rows of the daily query (any engine that returns them as text), parsed. */
+export function parseDailyRows(columns: string[], rows: (string | null)[][]): DailyCostRow[] {
+  return rows.map((r): DailyCostRow => {
+    const c = columnReader(columns, r);
     const chargeType = c.text('charge_type');
     return {
       ...keyOf(c),
@@ -274,6 +267,42 @@ export async function fetchDailyCosts(
       usageAmount: c.num('usage_amount'),
     };
   });
+}
+
+/** Rows of the per-resource query, parsed. */
+export function parseResourceRows(columns: string[], rows: (string | null)[][]): ResourceCostRow[] {
+  return rows.map((r): ResourceCostRow => {
+    const c = columnReader(columns, r);
+    return {
+      ...keyOf(c),
+      resourceId: c.text('resource_id'),
+      pricingTerm: pricingTermOf(c.text('pricing_term')),
+      unblendedUsd: c.num('unblended') ?? 0,
+      amortizedUsd: c.num('amortized'),
+      netAmortizedUsd: c.num('net_amortized'),
+      usageAmount: c.num('usage_amount'),
+    };
+  });
+}
+
+/** Rows of the account names query, parsed. */
+export function parseAccountNameRows(columns: string[], rows: (string | null)[][]): AccountNameRow[] {
+  return rows.map((r) => {
+    const c = columnReader(columns, r);
+    return { accountId: c.text('account_id'), name: c.text('account_name') };
+  });
+}
+
+/** Runs the daily query and parses its rows. */
+export async function fetchDailyCosts(
+  client: AthenaClient,
+  t: CurTable,
+  schema: CurTableSchema,
+  w: CostWindow,
+  poll?: PollOptions,
+): Promise<CurQueryResult<DailyCostRow>> {
+  const result = await runAthenaQuery(client, t, buildDailyCostQuery(t, schema, w), poll);
+  const rows = parseDailyRows(result.columns, result.rows);
   return { rows, queryExecutionId: result.queryExecutionId, bytesScanned: result.bytesScanned };
 }
 
@@ -286,18 +315,7 @@ export async function fetchResourceCosts(
   poll?: PollOptions,
 ): Promise<CurQueryResult<ResourceCostRow>> {
   const result = await runAthenaQuery(client, t, buildResourceCostQuery(t, schema, w), poll);
-  const rows = result.rows.map((r): ResourceCostRow => {
-    const c = columnReader(result.columns, r);
-    return {
-      ...keyOf(c),
-      resourceId: c.text('resource_id'),
-      pricingTerm: pricingTermOf(c.text('pricing_term')),
-      unblendedUsd: c.num('unblended') ?? 0,
-      amortizedUsd: c.num('amortized'),
-      netAmortizedUsd: c.num('net_amortized'),
-      usageAmount: c.num('usage_amount'),
-    };
-  });
+  const rows = parseResourceRows(result.columns, result.rows);
   return { rows, queryExecutionId: result.queryExecutionId, bytesScanned: result.bytesScanned };
 }
 
@@ -312,9 +330,6 @@ export async function fetchAccountNames(
   const query = buildAccountNamesQuery(t, schema, w);
   if (query === null) return null;
   const result = await runAthenaQuery(client, t, query, poll);
-  const rows = result.rows.map((r) => {
-    const c = columnReader(result.columns, r);
-    return { accountId: c.text('account_id'), name: c.text('account_name') };
-  });
+  const rows = parseAccountNameRows(result.columns, result.rows);
   return { rows, queryExecutionId: result.queryExecutionId, bytesScanned: result.bytesScanned };
 }
