@@ -1,9 +1,10 @@
-import { writeCsvFile, readTimeSeriesCsv } from '../csv.js';
+import { writeCsvFile } from '../csv.js';
 import { InputError, InsufficientDataError, isCostbotError } from '../errors.js';
 import { loadForecastRuntime } from '../ml/forecast/load-augurs.js';
 import { forecastSeries, intervalsAt } from '../ml/forecast/forecast-series.js';
 import { parseFlags, requireFlag, type CliCommand } from './command.js';
 import { checkOutputPath } from './output-path.js';
+import { clockWarning, onSteps, readSeriesCsv } from './series-csv.js';
 import { timestampFormatter } from './timestamp-style.js';
 
 const usage = 'npm run costbot -- forecast --input IN.csv --horizon N --output OUT.csv [--level 80]';
@@ -35,7 +36,8 @@ function withSource(err: unknown, path: string): unknown {
 }
 
 /**
- * `forecast`: IN (`timestamp,value` at a regular step) to OUT (`timestamp,yhat,lower,upper`) for
+ * `forecast`: IN (`timestamp,value` at a regular step, clock quirks warned about and placed on
+ * the step they name, see series-csv.ts) to OUT (`timestamp,yhat,lower,upper`) for
  * the N steps after the last input row, interval at --level percent (default 80). The same
  * forecaster as the worker's; warnings and the confidence go to stderr. OUT is written only
  * after the whole forecast is computed.
@@ -55,11 +57,18 @@ export const forecastCommand: CliCommand = {
     const horizon = parseHorizon(requireFlag(flags.horizon, 'horizon', usage));
     const level = parseLevel(flags.level);
     await checkOutputPath(output, 'output');
-    const series = await readTimeSeriesCsv(input);
+    const series = await readSeriesCsv(input);
+    const warning = clockWarning(input, series.clock, 'where rows share a step, the later row in the file is used');
+    if (warning) process.stderr.write(`${warning}\n`);
+    const grid = onSteps(series.times, series.clock.stepMs);
     const runtime = await loadForecastRuntime();
     let forecast;
     try {
-      forecast = forecastSeries(series, { horizon }, runtime);
+      forecast = forecastSeries(
+        { times: grid.times, values: grid.rows.map((r) => series.values[r]!) },
+        { horizon },
+        runtime,
+      );
     } catch (err) {
       throw withSource(err, input);
     }
