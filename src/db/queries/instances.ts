@@ -139,3 +139,8 @@ export async function listPlatformsInUse(db: Db, p: { region: string }): Promise
     .from(instances)
     .where(and(eq(instances.region, p.region), ne(instances.state, NOT_FOUND_STATE)));
 }
+
+export async function getInstance(db: Db, instanceId: string): Promise<Instance | undefined> {
+  const [row] = await db.select().from(instances).where(eq(instances.instanceId, instanceId));
+  return row;
+}
