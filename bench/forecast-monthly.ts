@@ -13,7 +13,7 @@
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { readTimeSeriesCsv } from '../src/csv.js';
+import { readSeriesCsv } from '../src/cli/series-csv.js';
 import { forecastCost } from '../src/ml/forecast/cost-forecast.js';
 import { toGrid } from '../src/ml/forecast/prepare.js';
 import type { BenchSeries } from './forecast-data.js';
@@ -101,7 +101,7 @@ export async function monthlyBacktest(dir: string, split: 'all' | 'tune' | 'eval
   let allOrigins = 0;
   let allWorst = 0;
   for (const file of readdirSync(longDir).filter((f) => f.endsWith('.csv'))) {
-    const s = await readTimeSeriesCsv(join(longDir, file));
+    const s = await readSeriesCsv(join(longDir, file));
     const series = { name: file, times: s.times, values: s.values };
     const first = s.times[0]!;
     const scores: MonthScore[] = [];

@@ -1,12 +1,13 @@
-import { writeCsvFile, readTimeSeriesCsv, type TimeSeries } from '../csv.js';
+import { writeCsvFile } from '../csv.js';
 import { DAY_MS } from '../days.js';
 import { InputError, InsufficientDataError, isCostbotError } from '../errors.js';
 import { loadForecastRuntime } from '../ml/forecast/load-augurs.js';
 import { forecastSeries, intervalsAt } from '../ml/forecast/forecast-series.js';
 import { costBandsAt, forecastCost } from '../ml/forecast/cost-forecast.js';
-import { toGrid } from '../ml/forecast/prepare.js';
+import type { SeriesInput } from '../ml/forecast/types.js';
 import { parseFlags, requireFlag, type CliCommand } from './command.js';
 import { checkOutputPath } from './output-path.js';
+import { clockWarning, onSteps, readSeriesCsv } from './series-csv.js';
 import { timestampFormatter } from './timestamp-style.js';
 
 const usage =
@@ -46,7 +47,7 @@ interface Written {
 }
 
 /** A daily series: the cost forecaster (run-rate, year over year or blend by backtest), with its months. */
-function dailyForecast(series: TimeSeries, horizon: number, level: number, format: (t: number) => string) {
+function dailyForecast(series: SeriesInput, horizon: number, level: number, format: (t: number) => string) {
   const f = forecastCost({ total: series }, horizon);
   const bands = costBandsAt(f, level);
   const days: Written = {
@@ -66,7 +67,7 @@ function dailyForecast(series: TimeSeries, horizon: number, level: number, forma
 }
 
 /** Any other regular step: the model ensemble. */
-async function stepForecast(series: TimeSeries, horizon: number, level: number, format: (t: number) => string) {
+async function stepForecast(series: SeriesInput, horizon: number, level: number, format: (t: number) => string) {
   const f = forecastSeries(series, { horizon }, await loadForecastRuntime());
   const band = intervalsAt(f.distribution, level);
   return {
@@ -78,12 +79,21 @@ async function stepForecast(series: TimeSeries, horizon: number, level: number, 
 }
 
 /**
- * `forecast`: IN (`timestamp,value` at a regular step) to OUT (`timestamp,yhat,lower,upper`) for
+<<<<<<< HEAD
+ * `forecast`: IN (`timestamp,value` at a regular step, clock quirks warned about and placed on
+ * the step they name, see series-csv.ts) to OUT (`timestamp,yhat,lower,upper`) for
  * the N steps after the last input row, interval at --level percent (default 80). A daily series
  * is forecast as cost (the worker's forecaster) and may also write MONTHLY (`month,yhat,lower,upper`
  * per calendar month the forecast days touch, the month's interval, not a sum of daily bounds);
  * other steps use the model ensemble. Warnings and the method go to stderr. Both outputs are
  * checked before any work and written only after the whole forecast is computed.
+=======
+ * `forecast`: IN (`timestamp,value` at a regular step, clock quirks warned about and placed on
+ * the step they name, see series-csv.ts) to OUT (`timestamp,yhat,lower,upper`) for
+ * the N steps after the last input row, interval at --level percent (default 80). The same
+ * forecaster as the worker's; warnings and the confidence go to stderr. OUT is written only
+ * after the whole forecast is computed.
+>>>>>>> main
  */
 export const forecastCommand: CliCommand = {
   name: 'forecast',
@@ -109,16 +119,20 @@ export const forecastCommand: CliCommand = {
     const level = parseLevel(flags.level);
     await checkOutputPath(output, 'output');
     if (monthlyOutput !== undefined) await checkOutputPath(monthlyOutput, 'monthly-output');
-    const series = await readTimeSeriesCsv(input);
-    const format = timestampFormatter(series.labels[series.labels.length - 1]!);
+    const read = await readSeriesCsv(input);
+    const warning = clockWarning(input, read.clock, 'where rows share a step, the later row in the file is used');
+    if (warning) process.stderr.write(`${warning}\n`);
+    const grid = onSteps(read.times, read.clock.stepMs);
+    const series = { times: grid.times, values: grid.rows.map((r) => read.values[r]!) };
+    const format = timestampFormatter(read.labels[read.labels.length - 1]!);
+    const daily = read.clock.stepMs === DAY_MS;
+    if (monthlyOutput !== undefined && !daily) {
+      throw new InputError(
+        `${input}: --monthly-output needs a daily series (one row per day); this one has a step of ${describeStep(read.clock.stepMs)}`,
+      );
+    }
     let result: { days: Written; months: Written | null };
     try {
-      const daily = toGrid(series).stepMs === DAY_MS;
-      if (monthlyOutput !== undefined && !daily) {
-        throw new InputError(
-          `--monthly-output needs a daily series (one row per day); this one has a step of ${describeStep(toGrid(series).stepMs)}`,
-        );
-      }
       result = daily
         ? dailyForecast(series, horizon, level, format)
         : { days: await stepForecast(series, horizon, level, format), months: null };

@@ -6,6 +6,7 @@ import { CPU_PERCENTILES } from '../ml/rightsize/options.js';
 import type { CpuPercentile, RightSizeResult, RightSizeOptions } from '../ml/rightsize/types.js';
 import { parseFlags, parseIntFlag, requireFlag, type CliCommand } from './command.js';
 import { checkOutputPath } from './output-path.js';
+import { clockWarning } from './series-csv.js';
 import { readUtilizationCsv, type UtilizationSeries } from './utilization-csv.js';
 
 const usage =
@@ -95,6 +96,12 @@ export const rightsizeCommand: CliCommand = {
     if (lookbackDays !== undefined) options.lookbackDays = lookbackDays;
     if (flags.output !== undefined) await checkOutputPath(flags.output, 'output');
     const [series, catalog] = await Promise.all([readUtilizationCsv(metricsPath), readCatalogCsv(catalogPath)]);
+    const warning = clockWarning(
+      metricsPath,
+      series.clock,
+      'where rows share a period, the later row in the file is used',
+    );
+    if (warning) process.stderr.write(`${warning}\n`);
     const recommendation = rightsizeSeries(series, instanceType, catalog, pickRegion(catalog, flags.region), options);
     const json = `${JSON.stringify(recommendation, null, 2)}\n`;
     if (flags.output === undefined) process.stdout.write(json);

@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { forecastCommand } from '../../src/cli/forecast.js';
 import { parseCsv } from '../../src/csv.js';
 import { InputError, InsufficientDataError } from '../../src/errors.js';
@@ -62,6 +63,44 @@ describe('costbot forecast', () => {
     });
   });
 
+  // Real files with clock quirks (test/fixtures/clock/README.md): a forecast and one warning line.
+  it.each([
+    [
+      'clock/nab-ec2_cpu_utilization_825cc2-overlap.csv',
+      /1 step\(s\) back in time \(first at line 302, /,
+      '2014-04-12 10:29:00',
+    ],
+    ['clock/wikipedia-R-pageviews-daily-rows1-200.csv', /7 gap\(s\) with 27 missing step\(s\)/, '2008-08-15'],
+  ])('forecasts %s as it comes, with a warning', async (file, seen, firstOut) => {
+    const out = join(dir, 'quirk-out.csv');
+    let printed = '';
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((text) => {
+      printed += String(text);
+      return true;
+    });
+    try {
+      await run([
+        '--input',
+        fileURLToPath(new URL(`../fixtures/${file}`, import.meta.url)),
+        '--horizon',
+        '3',
+        '--output',
+        out,
+      ]);
+    } finally {
+      stderr.mockRestore();
+    }
+    expect(printed).toMatch(/^warning: .*: clock quirks at a \d+ s step: /);
+    expect(printed).toMatch(seen);
+    const table = parseCsv(await readFile(out, 'utf8'), out);
+    expect(table.rows).toHaveLength(3);
+    expect(table.rows[0]![0]).toBe(firstOut);
+    for (const [, yhat, lower, upper] of table.rows.map((r) => r.map(Number))) {
+      expect(lower!).toBeLessThanOrEqual(yhat!);
+      expect(yhat!).toBeLessThanOrEqual(upper!);
+    }
+  });
+
   const bad: [string, () => Promise<string[]>, RegExp, typeof InputError | typeof InsufficientDataError][] = [
     [
       'a non-numeric value',
@@ -72,17 +111,6 @@ describe('costbot forecast', () => {
         '5',
       ],
       /line 22: value "n\/a" is not a number/,
-      InputError,
-    ],
-    [
-      'an irregular step',
-      async () => [
-        '--input',
-        await variant('irregular.csv', (l) => l.map((x, i) => (i === 30 ? x.replace(/^(\S{10})/, '$1 06:00:00') : x))),
-        '--horizon',
-        '5',
-      ],
-      /irregular time step/,
       InputError,
     ],
     [

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
-import { parseTimestamp, readCsvFile, readTimeSeriesCsv, requireColumns, type TimeSeries } from '../../src/csv.js';
+import { readSeriesCsv } from '../../src/cli/series-csv.js';
+import { parseTimestamp, readCsvFile, requireColumns, type TimeSeries } from '../../src/csv.js';
 import { curChargeKind } from '../../src/cost/charge-kind.js';
 import type { NewCostDailyRow } from '../../src/db/schema/index.js';
 
@@ -10,12 +11,12 @@ export function fixturePath(name: string): string {
 
 /** Daily unblended cost of the whole CUR 2018 export, 2018-10-01..2018-12-31. */
 export function curDailyTotal(): Promise<TimeSeries> {
-  return readTimeSeriesCsv(fixturePath('cur-2018-daily-total.csv'));
+  return readSeriesCsv(fixturePath('cur-2018-daily-total.csv'));
 }
 
 /** NAB elb_request_count_8c0756, its first 1000 five-minute rows. */
 export function nabElbRequests(): Promise<TimeSeries> {
-  return readTimeSeriesCsv(fixturePath('nab-elb_request_count_8c0756-rows1-1000.csv'));
+  return readSeriesCsv(fixturePath('nab-elb_request_count_8c0756-rows1-1000.csv'));
 }
 
 /** Daily unblended cost per service (services with >= $1 in the export); days without line items are absent. */

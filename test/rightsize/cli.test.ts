@@ -1,13 +1,13 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { HOURS_PER_MONTH } from '../../src/catalog/types.js';
 import { rightsizeCommand } from '../../src/cli/rightsize.js';
-import { CATALOG_PATH, catalog, csvPrice, metricsCsv, reported } from './traces.js';
+import { CATALOG_PATH, catalog, csvPrice, fixture, metricsCsv, reported } from './traces.js';
 
 const run = promisify(execFile);
 let dir: string;
@@ -104,16 +104,6 @@ describe('rightsize command on bad input (writes nothing)', () => {
       'm5.large',
       /140 % is outside 0\.\.100/,
     ],
-    [
-      'irregular step',
-      lines
-        .map((l, i) =>
-          i === 10 ? l.replace(/^[^,]+/, new Date(Date.parse(l.split(',')[0]!) + 100_000).toISOString()) : l,
-        )
-        .join('\n'),
-      'm5.large',
-      /irregular step/,
-    ],
     ['missing cpu_percent column', good.replace('cpu_percent', 'cpu'), 'm5.large', /missing column\(s\) cpu_percent/],
     ['a type listed without specs', good, 'cr1.8xlarge', /without vCPU, memory or architecture/],
   ])('%s: a clear InputError', async (name, text, type, message) => {
@@ -121,6 +111,22 @@ describe('rightsize command on bad input (writes nothing)', () => {
     expect(error).toMatchObject({ code: 'INPUT_INVALID' });
     expect((error as Error).message).toMatch(message);
     expect(wrote).toBe(false);
+  });
+
+  // Real EC2 CPUUtilization with a step back where two exports overlap (test/fixtures/clock/README.md).
+  it('takes rows that step back as they come, with a warning', async () => {
+    const overlap = readFileSync(fixture('../clock/nab-ec2_cpu_utilization_825cc2-overlap.csv'), 'utf8');
+    let printed = '';
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((text) => {
+      printed += String(text);
+      return true;
+    });
+    const text = overlap.replace(/^timestamp,value/, 'timestamp,cpu_percent');
+    const result = await attempt('overlap', text).finally(() => stderr.mockRestore());
+    expect(result).toEqual({ error: null, wrote: true });
+    expect(printed).toMatch(
+      /^warning: .*overlap\.csv: clock quirks at a 300 s step: 1 step\(s\) back in time \(first at line 302, 2014-04-10 23:09:00\); .*the later row in the file is used\n$/,
+    );
   });
 
   it('says "cannot recommend" when the catalog has no price for the current type', async () => {
