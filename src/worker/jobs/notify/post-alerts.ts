@@ -109,10 +109,19 @@ async function postNew(ctx: Ctx, channel: string, list: Anomaly[]): Promise<numb
   return posted;
 }
 
-/** An alert already posted whose anomaly grew or ended: one thread reply, and the alert itself refreshed. */
+/** Someone answered that the change is expected or not an anomaly: nothing more is said about it. */
+function dismissed(a: Anomaly): boolean {
+  return a.feedback === 'expected' || a.feedback === 'not-anomaly';
+}
+
+/**
+ * An alert already posted whose anomaly grew or ended: one thread reply, and the alert itself
+ * refreshed with a newly drawn chart (the days since included). Silent once dismissed by feedback.
+ */
 async function postUpdate(ctx: Ctx, a: Anomaly, alert: Alert): Promise<boolean> {
   if (alert.messageTs === null || isEnded(alert) || (alert.status !== 'posted' && alert.status !== 'updated'))
     return false;
+  if (dismissed(a)) return false;
   if (a.updatedAt <= alert.updatedAt) return false;
   const change = alertChange(a, alert);
   if (change === undefined) return false;
@@ -130,7 +139,11 @@ async function postUpdate(ctx: Ctx, a: Anomaly, alert: Alert): Promise<boolean> 
     await ctx.slack.post({ channel: alert.channel, thread_ts: alert.messageTs, text: change });
     // A digest lists many anomalies: only a single alert's own message is rewritten.
     if (alert.digestTs === null)
-      await ctx.slack.update({ channel: alert.channel, ts: alert.messageTs, ...alertMessage(a) });
+      await ctx.slack.update({
+        channel: alert.channel,
+        ts: alert.messageTs,
+        ...alertMessage(a, await chartFile(ctx, a)),
+      });
   } catch (err) {
     ctx.log.error({ err, anomalyId: a.id }, 'alert update could not be posted');
   }
