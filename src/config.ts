@@ -80,9 +80,23 @@ const schema = z.object({
     .string()
     .regex(/^[a-z]{2}(-[a-z]+)+-\d$/)
     .optional(),
-  CUR_FORMAT: z.enum(['auto', 'legacy', 'cur2']).default('auto'),
+  CUR_FORMAT: z.enum(['auto', 'legacy', 'cur2', 'focus']).default('auto'),
+  /** Where collect-costs reads costs: Athena over the CUR table, or export files read with DuckDB. */
+  CUR_SOURCE: z.enum(['athena', 'files']).default('athena'),
+  CUR_PATH: z.string().min(1).optional(),
+  CUR_S3_URI: z
+    .string()
+    .regex(/^s3:\/\/[^/]+/, 'an s3://bucket/prefix/ URL')
+    .optional(),
+  CUR_CACHE_DIR: z.string().min(1).default('.costbot/cur-cache'),
 
   METRICS_LOOKBACK_DAYS: int(1, 93).default(14),
+  /**
+   * How hourly metrics are fetched: GetMetricStatistics bills per request (all plain statistics
+   * of a metric in one, its percentiles in another), GetMetricData per metric x statistic; see
+   * docs/operations.md for the figures that chose the default.
+   */
+  METRICS_CALL_STYLE: z.enum(['get-metric-statistics', 'get-metric-data']).default('get-metric-statistics'),
   COST_WINDOW_DAYS: int(7, 400).default(90),
   COST_BACKFILL_MONTHS: int(1, 36).default(13),
   /** The cost every analysis (anomalies, forecasts) reads; unblended is Cost Explorer's default. */
@@ -90,7 +104,8 @@ const schema = z.object({
   PRICE_TTL_HOURS: int(1, 24 * 30).default(24),
 
   SCHEDULE_INVENTORY: cron.default('5 * * * *'),
-  SCHEDULE_METRICS: cron.default('15 * * * *'),
+  /** Once a day after the day closes: CloudWatch bills per metric or request, not per hour fetched. */
+  SCHEDULE_METRICS: cron.default('30 0 * * *'),
   SCHEDULE_COSTS: cron.default('30 6 * * *'),
   SCHEDULE_PRICES: cron.default('0 5 * * *'),
   SCHEDULE_TRAINING: cron.default('0 7 * * *'),

@@ -91,42 +91,6 @@ export function parseTimestamp(text: string): number {
   return Date.parse(iso);
 }
 
-/**
- * Reads a `timestamp,<valueColumn>` series; rejects empty files, missing columns, non-numeric
- * values and timestamps that are unparseable, out of order or repeated.
- */
-export async function readTimeSeriesCsv(path: string, valueColumn = 'value'): Promise<TimeSeries> {
-  const table = await readCsvFile(path);
-  const col = requireColumns(table, path, ['timestamp', valueColumn]);
-  if (table.rows.length === 0) throw new InputError(`${path}: no data rows after the header`);
-  const labels: string[] = [];
-  const times: number[] = [];
-  const values: number[] = [];
-  table.rows.forEach((row, i) => {
-    const line = i + 2;
-    const label = row[col['timestamp']!]!;
-    const time = parseTimestamp(label);
-    if (!Number.isFinite(time)) throw new InputError(`${path}: line ${line}: "${label}" is not a timestamp`);
-    const raw = row[col[valueColumn]!]!.trim();
-    const value = Number(raw);
-    if (raw === '' || !Number.isFinite(value)) {
-      throw new InputError(`${path}: line ${line}: ${valueColumn} "${raw}" is not a number`);
-    }
-    const prev = times[times.length - 1];
-    if (prev !== undefined && time === prev)
-      throw new InputError(`${path}: line ${line}: duplicate timestamp ${label}`);
-    if (prev !== undefined && time < prev) {
-      throw new InputError(
-        `${path}: line ${line}: timestamp ${label} is earlier than the row before; sort the file by time`,
-      );
-    }
-    labels.push(label);
-    times.push(time);
-    values.push(value);
-  });
-  return { labels, times, values };
-}
-
 function csvField(v: string | number): string {
   const s = String(v);
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;

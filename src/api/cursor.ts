@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ApiError } from './respond.js';
-import { daySchema } from '../ids.js';
+import { daySchema, dbIdSchema, hasControlCharacter } from '../ids.js';
 
 /**
  * Opaque keyset cursors. A cursor holds the sort, the order and the sort key of the last row
@@ -87,6 +87,9 @@ export const keySchemas = {
   number: z.number(),
   nullableNumber: z.number().nullable(),
   day: daySchema,
-  text: z.string().max(200),
-  id: z.number().int().positive(),
+  text: z
+    .string()
+    .max(200)
+    .refine((s) => !hasControlCharacter(s)),
+  id: dbIdSchema,
 };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { hasControlCharacter, isCalendarDay, MAX_YEAR, MIN_YEAR } from '../ids.js';
 import { ApiError } from './respond.js';
 
 /**
@@ -32,11 +33,13 @@ export function oneOf<const T extends string>(values: readonly T[]) {
   });
 }
 
-/** A calendar date written YYYY-MM-DD (2018-02-30 is refused). */
+/** A calendar date written YYYY-MM-DD (2018-02-30 and years PostgreSQL cannot store are refused). */
 export const isoDate = z.string().transform((s, ctx): string => {
-  const time = /^\d{4}-\d{2}-\d{2}$/.test(s) ? Date.parse(`${s}T00:00:00Z`) : NaN;
-  if (Number.isNaN(time) || !new Date(time).toISOString().startsWith(s))
-    return fail(ctx, `expected a calendar date as YYYY-MM-DD, e.g. 2018-11-05, got "${s}"`);
+  if (!isCalendarDay(s))
+    return fail(
+      ctx,
+      `expected a calendar date as YYYY-MM-DD in the years ${MIN_YEAR} to ${MAX_YEAR}, e.g. 2018-11-05, got "${s}"`,
+    );
   return s;
 });
 
@@ -65,6 +68,7 @@ export const accountId = z.string().transform((s, ctx): string => {
 /** A free-text value compared for equality (service name, region, scope), 1 to 200 characters. */
 export const plainText = z.string().transform((s, ctx): string => {
   if (s.length === 0 || s.length > 200) return fail(ctx, 'expected 1 to 200 characters');
+  if (hasControlCharacter(s)) return fail(ctx, 'expected text without control characters (such as NUL)');
   return s;
 });
 

@@ -6,7 +6,7 @@ import {
   sqlTimestamp,
   type AthenaQuery,
   type AthenaTarget,
-  type PollOptions,
+  type QueryOptions,
 } from './athena-query.js';
 import { awsCall } from './aws-errors.js';
 import {
@@ -251,17 +251,10 @@ function pricingTermOf(value: string): PricingTerm {
   return value as PricingTerm;
 }
 
-/** Runs the daily query and parses its rows. */
-export async function fetchDailyCosts(
-  client: AthenaClient,
-  t: CurTable,
-  schema: CurTableSchema,
-  w: CostWindow,
-  poll?: PollOptions,
-): Promise<CurQueryResult<DailyCostRow>> {
-  const result = await runAthenaQuery(client, t, buildDailyCostQuery(t, schema, w), poll);
-  const rows = result.rows.map((r): DailyCostRow => {
-    const c = columnReader(result.columns, r);
+/** Rows of the daily query (any engine that returns them as text), parsed. */
+export function parseDailyRows(columns: string[], rows: (string | null)[][]): DailyCostRow[] {
+  return rows.map((r): DailyCostRow => {
+    const c = columnReader(columns, r);
     const chargeType = c.text('charge_type');
     return {
       ...keyOf(c),
@@ -274,20 +267,12 @@ export async function fetchDailyCosts(
       usageAmount: c.num('usage_amount'),
     };
   });
-  return { rows, queryExecutionId: result.queryExecutionId, bytesScanned: result.bytesScanned };
 }
 
-/** Runs the per-resource query and parses its rows. */
-export async function fetchResourceCosts(
-  client: AthenaClient,
-  t: CurTable,
-  schema: CurTableSchema,
-  w: CostWindow,
-  poll?: PollOptions,
-): Promise<CurQueryResult<ResourceCostRow>> {
-  const result = await runAthenaQuery(client, t, buildResourceCostQuery(t, schema, w), poll);
-  const rows = result.rows.map((r): ResourceCostRow => {
-    const c = columnReader(result.columns, r);
+/** Rows of the per-resource query, parsed. */
+export function parseResourceRows(columns: string[], rows: (string | null)[][]): ResourceCostRow[] {
+  return rows.map((r): ResourceCostRow => {
+    const c = columnReader(columns, r);
     return {
       ...keyOf(c),
       resourceId: c.text('resource_id'),
@@ -298,6 +283,39 @@ export async function fetchResourceCosts(
       usageAmount: c.num('usage_amount'),
     };
   });
+}
+
+/** Rows of the account names query, parsed. */
+export function parseAccountNameRows(columns: string[], rows: (string | null)[][]): AccountNameRow[] {
+  return rows.map((r) => {
+    const c = columnReader(columns, r);
+    return { accountId: c.text('account_id'), name: c.text('account_name') };
+  });
+}
+
+/** Runs the daily query and parses its rows. */
+export async function fetchDailyCosts(
+  client: AthenaClient,
+  t: CurTable,
+  schema: CurTableSchema,
+  w: CostWindow,
+  poll?: QueryOptions,
+): Promise<CurQueryResult<DailyCostRow>> {
+  const result = await runAthenaQuery(client, t, buildDailyCostQuery(t, schema, w), poll);
+  const rows = parseDailyRows(result.columns, result.rows);
+  return { rows, queryExecutionId: result.queryExecutionId, bytesScanned: result.bytesScanned };
+}
+
+/** Runs the per-resource query and parses its rows. */
+export async function fetchResourceCosts(
+  client: AthenaClient,
+  t: CurTable,
+  schema: CurTableSchema,
+  w: CostWindow,
+  poll?: QueryOptions,
+): Promise<CurQueryResult<ResourceCostRow>> {
+  const result = await runAthenaQuery(client, t, buildResourceCostQuery(t, schema, w), poll);
+  const rows = parseResourceRows(result.columns, result.rows);
   return { rows, queryExecutionId: result.queryExecutionId, bytesScanned: result.bytesScanned };
 }
 
@@ -307,14 +325,11 @@ export async function fetchAccountNames(
   t: CurTable,
   schema: CurTableSchema,
   w: CostWindow,
-  poll?: PollOptions,
+  poll?: QueryOptions,
 ): Promise<CurQueryResult<AccountNameRow> | null> {
   const query = buildAccountNamesQuery(t, schema, w);
   if (query === null) return null;
   const result = await runAthenaQuery(client, t, query, poll);
-  const rows = result.rows.map((r) => {
-    const c = columnReader(result.columns, r);
-    return { accountId: c.text('account_id'), name: c.text('account_name') };
-  });
+  const rows = parseAccountNameRows(result.columns, result.rows);
   return { rows, queryExecutionId: result.queryExecutionId, bytesScanned: result.bytesScanned };
 }

@@ -2,6 +2,7 @@ import { AthenaClient } from '@aws-sdk/client-athena';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { EC2Client, type EC2ClientConfig } from '@aws-sdk/client-ec2';
 import { PricingClient } from '@aws-sdk/client-pricing';
+import { S3Client } from '@aws-sdk/client-s3';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { Config } from '../config.js';
 import { CostbotError } from '../errors.js';
@@ -9,7 +10,7 @@ import { CostbotError } from '../errors.js';
 /** Credentials as the SDK clients take them (an identity or a provider of one). */
 export type AwsCredentials = NonNullable<EC2ClientConfig['credentials']>;
 
-export type AwsService = 'ec2' | 'cloudwatch' | 'athena' | 'pricing' | 'sts';
+export type AwsService = 'ec2' | 'cloudwatch' | 'athena' | 'pricing' | 's3' | 'sts';
 
 /** One AWS account costbot reads: the default credential chain, or a role it assumes. */
 export interface AwsAccount {
@@ -57,6 +58,8 @@ export interface AwsClients {
   athena(): AthenaClient;
   /** The Pricing API in AWS_PRICING_REGION. */
   pricing(): PricingClient;
+  /** S3 in the home account (CUR_S3_URI); follows the bucket's own region. */
+  s3(): S3Client;
   /** The account whose credentials reach `accountId`: its assumed role, else the default chain. */
   accountFor(accountId: string): AwsAccount;
   /** Closes every client's sockets. */
@@ -70,6 +73,7 @@ const IAM_PREFIX: Record<Exclude<AwsService, 'sts'>, string> = {
   cloudwatch: 'cloudwatch',
   athena: 'athena',
   pricing: 'pricing',
+  s3: 's3',
 };
 
 /**
@@ -177,6 +181,14 @@ export function createAwsClients(config: Config, options: AwsClientOptions = {})
       return build('athena', home, region, (c) => new AthenaClient(c));
     },
     pricing: () => build('pricing', home, config.AWS_PRICING_REGION, (c) => new PricingClient(c)),
+    // Path-style addressing when an endpoint is given (a stand-in or an S3-compatible store).
+    s3: () =>
+      build(
+        's3',
+        home,
+        config.AWS_REGION ?? 'us-east-1',
+        (c) => new S3Client({ ...c, followRegionRedirects: true, forcePathStyle: options.endpoints?.s3 !== undefined }),
+      ),
     accountFor: (accountId) => accounts.find((a) => a.accountId === accountId) ?? home,
     destroy() {
       for (const client of cache.values()) client.destroy();

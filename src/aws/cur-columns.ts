@@ -24,8 +24,36 @@ export const REQUIRED_COLUMNS = [
 /** CUR 2.0's usage account name (the legacy CUR has none). */
 export const ACCOUNT_NAME_COLUMN = 'line_item_usage_account_name';
 
+/**
+ * Every column a cost query may read, with its type (the rest of a report is never read): what
+ * the export file reader selects and casts from each file, since CSV files carry only text.
+ */
+export function curColumnsRead(): Record<string, 'timestamp' | 'double' | 'text'> {
+  const out: Record<string, 'timestamp' | 'double' | 'text'> = { line_item_usage_start_date: 'timestamp' };
+  for (const name of [
+    ...REQUIRED_COLUMNS,
+    ...Object.values(REGION_COLUMN),
+    ACCOUNT_NAME_COLUMN,
+    'line_item_resource_id',
+    'pricing_term',
+    'reservation_reservation_a_r_n',
+  ])
+    out[name] ??= 'text';
+  for (const name of [
+    'line_item_unblended_cost',
+    'line_item_net_unblended_cost',
+    'line_item_usage_amount',
+    ...SP_GROSS,
+    ...RI_GROSS,
+    ...SP_NET,
+    ...RI_NET,
+  ])
+    out[name] = 'double';
+  return out;
+}
+
 /** Line items without a region (tax, some global services) are grouped under Cost Explorer's label. */
-const NO_REGION = 'NoRegion';
+export const NO_REGION = 'NoRegion';
 
 const SP_GROSS = [
   'savings_plan_savings_plan_effective_cost',

@@ -1,8 +1,11 @@
 import { App, HTTPReceiver, SocketModeReceiver, type CustomRoute, type Receiver } from '@slack/bolt';
 import type { Server } from 'node:http';
+import { createChartFiles } from '../slack/chart-files.js';
 import { withSlash } from '../slack/client.js';
 import { slackLogger } from '../slack/slack-logger.js';
-import type { BotDeps } from './deps.js';
+import type { AppDeps, BotDeps } from './deps.js';
+import { memoryReplayCache } from './replay-cache.js';
+import { guardSlackRequests } from './request-guard.js';
 import { registerActions } from './listeners/actions/index.js';
 import { registerCommands } from './listeners/commands/index.js';
 import { registerEvents } from './listeners/events/index.js';
@@ -17,13 +20,16 @@ export interface BotApp {
   server(): Server | undefined;
 }
 
+const SLACK_ENDPOINT = '/slack/events';
+
 /**
  * The Bolt app. HTTP mode (no SLACK_APP_TOKEN): `POST /slack/events` on PORT, every request
- * verified with the signing secret by Bolt's HTTPReceiver (bad signatures and timestamps older
- * than 5 minutes get 401). Socket Mode (SLACK_APP_TOKEN set): events arrive over the socket;
+ * checked by the request guard before Bolt's HTTPReceiver (bad signatures and timestamps more than
+ * 5 minutes from now get 401, bodies Bolt cannot route 400, replays are answered once). Socket Mode (SLACK_APP_TOKEN set): events arrive over the socket;
  * the custom routes (the JSON API) are still served on PORT.
  */
-export function createApp(deps: BotDeps, customRoutes: CustomRoute[] = [], options: { port?: number } = {}): BotApp {
+export function createApp(given: BotDeps, customRoutes: CustomRoute[] = [], options: { port?: number } = {}): BotApp {
+  const deps: AppDeps = { ...given, chartFiles: given.chartFiles ?? createChartFiles() };
   const c = deps.config;
   // 0 (tests) lets the OS pick a free port.
   const port = options.port ?? c.PORT;
@@ -39,15 +45,22 @@ export function createApp(deps: BotDeps, customRoutes: CustomRoute[] = [], optio
     });
   } else {
     if (c.SLACK_SIGNING_SECRET === undefined) throw new Error('SLACK_SIGNING_SECRET is required in HTTP mode');
-    receiver = new HTTPReceiver({
+    const httpReceiver = new HTTPReceiver({
       signingSecret: c.SLACK_SIGNING_SECRET,
-      endpoints: '/slack/events',
+      endpoints: SLACK_ENDPOINT,
       port,
       customRoutes,
       logger,
       // Ack first, work after: the HTTP response goes out as soon as ack() is called.
       processBeforeResponse: false,
     });
+    guardSlackRequests(httpReceiver, {
+      signingSecret: c.SLACK_SIGNING_SECRET,
+      endpoint: SLACK_ENDPOINT,
+      replay: deps.replayCache ?? memoryReplayCache(),
+      log: deps.log.child({ module: 'request-guard' }),
+    });
+    receiver = httpReceiver;
   }
   const app = new App({ token: c.SLACK_BOT_TOKEN, receiver, logger, clientOptions });
   registerCommands(app, deps);

@@ -3,6 +3,8 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
 import type { ApplyRecommendationPayload } from '../jobs/schemas/apply.js';
 import type { WorkerStatus } from '../jobs/worker-status.js';
+import type { ChartFiles } from '../slack/chart-files.js';
+import type { ReplayCache } from './replay-cache.js';
 
 /** What the bot's listeners receive: clients built once by the entry point. */
 export interface BotDeps {
@@ -26,6 +28,19 @@ export interface BotDeps {
    * when ready. @defaultValue 1500
    */
   loadingNoticeMs?: number;
+  /**
+   * Signed requests already answered (Redis when REDIS_URL is set, shared by every bot process).
+   * @defaultValue this process's memory
+   */
+  replayCache?: ReplayCache;
+  /**
+   * Charts rendered and uploaded once per content and place, reused by later Details clicks.
+   * @defaultValue one per app, made by createApp
+   */
+  chartFiles?: ChartFiles;
 }
 
 export type PageDeps = Pick<BotDeps, 'db' | 'config' | 'now' | 'workerStatus'>;
+
+/** BotDeps as createApp hands them to listeners: defaults filled in. */
+export type AppDeps = BotDeps & { chartFiles: ChartFiles };

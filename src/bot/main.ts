@@ -9,6 +9,7 @@ import { closeQueues, createQueues, enqueueJob } from '../jobs/queues.js';
 import { readWorkerStatus } from '../jobs/worker-status.js';
 import { createApp } from './app.js';
 import type { BotDeps } from './deps.js';
+import { redisReplayCache } from './replay-cache.js';
 
 /**
  * `npm run start:bot`: the Slack bot (HTTP mode on PORT, or Socket Mode when SLACK_APP_TOKEN is
@@ -33,6 +34,7 @@ await runEntry(async () => {
     config,
     log,
     now: () => new Date(),
+    ...(redis === undefined ? {} : { replayCache: redisReplayCache(redis, config.QUEUE_PREFIX, log) }),
     ...(queues === undefined
       ? {}
       : {
@@ -44,6 +46,8 @@ await runEntry(async () => {
         }),
   };
   const bot = createApp(deps, apiRoutes({ db: db.db, apiToken: config.API_TOKEN, logger: log }));
+  // A bug in one request's handling is logged; it must not stop the bot for everyone else.
+  process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection (bot keeps running)'));
   await bot.start();
   log.info({ mode: config.socketMode ? 'socket' : 'http', port: config.PORT }, 'costbot bot started');
 

@@ -1,9 +1,9 @@
 import { writeCsvFile } from '../csv.js';
+import { InputError } from '../errors.js';
 import { scoreSeries, type DetectorOptions } from '../ml/anomaly/detector.js';
-import { inferStepMs } from '../ml/anomaly/features.js';
 import { parseFlags, parseIntFlag, requireFlag, type CliCommand } from './command.js';
-import { readDetectInput, type DetectInput } from './detect-input.js';
 import { checkOutputPath } from './output-path.js';
+import { clockWarning, readSeriesCsv, type SeriesRows } from './series-csv.js';
 
 const usage = 'npm run costbot -- detect --input IN.csv --output OUT.csv [--seed N]';
 
@@ -18,17 +18,21 @@ export function formatScore(score: number): string {
  * when the input was too short for any model.
  */
 export function detectScores(
-  input: DetectInput,
+  input: SeriesRows,
   options: DetectorOptions = {},
 ): { scores: Float64Array; trained: boolean } {
   if (input.values.length < 2) return { scores: new Float64Array(input.values.length), trained: false };
-  const run = scoreSeries(input.values, inferStepMs(input.times), options);
+  if (!(input.clock.stepMs > 0)) {
+    throw new InputError('cannot tell the step of the series: every row has the same timestamp');
+  }
+  const run = scoreSeries(input.values, input.clock.stepMs, options);
   return { scores: run.scores, trained: run.retrainedAt.length > 0 };
 }
 
 /**
  * `detect`: causal anomaly scores of a `timestamp,value` CSV. Row i is scored from rows 0..i only
- * (the detector of src/ml/anomaly-detector.ts, as the worker uses it). Needs no settings.
+ * (the detector of src/ml/anomaly/detector.ts, as the worker uses it). Clock quirks are warned
+ * about on stderr, never refused (see series-csv.ts). Needs no settings.
  */
 export const detectCommand: CliCommand = {
   name: 'detect',
@@ -44,7 +48,9 @@ export const detectCommand: CliCommand = {
     const outputPath = requireFlag(flags.output, 'output', usage);
     const seed = parseIntFlag(flags.seed, 'seed', 0, 2 ** 32 - 1) ?? 1;
     await checkOutputPath(outputPath, 'output');
-    const input = await readDetectInput(inputPath);
+    const input = await readSeriesCsv(inputPath);
+    const warning = clockWarning(inputPath, input.clock, 'every row is scored as it comes, in file order');
+    if (warning) process.stderr.write(`${warning}\n`);
     const { scores, trained } = detectScores(input, { seed });
     if (!trained) {
       process.stderr.write(

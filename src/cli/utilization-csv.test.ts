@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { detectStepMs, parseUtilizationCsv } from './utilization-csv.js';
+import { parseUtilizationCsv, toUtilizationSeries } from './utilization-csv.js';
 
 // Real timestamps (epoch seconds, with the trace's own 299/301 s jitter) of a Bitbrains VM.
 const trace = fileURLToPath(new URL('../../test/fixtures/rightsize/bitbrains-2013-7-vm9-head720.csv', import.meta.url));
@@ -11,23 +11,30 @@ const times = readFileSync(trace, 'utf8')
   .slice(1)
   .map((line) => Number(line.split(';')[0]) * 1000);
 
-describe('detectStepMs', () => {
-  it('finds the 5-minute step of a real trace despite its jitter', () => {
+describe('toUtilizationSeries', () => {
+  const samples = (t: number[]) => ({ times: t, cpuPercent: t.map((_, i) => i % 100) });
+
+  it('finds the 5-minute step of a real trace despite its jitter and puts the rows on it', () => {
     const diffs = new Set(times.slice(1).map((t, i) => t - times[i]!));
     expect(diffs.size).toBeGreaterThan(1);
-    expect(detectStepMs(times, 'trace')).toBe(300_000);
+    const series = toUtilizationSeries(samples(times), 'trace');
+    expect(series.periodSeconds).toBe(300);
+    expect(series.samples.times).toEqual(times.map((_, i) => times[0]! + i * 300_000));
+    expect(series.clock.jittered.count).toBeGreaterThan(0);
   });
 
-  it('takes missing periods as gaps, not as an irregular step', () => {
-    const withGap = [...times.slice(0, 100), ...times.slice(130)];
-    expect(detectStepMs(withGap, 'trace')).toBe(300_000);
+  it('takes missing periods as gaps', () => {
+    const series = toUtilizationSeries(samples([...times.slice(0, 100), ...times.slice(130)]), 'trace');
+    expect(series.clock.gaps).toMatchObject({ count: 1, missingSteps: 30 });
+    expect(series.samples.times[100]! - series.samples.times[99]!).toBe(31 * 300_000);
   });
 
-  it('rejects rows closer than the step or between one and one and a half steps apart', () => {
-    const early = times.map((t, i) => (i === 50 ? t - 120_000 : t));
-    expect(() => detectStepMs(early, 'trace')).toThrow(
-      /trace: irregular step: rows 50 and 51 .* 180 s apart, but the step is 300 s/,
-    );
+  it('keeps the later row where a row comes closer than the step (a collector restart)', () => {
+    const early = [...times.slice(0, 51), times[50]! + 1000, ...times.slice(51)];
+    const series = toUtilizationSeries({ times: early, cpuPercent: early.map((_, i) => i) }, 'trace');
+    expect(series.clock.offStep).toMatchObject({ count: 1, firstLine: 53 });
+    expect(series.samples.times).toHaveLength(times.length);
+    expect(series.samples.cpuPercent[50]).toBe(51);
   });
 });
 
@@ -38,7 +45,7 @@ describe('parseUtilizationCsv', () => {
   it('reads the optional columns, an empty cell being a missing value', () => {
     const series = parseUtilizationCsv(text, 'in.csv');
     expect(series.periodSeconds).toBe(300);
-    expect(series.end).toBe(times[2]! + 300_000);
+    expect(series.end).toBe(times[0]! + 3 * 300_000);
     expect(series.samples.cpuPercent).toEqual([1, 2, 3]);
     expect(series.samples.memPercent).toEqual([40, null, 40]);
     expect(series.samples.networkInBytes).toEqual([null, null, null]);
@@ -50,8 +57,11 @@ describe('parseUtilizationCsv', () => {
     );
   });
 
-  it('rejects unsorted rows', () => {
-    const [header, a, b, c] = text.split('\n');
-    expect(() => parseUtilizationCsv([header, b, a, c].join('\n'), 'in.csv')).toThrow(/must be increasing and unique/);
+  it('takes rows out of order as they come: a row stepping back lands on the step it names', () => {
+    const rows = times.slice(0, 6).map((t, i) => `${new Date(t).toISOString()},${i + 1}`);
+    [rows[2], rows[3]] = [rows[3]!, rows[2]!];
+    const series = parseUtilizationCsv(['timestamp,cpu_percent', ...rows].join('\n'), 'in.csv');
+    expect(series.clock.backward).toMatchObject({ count: 1, firstLine: 5 });
+    expect(series.samples.cpuPercent).toEqual([1, 2, 3, 4, 5, 6]);
   });
 });

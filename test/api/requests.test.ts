@@ -116,6 +116,28 @@ describe('query parameters', () => {
     expectError(await call(api.baseUrl, `/api/ml/anomalies?cursor=${forged}`), 400, 'INPUT_INVALID', 'cursor');
   });
 
+  it('answers hostile values with a 400, never a 500: NUL bytes, years PostgreSQL refuses, ids beyond int4', async () => {
+    const cursor = (o: object) => Buffer.from(JSON.stringify({ v: 1, ...o })).toString('base64url');
+    const cases: [path: string, parameter: string][] = [
+      ['/api/ml/anomalies?service=EC2%00', 'service'],
+      ['/api/ml/right-sizing?region=us-east-1%00', 'region'],
+      ['/api/ml/forecasting?scope=total%00', 'scope'],
+      ['/api/ml/models?scope=%00', 'scope'],
+      ['/api/ml/anomalies?from=0000-01-01', 'from'],
+      ['/api/ml/anomalies?to=99999-01-01', 'to'],
+      [`/api/ml/anomalies?cursor=${cursor({ s: 'impact', o: 'desc', k: 1, i: 2 ** 31 })}`, 'cursor'],
+      [`/api/ml/anomalies?sort=date&cursor=${cursor({ s: 'date', o: 'desc', k: '2018-02-30', i: 3 })}`, 'cursor'],
+      [`/api/ml/anomalies?sort=date&cursor=${cursor({ s: 'date', o: 'desc', k: '0000-01-01', i: 3 })}`, 'cursor'],
+      [`/api/ml/right-sizing?cursor=${cursor({ s: 'savings', o: 'desc', k: 1, i: 2 ** 53 })}`, 'cursor'],
+      [`/api/ml/models?cursor=${cursor({ s: 'kind-scope', o: 'asc', k: 'forecast', i: 'a\u0000b' })}`, 'cursor'],
+    ];
+    for (const [path, parameter] of cases) {
+      const res = await call(api.baseUrl, path);
+      expect({ path, status: res.status }).toEqual({ path, status: 400 });
+      expectError(res, 400, 'INPUT_INVALID', parameter);
+    }
+  });
+
   it('has an OpenAPI document whose every schema compiles under JSON Schema 2020-12 strict mode', () => {
     expect(compileAllSchemas()).toEqual([
       'Error',

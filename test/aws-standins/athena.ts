@@ -1,11 +1,7 @@
 import { statSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import {
-  DuckDBInstance,
-  DuckDBTimestampValue,
-  type DuckDBConnection,
-  type DuckDBPreparedStatement,
-} from '@duckdb/node-api';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { bindAthenaParams } from '../../src/aws/duckdb-query.js';
 import {
   decodeJsonTarget,
   jsonReply,
@@ -101,21 +97,9 @@ const athenaType = (duck: string) =>
           ? 'date'
           : duck.toLowerCase();
 
-function bindParams(prepared: DuckDBPreparedStatement, params: string[]): void {
-  params.forEach((p, k) => {
-    const i = k + 1;
-    let m: RegExpExecArray | null;
-    if ((m = /^TIMESTAMP '([^']+)'$/.exec(p)))
-      prepared.bindTimestamp(i, new DuckDBTimestampValue(BigInt(Date.parse(`${m[1]!.replace(' ', 'T')}Z`)) * 1000n));
-    else if ((m = /^'((?:[^']|'')*)'$/.exec(p))) prepared.bindVarchar(i, m[1]!.replace(/''/g, "'"));
-    else if (/^-?\d+(\.\d+)?$/.test(p)) prepared.bindDouble(i, Number(p));
-    else throw new Error(`unsupported execution parameter ${p}`);
-  });
-}
-
 async function execute(connection: DuckDBConnection, exec: Execution, sql: string, params: string[]): Promise<void> {
   const prepared = await connection.prepare(sql);
-  bindParams(prepared, params);
+  bindAthenaParams(prepared, params);
   const result = await prepared.runAndReadAll();
   exec.columns = result
     .columnNames()

@@ -42,13 +42,20 @@ export interface ServiceRequest {
 export interface ServiceReply {
   status: number;
   headers: Record<string, string>;
-  body: string;
+  /** Text, or bytes for a REST service's objects (S3 GetObject). */
+  body: string | Uint8Array;
+}
+
+/** Method and path with query: what a REST service (S3) names its operation by. */
+export interface RequestLine {
+  method: string;
+  url: string;
 }
 
 /** What one stand-in service implements. */
 export interface ServiceHandler {
   /** Reads the operation name and body from the raw request. */
-  decode(raw: string, headers: IncomingMessage['headers']): ServiceRequest;
+  decode(raw: string, headers: IncomingMessage['headers'], line: RequestLine): ServiceRequest;
   /** Answers one operation. */
   handle(req: ServiceRequest): Promise<ServiceReply> | ServiceReply;
   /** The service's own error for an injected fault (timeouts never reach it). */
@@ -100,7 +107,7 @@ export async function startStandin(service: ServiceHandler): Promise<StandinServ
   const server: Server = createServer((req, res) => {
     void (async () => {
       const raw = await readBody(req);
-      const decoded = service.decode(raw, req.headers);
+      const decoded = service.decode(raw, req.headers, { method: req.method ?? 'GET', url: req.url ?? '/' });
       const attempt = Number(/attempt=(\d+)/.exec(String(req.headers['amz-sdk-request'] ?? ''))?.[1] ?? 1);
       const entry: LoggedRequest = {
         op: decoded.op,

@@ -237,7 +237,11 @@ describe('/cost forecast, status, help and usage', () => {
     expect(months.map((m) => m.month)).toEqual(['2019-01', '2019-02', '2019-03']);
     const usd = (x: number) => `$${x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
     expect(text).toContain(`\`2019-01\`  ${usd(months[0]!.yhat)}  (80 %: ${usd(months[0]!.lower80)} –`);
-    expect(text).toContain(`*Trend:* ${(f.trend as { description: string }).description}`);
+    // The trend is computed from the months shown: the last one against the last full month of history.
+    const trend = f.trend as { description: string; direction: string; methodLabel: string };
+    expect(text).toMatch(new RegExp(`\\*Trend:\\* :chart_with_${trend.direction}wards_trend: `));
+    expect(text).toContain(trend.description);
+    expect(text).toContain(`*Method:* ${trend.methodLabel} (92 days of history, under the 12 months`);
     const drivers = f.drivers as { dimension: string; label: string }[];
     expect(drivers.length).toBeGreaterThan(0);
     expect(text).toContain(`*Key drivers*\n• ${drivers[0]!.dimension} *${drivers[0]!.label}*:`);

@@ -57,11 +57,65 @@ describe('request verification (Bolt HTTPReceiver with the signing secret)', () 
     expect(h.slack.responsesTo(responseId)).toEqual([]);
   });
 
-  it('replays a correctly signed request only within the 5 minutes Bolt allows; the state changes guard the rest', async () => {
+  it('refuses timestamps more than 5 minutes ahead as well as behind, and accepts 4 minutes either way', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    for (const [offset, status] of [
+      [6 * 60, 401],
+      [365 * 24 * 3600, 401],
+      [4 * 60, 200],
+      [-4 * 60, 200],
+    ] as const) {
+      const responseId = h.sender.nextId('skew');
+      const body = h.sender.commandBody('help', USERS.alice, responseId);
+      const res = await h.sender.send(body, 'application/x-www-form-urlencoded', { timestamp: now + offset });
+      expect({ offset, status: res.status }).toEqual({ offset, status });
+      if (status === 200) expect((await finalResponse(h.slack, responseId)).text).toBeDefined();
+      else expect(h.slack.responsesTo(responseId)).toEqual([]);
+    }
+  });
+
+  it('answers a byte-identical replay once: /cost status sent 6 times is answered once (replay cache in Redis)', async () => {
     const first = await h.sender.command('status', USERS.alice);
     expect(first.status).toBe(200);
-    const replay = await h.sender.replay(first);
-    expect(replay.status).toBe(200); // a read: answering it twice is harmless
+    await finalResponse(h.slack, first.responseId);
+    for (let i = 0; i < 5; i++) {
+      const replay = await h.sender.replay(first);
+      expect(replay.status).toBe(200); // Slack stops retrying; nothing runs
+      expect(replay.body).toBe('');
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    const answers = h.slack.responsesTo(first.responseId).filter((p) => p.body['text'] !== 'Working on it…');
+    expect(answers).toHaveLength(1);
+    expect(h.logLines.filter((l) => l.includes('ignored a replayed Slack request'))).toHaveLength(5);
+  });
+
+  it('answers 400 to signed bodies Bolt cannot route, and keeps serving', async () => {
+    const form = 'application/x-www-form-urlencoded';
+    const noUser = h.sender.blockActionPayload({ actionId: 'anomaly_detail', value: '1', user: USERS.alice });
+    delete noUser['user'];
+    const bodies: [string, string][] = [
+      ['payload=null', form],
+      ['payload=%5B%5D', form],
+      ['payload=42', form],
+      ['payload=not-json', form],
+      [new URLSearchParams({ payload: JSON.stringify(noUser) }).toString(), form],
+      [
+        new URLSearchParams({ payload: JSON.stringify({ type: 'block_actions', user: { id: 'U1' } }) }).toString(),
+        form,
+      ],
+      ['a=b', form],
+      ['null', 'application/json'],
+      ['[]', 'application/json'],
+      ['{"type":"event_callback"}', 'application/json'],
+      ['{', 'application/json'],
+    ];
+    for (const [body, contentType] of bodies) {
+      const res = await h.sender.send(body, contentType);
+      expect({ body, status: res.status }).toEqual({ body, status: 400 });
+    }
+    const after = await h.sender.command('help', USERS.alice);
+    expect(after.status).toBe(200);
+    expect((await finalResponse(h.slack, after.responseId)).text).toBeDefined();
   });
 });
 

@@ -24,19 +24,6 @@ export interface SeriesWindows {
   seasonTolerance: number;
 }
 
-/** The typical step of a series: the median gap between consecutive timestamps. */
-export function inferStepMs(times: ArrayLike<number>): number {
-  const gaps: number[] = [];
-  for (let i = 1; i < times.length; i++) {
-    const g = times[i]! - times[i - 1]!;
-    if (g > 0) gaps.push(g);
-  }
-  if (gaps.length === 0)
-    throw new InputError('cannot tell the step of a series with fewer than two distinct timestamps');
-  gaps.sort((a, b) => a - b);
-  return gaps[gaps.length >> 1]!;
-}
-
 export function windowsForStep(stepMs: number): SeriesWindows {
   if (!(stepMs > 0)) throw new InputError(`the step of a series must be positive, got ${stepMs} ms`);
   let season = 0;

@@ -17,6 +17,7 @@ describe('list state carried in control values', () => {
       page: 3,
     };
     expect(decodeAnomalyState(encodeAnomalyState(s))).toEqual(s);
+    expect(() => decodeAnomalyState('a|30d||impact|0|EC2\u0000')).toThrow(/out of date/);
     expect(decodeAnomalyState(encodeAnomalyState({ range: '7d', sort: 'impact', page: 0 }))).toEqual({
       range: '7d',
       sort: 'impact',
@@ -39,7 +40,21 @@ describe('list state carried in control values', () => {
 
   it('parses ids strictly', () => {
     expect(parseId('42', 'anomaly')).toBe(42);
-    for (const bad of ['0', '-1', '1.0', '1e3', ' 1', '1 or 1=1', '99999999999', undefined])
+    expect(parseId('2147483647', 'anomaly')).toBe(2147483647);
+    // 2^31 and above overflow PostgreSQL's integer: refused here, never sent to SQL.
+    for (const bad of [
+      '0',
+      '-1',
+      '1.0',
+      '1e3',
+      ' 1',
+      '1 or 1=1',
+      '2147483648',
+      '9999999999',
+      '99999999999',
+      '01',
+      undefined,
+    ])
       expect(() => parseId(bad, 'anomaly')).toThrow(/not valid/);
   });
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { InputError } from '../../errors.js';
+import { hasControlCharacter, parseDbId } from '../../ids.js';
 import { SEVERITIES, type Severity } from '../../ml/anomaly/severity.js';
 
 /**
@@ -26,7 +27,12 @@ const severity = z.enum(SEVERITIES);
 const anomalyState = z.object({
   range: z.enum(RANGES),
   minSeverity: severity.optional(),
-  service: z.string().min(1).max(100).optional(),
+  service: z
+    .string()
+    .min(1)
+    .max(100)
+    .refine((s) => !hasControlCharacter(s))
+    .optional(),
   sort: z.enum(['impact', 'date']),
   page: z.number().int().min(0).max(10_000),
 });
@@ -68,11 +74,9 @@ export function decodeRecommendationState(value: string): RecommendationListStat
   return parsed.data;
 }
 
-/** A database id carried in a button value: a positive integer, nothing else. */
+/** A database id carried in a button value: an integer the id column can hold (1..2^31-1), nothing else. */
 export function parseId(value: string | undefined, what: string): number {
-  const id = Number(value);
-  if (value === undefined || !/^\d{1,10}$/.test(value) || !Number.isSafeInteger(id) || id < 1) {
-    throw new InputError(`${what} id "${String(value).slice(0, 40)}" is not valid`);
-  }
+  const id = value === undefined ? undefined : parseDbId(value);
+  if (id === undefined) throw new InputError(`${what} id "${String(value).slice(0, 40)}" is not valid`);
   return id;
 }

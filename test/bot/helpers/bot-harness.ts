@@ -1,10 +1,13 @@
 import type { AddressInfo } from 'node:net';
+import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { createApp, type BotApp } from '../../../src/bot/app.js';
 import type { BotDeps } from '../../../src/bot/deps.js';
+import { redisReplayCache } from '../../../src/bot/replay-cache.js';
 import { loadConfig, type Config } from '../../../src/config.js';
 import type { ApplyRecommendationPayload } from '../../../src/jobs/schemas/apply.js';
 import { createTestDatabase, type TestDatabase } from '../../support/database.js';
+import { redisUrl, uniquePrefix } from '../../support/redis.js';
 import { SlackStandIn } from '../../slack-standin/server.js';
 import { SlackSender } from '../../slack-standin/signed-requests.js';
 
@@ -74,6 +77,9 @@ export async function startHarness(o: HarnessOptions): Promise<Harness> {
       await o.onApply?.(p);
     },
   };
+  // The replay cache in the real Redis, under a prefix of this test's own.
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  deps.replayCache = redisReplayCache(redis, uniquePrefix('bot'), log);
   const bot = createApp(deps, [], { port: 0 });
   await bot.start();
   const { port } = bot.server()!.address() as AddressInfo;
@@ -89,6 +95,7 @@ export async function startHarness(o: HarnessOptions): Promise<Harness> {
     logLines,
     async close() {
       await bot.stop();
+      await redis.quit();
       await slack.stop();
       await db.drop();
     },

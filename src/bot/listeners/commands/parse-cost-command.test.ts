@@ -32,6 +32,7 @@ describe('parseCostCommand', () => {
     ['rightsize web-1', '"web-1" is neither an instance id (i-0123456789abcdef0) nor "top N"'],
     ['forecast 5', '"5" is not an offered horizon: use 3, 6 or 12 (months)'],
     ['status please', '`status` takes no arguments'],
+    ['anomalies 7d EC2\u0000', 'the service name has a control character in it'],
   ])('"%s" is usage: %s', (text, problem) => {
     expect(parseCostCommand(text)).toEqual({ kind: 'usage', problem });
   });

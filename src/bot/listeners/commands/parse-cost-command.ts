@@ -1,7 +1,7 @@
 import { FORECAST_HORIZONS, type ForecastHorizon } from '../../../db/queries/forecasts.js';
 import { RANGES, type Range } from '../../../slack/messages/view-state.js';
 import { SEVERITIES, type Severity } from '../../../ml/anomaly/severity.js';
-import { INSTANCE_ID_PATTERN } from '../../../ids.js';
+import { hasControlCharacter, INSTANCE_ID_PATTERN } from '../../../ids.js';
 
 /** What `/cost <text>` asks for. */
 export type CostCommand =
@@ -31,6 +31,7 @@ function parseAnomalies(args: string[]): CostCommand {
   }
   const service = rest.join(' ');
   if (service.length > 100) return { kind: 'usage', problem: 'the service name is longer than 100 characters' };
+  if (hasControlCharacter(service)) return { kind: 'usage', problem: 'the service name has a control character in it' };
   return { kind: 'anomalies', range, ...(minSeverity ? { minSeverity } : {}), ...(service ? { service } : {}) };
 }
 

@@ -1,5 +1,6 @@
 import type { Dimension } from '@aws-sdk/client-cloudwatch';
 import { fetchHourlyMetrics, listMemoryMetrics, type MetricRequest } from '../../../aws/cloudwatch-metrics.js';
+import { fetchHourlyStatistics } from '../../../aws/cloudwatch-statistics.js';
 import { listInstances, setMemoryMetricFlags } from '../../../db/queries/instances.js';
 import { latestMetricTimes, upsertMetricPoints } from '../../../db/queries/metric-points.js';
 import type { Instance } from '../../../db/schema/index.js';
@@ -55,6 +56,7 @@ interface MetricCounts {
   withoutMemory: number;
   metricsRequested: number;
   getMetricDataCalls: number;
+  getMetricStatisticsRequests: number;
   datapoints: number;
   pointsStored: number;
 }
@@ -67,15 +69,17 @@ async function collectScope(
   counts: MetricCounts,
 ): Promise<void> {
   const client = ctx.aws.cloudwatch(plan.account, plan.region);
-  const memory = await listMemoryMetrics(client);
+  const memory = await listMemoryMetrics(client, ctx.usage);
   const withMemory = plan.instances.filter((i) => memory.has(i.instanceId)).map((i) => i.instanceId);
   const withoutMemory = plan.instances.filter((i) => !memory.has(i.instanceId)).map((i) => i.instanceId);
   await setMemoryMetricFlags(ctx.db, { withMemory, withoutMemory });
   counts.withMemory += withMemory.length;
   counts.withoutMemory += withoutMemory.length;
 
-  const stats = await fetchHourlyMetrics(client, requestsFor(plan.instances, memory, window.startOf), {
+  const fetch = ctx.config.METRICS_CALL_STYLE === 'get-metric-data' ? fetchHourlyMetrics : fetchHourlyStatistics;
+  const stats = await fetch(client, requestsFor(plan.instances, memory, window.startOf), {
     end: window.end,
+    ...(ctx.usage ? { usage: ctx.usage } : {}),
     onBatch: async (points) => {
       // Not `counts.pointsStored += await ...`: that reads the count before the await, and
       // batches finishing meanwhile would be lost from it.
@@ -85,15 +89,20 @@ async function collectScope(
     },
   });
   counts.metricsRequested += stats.metricsRequested;
-  counts.getMetricDataCalls += stats.calls;
+  if (ctx.config.METRICS_CALL_STYLE === 'get-metric-data') counts.getMetricDataCalls += stats.calls;
+  else counts.getMetricStatisticsRequests += stats.calls;
   counts.datapoints += stats.datapoints;
   ctx.log.info({ scope: scopeName(plan), ...stats }, 'metrics fetched');
 }
 
 /**
- * Hourly CloudWatch statistics for every running instance of the inventory: GetMetricData in
- * batches of up to 500 queries, each batch committed as it completes. Incremental: a metric
- * starts one hour after its newest stored point, or METRICS_LOOKBACK_DAYS back on first sight.
+ * Hourly CloudWatch statistics for every running instance of the inventory, every settled hour
+ * since the newest stored one in the same calls (METRICS_CALL_STYLE: GetMetricStatistics per
+ * metric and kind of statistic, or GetMetricData in batches of up to 500 queries), each batch
+ * committed as it completes. CloudWatch bills per call or metric, not per hour fetched, so the
+ * default schedule runs once a day after the day closes. Incremental: a metric starts one hour
+ * after its newest stored point, or METRICS_LOOKBACK_DAYS back on first sight; a run that stopped
+ * half-way resumes from what it stored.
  * Memory comes from the CloudWatch agent where ListMetrics finds it; elsewhere the instance is
  * recorded as having none.
  */
@@ -128,9 +137,13 @@ export async function collectMetrics(ctx: JobContext & AwsDeps, payload: Collect
     withoutMemory: 0,
     metricsRequested: 0,
     getMetricDataCalls: 0,
+    getMetricStatisticsRequests: 0,
     datapoints: 0,
     pointsStored: 0,
   };
   await forEachScope(plansOf(ctx, instances), (plan) => collectScope(ctx, plan, { end, startOf }, counts));
-  return { counts: { ...counts }, details: { end: end.toISOString(), lookbackDays } };
+  return {
+    counts: { ...counts },
+    details: { end: end.toISOString(), lookbackDays, callStyle: ctx.config.METRICS_CALL_STYLE },
+  };
 }
