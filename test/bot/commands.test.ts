@@ -242,6 +242,19 @@ describe('/cost forecast, status, help and usage', () => {
     expect(twelve.text).toMatch(/^Forecast for the next 12 months: /);
   });
 
+  it('forecast of one service or account: the same months the job stored for that scope', async () => {
+    const body = await run('forecast 6 service AmazonEC2');
+    const f = seeded.forecasts.find((x) => x.scope === 'service:AmazonEC2' && x.horizonMonths === 6)!;
+    const text = textOf(body.blocks);
+    expect(text).toContain('Spend forecast: next 6 months · service AmazonEC2');
+    const usd = (x: number) => `$${x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+    for (const m of f.monthly as { month: string; yhat: number }[])
+      expect(text).toContain(`\`${m.month}\`  ${usd(m.yhat)}`);
+    const missing = textOf((await run('forecast account 999999999999')).blocks);
+    expect(missing).toContain('No 3-month forecast for account 999999999999');
+    expect(missing).toContain('service AmazonEC2');
+  });
+
   it('status: last runs, models and data freshness from the database', async () => {
     const body = await run('status');
     const text = textOf(body.blocks);

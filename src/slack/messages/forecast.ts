@@ -69,10 +69,16 @@ function driversText(f: Forecast): string {
     .join('\n');
 }
 
-function horizonButtons(current: number): Block {
+/** The button value: the horizon, then the scope when it is not the total ("6|service:AmazonEC2"). */
+function horizonButtons(current: number, scope = 'total'): Block {
   return actions(
     FORECAST_HORIZONS.map((h) =>
-      button(`${h} months`, `${FORECAST_ACTION}_${h}`, String(h), h === current ? { style: 'primary' } : {}),
+      button(
+        `${h} months`,
+        `${FORECAST_ACTION}_${h}`,
+        scope === 'total' ? String(h) : `${h}|${scope}`,
+        h === current ? { style: 'primary' } : {},
+      ),
     ),
   );
 }
@@ -93,7 +99,9 @@ export function forecastMessage(f: Forecast, chart?: Block): MessageBody {
   headline.push(`*Trend:* ${trendText(f)}`);
   const method = methodText(f);
   const blocks: Block[] = [
-    header(`Spend forecast: next ${f.horizonMonths} months`),
+    header(
+      `Spend forecast: next ${f.horizonMonths} months${f.scope === 'total' ? '' : ` · ${f.scope.replace(':', ' ')}`}`,
+    ),
     section(headline.join('\n')),
     ...(method ? [section(method)] : []),
     section(months.length === 0 ? '_No monthly figures stored._' : months.map(monthLine).join('\n')),
@@ -105,7 +113,7 @@ export function forecastMessage(f: Forecast, chart?: Block): MessageBody {
   if (unreadable > 0) notes.push(`${unreadable} months unreadable`);
   blocks.push(context(...notes));
   if (f.warnings.length > 0) blocks.push(context(...f.warnings.slice(0, 9).map((w) => `:warning: ${esc(w)}`)));
-  blocks.push(context(TIP.interval), horizonButtons(f.horizonMonths));
+  blocks.push(context(TIP.interval), horizonButtons(f.horizonMonths, f.scope));
   return { text: `Forecast for the next ${f.horizonMonths} months: ${money(total)}`, blocks };
 }
 
@@ -120,9 +128,9 @@ export function forecastPreview(rows: Forecast[]): string {
     .join('\n');
 }
 
-export function forecastEmptyMessage(horizon: number, reason: string): MessageBody {
+export function forecastEmptyMessage(horizon: number, reason: string, scope = 'total'): MessageBody {
   return {
     text: 'No forecast yet',
-    blocks: [header(`Spend forecast: next ${horizon} months`), section(reason), horizonButtons(horizon)],
+    blocks: [header(`Spend forecast: next ${horizon} months`), section(reason), horizonButtons(horizon, scope)],
   };
 }
