@@ -92,7 +92,8 @@ describe('/cost anomalies', () => {
     expect(rows.map((row) => (row['accessory'] as { value: string }).value).sort()).toEqual(
       expected.map((a) => String(a.id)).sort(),
     );
-    for (const row of rows) expect(textOf(row)).toMatch(new RegExp(`(medium|high|critical) \\*${service}`));
+    // Titled by its scope, with the service named (a usage type's title names its service after it).
+    for (const row of rows) expect(textOf(row)).toMatch(new RegExp(`(medium|high|critical) \\*[^*]*${service}`));
     const byDate = await clickIn(
       'anomalies_sort',
       selectOption(body.blocks, 'anomalies_sort', 'Sort by date'),
@@ -104,6 +105,8 @@ describe('/cost anomalies', () => {
   });
 
   it('changes range, severity and service through the select menus', async () => {
+    // A service with a real anomaly in the seeded data (the service filter lists those).
+    const svc = seeded.anomalies.find((a) => a.service !== null)!.service!;
     const body = await run('anomalies 7d');
     const wider = await clickIn(
       'anomalies_range',
@@ -123,22 +126,25 @@ describe('/cost anomalies', () => {
     );
     const qs = await clickIn(
       'anomalies_service',
-      selectOption(medium.blocks, 'anomalies_service', 'AmazonQuickSight'),
+      selectOption(medium.blocks, 'anomalies_service', svc),
       'static_select',
     );
-    const n = seeded.anomalies.filter((a) => a.severity !== 'low' && a.service === 'AmazonQuickSight').length;
+    const n = seeded.anomalies.filter((a) => a.severity !== 'low' && a.service === svc).length;
     expect(qs.text).toBe(
       n === 0
         ? 'No cost anomalies match these filters'
-        : `${n} cost anomalies (last 90 days · medium or worse · service contains “AmazonQuickSight” · sorted by impact)`,
+        : `${n} cost anomalies (last 90 days · medium or worse · service contains “${svc}” · sorted by impact)`,
     );
     const any = await clickIn(
       'anomalies_severity',
       selectOption(qs.blocks, 'anomalies_severity', 'Any severity'),
       'static_select',
     );
-    expect(any.text).toContain(
-      `${seeded.anomalies.filter((a) => a.service === 'AmazonQuickSight').length} cost anomalies`,
+    const ofService = seeded.anomalies.filter((a) => a.service === svc).length;
+    expect(any.text).toBe(
+      ofService === 0
+        ? 'No cost anomalies match these filters'
+        : `${ofService} cost anomalies (last 90 days · any severity · service contains “${svc}” · sorted by impact)`,
     );
   });
 
@@ -167,10 +173,11 @@ describe('/cost anomalies', () => {
   });
 
   it('says why the list is empty', async () => {
-    const body = await run('anomalies 7d critical');
+    const empty = 'anomalies 7d critical AmazonRoute53';
+    const body = await run(empty);
     expect(body.text).toBe('No cost anomalies match these filters');
     expect(textOf(body.blocks)).toContain(
-      'No anomalies for last 7 days · critical or worse · sorted by impact. The most recent stored anomaly ran until 2018-12-31; cost data covers 2018-10-01 → 2018-12-31.',
+      'No anomalies for last 7 days · critical or worse · service contains “AmazonRoute53” · sorted by impact. The most recent stored anomaly ran until 2018-12-31; cost data covers 2018-10-01 → 2018-12-31.',
     );
   });
 });
@@ -230,12 +237,29 @@ describe('/cost forecast, status, help and usage', () => {
     expect(months.map((m) => m.month)).toEqual(['2019-01', '2019-02', '2019-03']);
     const usd = (x: number) => `$${x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
     expect(text).toContain(`\`2019-01\`  ${usd(months[0]!.yhat)}  (80 %: ${usd(months[0]!.lower80)} –`);
-    expect(text).toContain(`*Trend:* ${(f.trend as { description: string }).description}`);
+    // The trend is computed from the months shown: the last one against the last full month of history.
+    const trend = f.trend as { description: string; direction: string; methodLabel: string };
+    expect(text).toMatch(new RegExp(`\\*Trend:\\* :chart_with_${trend.direction}wards_trend: `));
+    expect(text).toContain(trend.description);
+    expect(text).toContain(`*Method:* ${trend.methodLabel} (92 days of history, under the 12 months`);
     const drivers = f.drivers as { dimension: string; label: string }[];
     expect(drivers.length).toBeGreaterThan(0);
     expect(text).toContain(`*Key drivers*\n• ${drivers[0]!.dimension} *${drivers[0]!.label}*:`);
     const twelve = await clickIn('forecast_horizon_12', '12');
     expect(twelve.text).toMatch(/^Forecast for the next 12 months: /);
+  });
+
+  it('forecast of one service or account: the same months the job stored for that scope', async () => {
+    const body = await run('forecast 6 service AmazonEC2');
+    const f = seeded.forecasts.find((x) => x.scope === 'service:AmazonEC2' && x.horizonMonths === 6)!;
+    const text = textOf(body.blocks);
+    expect(text).toContain('Spend forecast: next 6 months · service AmazonEC2');
+    const usd = (x: number) => `$${x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+    for (const m of f.monthly as { month: string; yhat: number }[])
+      expect(text).toContain(`\`${m.month}\`  ${usd(m.yhat)}`);
+    const missing = textOf((await run('forecast account 999999999999')).blocks);
+    expect(missing).toContain('No 3-month forecast for account 999999999999');
+    expect(missing).toContain('service AmazonEC2');
   });
 
   it('status: last runs, models and data freshness from the database', async () => {

@@ -144,3 +144,13 @@ export async function getInstance(db: Db, instanceId: string): Promise<Instance 
   const [row] = await db.select().from(instances).where(eq(instances.instanceId, instanceId));
   return row;
 }
+
+/** The Name tag of these instances; an instance without one (or not inventoried) is absent from the map. */
+export async function instanceNames(db: Db, ids: readonly string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .select({ instanceId: instances.instanceId, tags: instances.tags })
+    .from(instances)
+    .where(inArray(instances.instanceId, [...new Set(ids)]));
+  return new Map(rows.flatMap((r) => (r.tags['Name'] ? [[r.instanceId, r.tags['Name']] as [string, string]] : [])));
+}

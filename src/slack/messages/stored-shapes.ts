@@ -33,6 +33,10 @@ const contributor = z.object({
   expectedUsd: num,
   deltaUsd: num,
   share: num.nullable().optional(),
+  /** An instance's Name tag, shown beside its id. */
+  name: z.string().optional(),
+  /** A slice's service (dimension 'slice': account · service · region · usage type). */
+  service: z.string().optional(),
   /** CloudWatch sentences for an EC2 instance (score-anomalies, src/ml/metric-evidence.ts). */
   evidence: z.array(z.string()).optional(),
 });
@@ -45,11 +49,13 @@ export interface RootCause extends Parsed<RootCauseEntry> {
   notes: string[];
 }
 
-/** Root-cause contributors ranked by dollar contribution (largest deviation first), and the notes. */
+/** Root-cause contributors, slices then resources, each ranked by dollar contribution, and the notes. */
 export function readRootCause(value: unknown): RootCause {
   const list = Array.isArray(value) ? value : [];
   const parsed = readList(list, contributor);
-  parsed.items.sort((a, b) => Math.abs(b.deltaUsd) - Math.abs(a.deltaUsd));
+  // Slices (the causes) first, then the resources within them; each by dollar contribution.
+  const rank = (c: RootCauseEntry) => (c.dimension === 'slice' ? 0 : c.dimension === 'resource' ? 2 : 1);
+  parsed.items.sort((a, b) => rank(a) - rank(b) || Math.abs(b.deltaUsd) - Math.abs(a.deltaUsd));
   const notes = list.flatMap((raw) => {
     if (contributor.safeParse(raw).success) return [];
     const n = note.safeParse(raw);
@@ -63,6 +69,13 @@ const month = z.object({
   yhat: num,
   lower80: num.optional(),
   upper80: num.optional(),
+  lower95: num.optional(),
+  upper95: num.optional(),
+  actualToDateUsd: num.optional(),
+  actualDays: num.optional(),
+  forecastUsd: num.optional(),
+  forecastDays: num.optional(),
+  recurringUsd: num.optional(),
   complete: z.boolean().optional(),
 });
 export type ForecastMonth = z.infer<typeof month>;
@@ -75,7 +88,23 @@ const trend = z.object({
   direction: z.enum(['up', 'down', 'flat']).nullable(),
   growthPercentPerMonth: num.nullable(),
   description: z.string(),
+  methodLabel: z.string().optional(),
+  methodReason: z.string().optional(),
 });
+
+const day = z.object({
+  day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  yhat: num,
+  lower80: num,
+  upper80: num,
+  lower95: num,
+  upper95: num,
+});
+export type ForecastDay = z.infer<typeof day>;
+
+export function readForecastDays(value: unknown): Parsed<ForecastDay> {
+  return readList(value, day);
+}
 export type ForecastTrend = z.infer<typeof trend>;
 
 /** The trend summary, or undefined when none was stored (the forecast had no trend model). */
