@@ -152,6 +152,7 @@ describe('query parameters', () => {
       'Forecast',
       'RootCauseEntry',
       'ForecastMonth',
+      'ForecastDay',
       'ForecastTrend',
       'ForecastDriver',
       'ForecastResponse',
