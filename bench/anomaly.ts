@@ -1,13 +1,15 @@
 /**
- * Anomaly benchmark (`npm run bench:anomaly [-- --data DIR] [--seeds N] [--with-as-is]`):
+ * Anomaly benchmark (`npm run bench:anomaly [-- --data DIR] [--seeds N] [--with-as-is] [--nab-only]`):
  * 1. checks the TypeScript NAB scorer against Numenta's published results (73.42 standard);
  * 2. runs `detect`'s code path (readSeriesCsv + detectScores) over the 17 NAB realAWSCloudwatch
- *    files and scores them with the TS scorer, beside the published detectors;
+ *    files and scores them with the TS scorer, beside the published detectors: on all files (the
+ *    threshold chosen on the files it scores), and held out (bench/nab-held-out.ts: each file at
+ *    a threshold chosen on the other half of the files, or on the other metric kinds);
  * 3. the same with the forest swapped: Liu et al.'s plain scoring, and the `ml-isolation-forest`
  *    package (subsampled; whole window per tree with --with-as-is, slow);
  * 4. times 10,000 daily cost series of 400 days through detectCostAnomalies (training included):
  *    as the nightly scoring job runs it (its 14-day window) and as a causal backtest of every day;
- * and prints peak memory. Single-threaded (DuckDB is opened with one thread); run it with `nice`.
+ * and prints peak memory. `--nab-only` stops after step 2 (for iterating on the detector). Single-threaded (DuckDB is opened with one thread); run it with `nice`.
  */
 import { readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
@@ -18,6 +20,7 @@ import { detectScores, formatScore } from '../src/cli/detect.js';
 import type { DetectorOptions } from '../src/ml/anomaly/detector.js';
 import { detectCostAnomalies } from '../src/ml/anomaly/cost-anomalies.js';
 import { scoreNabProfiles, type NabFile, type NabProfileName, type NabResult } from './nab-scorer.js';
+import { familyFolds, halfFolds, heldOutScore } from './nab-held-out.js';
 import { loadDailyPool, replaySeries } from './anomaly-daily-series.js';
 import { dataDir } from './data-dir.js';
 import { mlIsolationForestAsIs, mlIsolationForestSubsampled } from './ml-isolation-forest-backend.js';
@@ -29,6 +32,7 @@ const { values: flags } = parseArgs({
     data: { type: 'string' },
     seeds: { type: 'string', default: '10' },
     'with-as-is': { type: 'boolean', default: false },
+    'nab-only': { type: 'boolean', default: false },
   },
 });
 const dir = dataDir();
@@ -56,6 +60,8 @@ function checkScorer(windows: NabWindows): Promise<void> {
     const r = scoreNabProfiles(files);
     console.log("NAB scorer check on Numenta HTM's published scores (reference nab_score.py: 73.42 / 68.75 / 76.72)");
     console.log(row('TypeScript scorer', r, `threshold ${r.standard.threshold}`));
+    console.log("  Numenta HTM's published scores, held out the same way as costbot's below:");
+    printGeneralization(generalization(files));
   });
 }
 
@@ -91,6 +97,52 @@ function machineProbe(): string {
   return `${(timer.cpu * 10).toFixed(2)} ns/element CPU (sum ${sum})`;
 }
 
+const HALVINGS = 10;
+const GENERALIZATION_LABELS = {
+  all: 'all files (threshold chosen on all 17)',
+  half: `leave-half-out (threshold from the other half, ${HALVINGS} halvings)`,
+  family: 'leave-one-family-out (threshold from the other kinds)',
+} as const;
+
+interface Generalization {
+  all: Record<NabProfileName, number>;
+  half: Record<NabProfileName, number>;
+  family: Record<NabProfileName, number>;
+  /** Standard profile, each family at the other families' threshold. */
+  perFamily: [string, number, number][];
+}
+
+/** The all-files figure and the held-out ones (bench/nab-held-out.ts) of one run. */
+function generalization(files: NabFile[]): Generalization {
+  const all = scoreNabProfiles(files);
+  const halves = halfFolds(files, HALVINGS);
+  const families = familyFolds(files);
+  const by = (f: (p: NabProfileName) => number) =>
+    Object.fromEntries(PROFILES.map((p) => [p, f(p)])) as Record<NabProfileName, number>;
+  return {
+    all: by((p) => all[p].score),
+    half: by((p) => halves.reduce((sum, folds) => sum + heldOutScore(folds, p), 0) / halves.length),
+    family: by((p) => heldOutScore([...families.values()], p)),
+    perFamily: [...families].map(([name, fold]) => [name, fold.test.length, heldOutScore([fold], 'standard')]),
+  };
+}
+
+function printGeneralization(g: Generalization): void {
+  for (const key of ['half', 'family'] as const) {
+    console.log(
+      `  ${`  ${GENERALIZATION_LABELS[key]}`.padEnd(58)} ${PROFILES.map((p) => g[key][p].toFixed(2).padStart(7)).join(' ')}`,
+    );
+  }
+  const parts = g.perFamily.map(([name, n, score]) => `${name} (${n}) ${score.toFixed(1)}`);
+  console.log(`      each family at the others' threshold (standard): ${parts.join(', ')}`);
+}
+
+function meanSd(v: number[]): string {
+  const mean = v.reduce((a, b) => a + b, 0) / v.length;
+  const sd = Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / (v.length - 1));
+  return `${mean.toFixed(2)}±${sd.toFixed(2)}`.padStart(11);
+}
+
 /** detect's code path over the corpus, timing the scoring (reading excluded). */
 function runDetect(
   inputs: Map<string, SeriesRows>,
@@ -120,20 +172,23 @@ async function nabBenchmark(windows: NabWindows): Promise<void> {
     `\nNAB realAWSCloudwatch, ${inputs.size} files, ${[...inputs.values()].reduce((n, i) => n + i.values.length, 0)} rows (columns: standard, reward_low_FP_rate, reward_low_FN_rate)`,
   );
   const main = runDetect(inputs, windows, { seed: 1 });
-  console.log(row('costbot detect (seed 1)', scoreNabProfiles(main.files), `${main.timer} (target < 30 s)`));
+  console.log(row('costbot detect (seed 1), all files', scoreNabProfiles(main.files), `${main.timer} (target < 30 s)`));
+  const first = generalization(main.files);
+  printGeneralization(first);
   const seeds = Number(flags.seeds);
   if (seeds > 1) {
-    const runs = [scoreNabProfiles(main.files)];
-    for (let seed = 2; seed <= seeds; seed++) runs.push(scoreNabProfiles(runDetect(inputs, windows, { seed }).files));
-    const stat = (p: NabProfileName) => {
-      const v = runs.map((r) => r[p].score);
-      const mean = v.reduce((a, b) => a + b, 0) / v.length;
-      const sd = Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / (v.length - 1));
-      return `${mean.toFixed(2)}±${sd.toFixed(2)}`.padStart(11);
-    };
-    console.log(`  ${`costbot detect, seeds 1-${seeds} (mean ± sd)`.padEnd(58)} ${PROFILES.map(stat).join(' ')}`);
-    console.log(`    standard per seed: ${runs.map((r) => r.standard.score.toFixed(2)).join(' ')}`);
+    const runs = [first];
+    for (let seed = 2; seed <= seeds; seed++) runs.push(generalization(runDetect(inputs, windows, { seed }).files));
+    console.log(`  costbot detect, seeds 1-${seeds} (mean ± sd):`);
+    for (const key of ['all', 'half', 'family'] as const) {
+      console.log(
+        `    ${GENERALIZATION_LABELS[key].padEnd(56)} ${PROFILES.map((p) => meanSd(runs.map((r) => r[key][p]))).join(' ')}`,
+      );
+    }
+    console.log(`    standard per seed, all files: ${runs.map((r) => r.all.standard.toFixed(2)).join(' ')}`);
+    console.log(`    standard per seed, family out: ${runs.map((r) => r.family.standard.toFixed(2)).join(' ')}`);
   }
+  if (flags['nab-only']) return;
   const variants: [string, DetectorOptions][] = [
     ['same, Liu et al. plain path scoring (rangeAware off)', { seed: 1, rangeAware: false }],
     ['same, forest = ml-isolation-forest, 256-row subsample/tree', { seed: 1, backend: mlIsolationForestSubsampled }],
@@ -211,6 +266,6 @@ console.log(`Machine probe: ${machineProbe()}; load average ${load} on ${availab
 const windows = await readNabWindows(join(dir, 'nab-aws', 'windows.json'));
 await checkScorer(windows);
 await nabBenchmark(windows);
-await dailyBenchmark(10_000, 400);
+if (!flags['nab-only']) await dailyBenchmark(10_000, 400);
 sampleMemory();
 console.log(`\nPeak memory: rss ${(peakRss / 2 ** 20).toFixed(0)} MiB (sampled), ${vmHwm()}`);

@@ -91,6 +91,12 @@ const schema = z.object({
   CUR_CACHE_DIR: z.string().min(1).default('.costbot/cur-cache'),
 
   METRICS_LOOKBACK_DAYS: int(1, 93).default(14),
+  /**
+   * How hourly metrics are fetched: GetMetricStatistics bills per request (all plain statistics
+   * of a metric in one, its percentiles in another), GetMetricData per metric x statistic; see
+   * docs/operations.md for the figures that chose the default.
+   */
+  METRICS_CALL_STYLE: z.enum(['get-metric-statistics', 'get-metric-data']).default('get-metric-statistics'),
   COST_WINDOW_DAYS: int(7, 400).default(90),
   COST_BACKFILL_MONTHS: int(1, 36).default(13),
   /** The cost every analysis (anomalies, forecasts) reads; unblended is Cost Explorer's default. */
@@ -98,7 +104,8 @@ const schema = z.object({
   PRICE_TTL_HOURS: int(1, 24 * 30).default(24),
 
   SCHEDULE_INVENTORY: cron.default('5 * * * *'),
-  SCHEDULE_METRICS: cron.default('15 * * * *'),
+  /** Once a day after the day closes: CloudWatch bills per metric or request, not per hour fetched. */
+  SCHEDULE_METRICS: cron.default('30 0 * * *'),
   SCHEDULE_COSTS: cron.default('30 6 * * *'),
   SCHEDULE_PRICES: cron.default('0 5 * * *'),
   SCHEDULE_TRAINING: cron.default('0 7 * * *'),

@@ -39,3 +39,18 @@ export function windowStart(now: Date, days: number): string {
 export function floorToHour(t: Date): Date {
   return new Date(Math.floor(t.getTime() / HOUR_MS) * HOUR_MS);
 }
+
+/** A UTC calendar month: its name ("2026-12") and [from, to). */
+export interface UtcMonth {
+  name: string;
+  from: Date;
+  to: Date;
+}
+
+/** The UTC calendar month of `t`, or of "YYYY-MM". */
+export function utcMonth(t: Date | string): UtcMonth {
+  const d = typeof t === 'string' ? new Date(`${t}-01T00:00:00Z`) : t;
+  const from = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1));
+  const to = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1));
+  return { name: from.toISOString().slice(0, 7), from, to };
+}

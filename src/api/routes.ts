@@ -11,6 +11,7 @@ import { modelsEndpoint } from './models.js';
 import { parseQuery } from './query-params.js';
 import { ApiError, sendError, sendJson } from './respond.js';
 import { rightSizingEndpoint } from './right-sizing.js';
+import { statusEndpoint } from './status.js';
 
 /** What the JSON API needs from the bot process. */
 export interface ApiDeps {
@@ -90,7 +91,9 @@ function endpointRoute<S extends z.ZodObject>(ctx: Context, endpoint: Endpoint<S
   };
 }
 
-const PATHS = [anomaliesEndpoint, rightSizingEndpoint, forecastingEndpoint, modelsEndpoint].map((e) => e.path);
+const PATHS = [anomaliesEndpoint, rightSizingEndpoint, forecastingEndpoint, modelsEndpoint, statusEndpoint].map(
+  (e) => e.path,
+);
 
 /** Any other path under /api: a JSON 404 listing the endpoints. */
 function notFoundRoute(ctx: Context, path: string): CustomRoute {
@@ -122,6 +125,7 @@ export function apiRoutes(deps: ApiDeps): CustomRoute[] {
     endpointRoute(ctx, rightSizingEndpoint),
     endpointRoute(ctx, forecastingEndpoint),
     endpointRoute(ctx, modelsEndpoint),
+    endpointRoute(ctx, statusEndpoint),
     // Bolt tries routes in this order, so these catch only what the endpoints above did not.
     notFoundRoute(ctx, '/api'),
     notFoundRoute(ctx, '/api/*rest'),

@@ -6,7 +6,7 @@ import {
   sqlTimestamp,
   type AthenaQuery,
   type AthenaTarget,
-  type PollOptions,
+  type QueryOptions,
 } from './athena-query.js';
 import { awsCall } from './aws-errors.js';
 import {
@@ -299,7 +299,7 @@ export async function fetchDailyCosts(
   t: CurTable,
   schema: CurTableSchema,
   w: CostWindow,
-  poll?: PollOptions,
+  poll?: QueryOptions,
 ): Promise<CurQueryResult<DailyCostRow>> {
   const result = await runAthenaQuery(client, t, buildDailyCostQuery(t, schema, w), poll);
   const rows = parseDailyRows(result.columns, result.rows);
@@ -312,7 +312,7 @@ export async function fetchResourceCosts(
   t: CurTable,
   schema: CurTableSchema,
   w: CostWindow,
-  poll?: PollOptions,
+  poll?: QueryOptions,
 ): Promise<CurQueryResult<ResourceCostRow>> {
   const result = await runAthenaQuery(client, t, buildResourceCostQuery(t, schema, w), poll);
   const rows = parseResourceRows(result.columns, result.rows);
@@ -325,7 +325,7 @@ export async function fetchAccountNames(
   t: CurTable,
   schema: CurTableSchema,
   w: CostWindow,
-  poll?: PollOptions,
+  poll?: QueryOptions,
 ): Promise<CurQueryResult<AccountNameRow> | null> {
   const query = buildAccountNamesQuery(t, schema, w);
   if (query === null) return null;

@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-athena';
 import { CostbotError } from '../errors.js';
 import { awsCall } from './aws-errors.js';
+import type { AwsUsageMeter } from '../cost/aws-usage.js';
 
 /** Where and how a query runs. */
 export interface AthenaTarget {
@@ -26,6 +27,12 @@ export interface PollOptions {
   maxDelayMs?: number;
   /** Give up (and report) after this long. @defaultValue 30 minutes */
   timeoutMs?: number;
+}
+
+/** How a query is waited for, and where its bytes scanned are counted. */
+export interface QueryOptions extends PollOptions {
+  /** Counts each ended query's bytes scanned (succeeded or cancelled: what Athena bills). */
+  usage?: AwsUsageMeter;
 }
 
 export interface AthenaQuery {
@@ -68,7 +75,7 @@ function failureError(execution: QueryExecution, id: string): CostbotError {
 }
 
 /** Polls until the query ends; returns its final execution or throws with Athena's reason. */
-async function waitForQuery(client: AthenaClient, id: string, poll: PollOptions): Promise<QueryExecution> {
+async function waitForQuery(client: AthenaClient, id: string, poll: QueryOptions): Promise<QueryExecution> {
   const deadline = Date.now() + (poll.timeoutMs ?? 30 * 60_000);
   let delay = poll.initialDelayMs ?? 500;
   for (;;) {
@@ -76,6 +83,9 @@ async function waitForQuery(client: AthenaClient, id: string, poll: PollOptions)
       client.send(new GetQueryExecutionCommand({ QueryExecutionId: id })),
     );
     const state = execution?.Status?.State;
+    // Athena bills succeeded and cancelled queries for what they scanned, failed ones not at all.
+    if (state === 'SUCCEEDED' || state === 'CANCELLED')
+      poll.usage?.athenaQuery(execution?.Statistics?.DataScannedInBytes ?? 0);
     if (state === 'SUCCEEDED') return execution!;
     if (state === 'FAILED' || state === 'CANCELLED') throw failureError(execution!, id);
     if (Date.now() + delay > deadline) {
@@ -98,7 +108,7 @@ export async function runAthenaQuery(
   client: AthenaClient,
   target: AthenaTarget,
   query: AthenaQuery,
-  poll: PollOptions = {},
+  poll: QueryOptions = {},
 ): Promise<AthenaResult> {
   const started = await awsCall('athena:StartQueryExecution', () =>
     client.send(

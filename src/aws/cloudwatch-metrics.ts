@@ -7,6 +7,7 @@ import {
   type MetricDataResult,
 } from '@aws-sdk/client-cloudwatch';
 import { awsCall } from './aws-errors.js';
+import type { AwsUsageMeter } from '../cost/aws-usage.js';
 import type { MetricName } from '../metrics.js';
 
 /** One hour: the period every stored point covers. */
@@ -103,6 +104,8 @@ export interface FetchHourlyOptions {
   concurrency?: number;
   /** Queries per GetMetricData call. @defaultValue MAX_QUERIES_PER_CALL (500, AWS's limit) */
   maxQueriesPerCall?: number;
+  /** Counts the paid calls as they succeed (a failed run still paid for those). */
+  usage?: AwsUsageMeter;
 }
 
 interface QueryRef {
@@ -159,6 +162,7 @@ async function runBatch(
   batch: Batch,
   end: Date,
   stats: FetchStats,
+  usage: AwsUsageMeter | undefined,
 ): Promise<MetricDataResult[]> {
   const results: MetricDataResult[] = [];
   let nextToken: string | undefined;
@@ -175,6 +179,9 @@ async function runBatch(
       ),
     );
     stats.calls++;
+    // Billed per metric requested; a page continuing the same queries (NextToken, only when a
+    // batch holds more than 100,800 datapoints: backfills) is counted as a call, not billed again.
+    usage?.getMetricData(nextToken === undefined ? batch.queries.length : 0);
     results.push(...(page.MetricDataResults ?? []));
     nextToken = page.NextToken || undefined;
   } while (nextToken);
@@ -229,8 +236,9 @@ async function fetchBatchPoints(
   batch: Batch,
   end: Date,
   stats: FetchStats,
+  usage: AwsUsageMeter | undefined,
 ): Promise<HourlyPoint[]> {
-  return toPoints(batch, await runBatch(client, batch, end, stats), end, stats);
+  return toPoints(batch, await runBatch(client, batch, end, stats, usage), end, stats);
 }
 
 /**
@@ -257,7 +265,7 @@ export async function fetchHourlyMetrics(
       try {
         stats.metricsRequested += batch.queries.length;
         // The raw results are not held while onBatch writes: only the points are.
-        await options.onBatch(await fetchBatchPoints(client, batch, options.end, stats));
+        await options.onBatch(await fetchBatchPoints(client, batch, options.end, stats, options.usage));
         stats.batches++;
       } catch (error) {
         failure ??= { error };
@@ -274,7 +282,10 @@ export async function fetchHourlyMetrics(
  * agent may publish several dimension sets for one instance (InstanceId alone, or with ImageId
  * and InstanceType); the smallest set is used, deterministically.
  */
-export async function listMemoryMetrics(client: CloudWatchClient): Promise<Map<string, Dimension[]>> {
+export async function listMemoryMetrics(
+  client: CloudWatchClient,
+  usage?: AwsUsageMeter,
+): Promise<Map<string, Dimension[]>> {
   const found = new Map<string, Dimension[]>();
   let nextToken: string | undefined;
   do {
@@ -287,6 +298,7 @@ export async function listMemoryMetrics(client: CloudWatchClient): Promise<Map<s
         }),
       ),
     );
+    usage?.listMetrics();
     for (const metric of page.Metrics ?? []) {
       const dims = metric.Dimensions ?? [];
       const instanceId = dims.find((d) => d.Name === 'InstanceId')?.Value;

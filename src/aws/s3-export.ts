@@ -5,6 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { CostbotError } from '../errors.js';
 import { awsCall } from './aws-errors.js';
+import type { AwsUsageMeter } from '../cost/aws-usage.js';
 
 /**
  * Copies the export files under an S3 prefix (AWS Data Exports or a legacy CUR delivery) into a
@@ -61,13 +62,18 @@ function localPath(objects: string, key: string): string {
   return path;
 }
 
-async function listObjects(client: S3Client, where: S3Location): Promise<Map<string, ManifestEntry>> {
+async function listObjects(
+  client: S3Client,
+  where: S3Location,
+  usage: AwsUsageMeter | undefined,
+): Promise<Map<string, ManifestEntry>> {
   const out = new Map<string, ManifestEntry>();
   let token: string | undefined;
   do {
     const page = await awsCall('s3:ListBucket', () =>
       client.send(new ListObjectsV2Command({ Bucket: where.bucket, Prefix: where.prefix, ContinuationToken: token })),
     );
+    usage?.s3ListOrPut();
     for (const o of page.Contents ?? []) {
       if (o.Key && EXPORT_OBJECT.test(o.Key)) out.set(o.Key, { etag: o.ETag ?? '', size: o.Size ?? 0 });
     }
@@ -76,10 +82,17 @@ async function listObjects(client: S3Client, where: S3Location): Promise<Map<str
   return out;
 }
 
-async function download(client: S3Client, where: S3Location, key: string, path: string): Promise<void> {
+async function download(
+  client: S3Client,
+  where: S3Location,
+  key: string,
+  path: string,
+  usage: AwsUsageMeter | undefined,
+): Promise<void> {
   const object = await awsCall('s3:GetObject', () =>
     client.send(new GetObjectCommand({ Bucket: where.bucket, Key: key })),
   );
+  usage?.s3Get();
   mkdirSync(dirname(path), { recursive: true });
   // Written beside the copy, then renamed: a download cut short never looks like a good copy.
   const partial = `${path}.partial`;
@@ -88,12 +101,17 @@ async function download(client: S3Client, where: S3Location, key: string, path: 
 }
 
 /** Brings `cacheDir` up to date with the export objects under `uri`. */
-export async function syncS3Export(client: S3Client, uri: string, cacheDir: string): Promise<S3SyncResult> {
+export async function syncS3Export(
+  client: S3Client,
+  uri: string,
+  cacheDir: string,
+  usage?: AwsUsageMeter,
+): Promise<S3SyncResult> {
   const where = parseS3Uri(uri);
   const objects = resolve(cacheDir, 'objects', where.bucket);
   const manifestPath = join(cacheDir, 'manifest.json');
   const manifest = readManifest(manifestPath);
-  const listed = await listObjects(client, where);
+  const listed = await listObjects(client, where, usage);
   if (listed.size === 0)
     throw new CostbotError('INPUT_INVALID', `${uri}: no export files (.parquet, .csv or .csv.gz) there`);
   mkdirSync(objects, { recursive: true });
@@ -105,7 +123,7 @@ export async function syncS3Export(client: S3Client, uri: string, cacheDir: stri
     const path = localPath(objects, key);
     const known = manifest[`${where.bucket}/${key}`];
     if (!known || known.etag !== entry.etag || known.size !== entry.size || !existsSync(path)) {
-      await download(client, where, key, path);
+      await download(client, where, key, path, usage);
       downloaded++;
       bytesDownloaded += entry.size;
     }

@@ -1,8 +1,9 @@
 import { App, HTTPReceiver, SocketModeReceiver, type CustomRoute, type Receiver } from '@slack/bolt';
 import type { Server } from 'node:http';
+import { createChartFiles } from '../slack/chart-files.js';
 import { withSlash } from '../slack/client.js';
 import { slackLogger } from '../slack/slack-logger.js';
-import type { BotDeps } from './deps.js';
+import type { AppDeps, BotDeps } from './deps.js';
 import { memoryReplayCache } from './replay-cache.js';
 import { guardSlackRequests } from './request-guard.js';
 import { registerActions } from './listeners/actions/index.js';
@@ -27,7 +28,8 @@ const SLACK_ENDPOINT = '/slack/events';
  * 5 minutes from now get 401, bodies Bolt cannot route 400, replays are answered once). Socket Mode (SLACK_APP_TOKEN set): events arrive over the socket;
  * the custom routes (the JSON API) are still served on PORT.
  */
-export function createApp(deps: BotDeps, customRoutes: CustomRoute[] = [], options: { port?: number } = {}): BotApp {
+export function createApp(given: BotDeps, customRoutes: CustomRoute[] = [], options: { port?: number } = {}): BotApp {
+  const deps: AppDeps = { ...given, chartFiles: given.chartFiles ?? createChartFiles() };
   const c = deps.config;
   // 0 (tests) lets the OS pick a free port.
   const port = options.port ?? c.PORT;

@@ -3,6 +3,7 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
 import type { ApplyRecommendationPayload } from '../jobs/schemas/apply.js';
 import type { WorkerStatus } from '../jobs/worker-status.js';
+import type { ChartFiles } from '../slack/chart-files.js';
 import type { ReplayCache } from './replay-cache.js';
 
 /** What the bot's listeners receive: clients built once by the entry point. */
@@ -32,6 +33,14 @@ export interface BotDeps {
    * @defaultValue this process's memory
    */
   replayCache?: ReplayCache;
+  /**
+   * Charts rendered and uploaded once per content and place, reused by later Details clicks.
+   * @defaultValue one per app, made by createApp
+   */
+  chartFiles?: ChartFiles;
 }
 
 export type PageDeps = Pick<BotDeps, 'db' | 'config' | 'now' | 'workerStatus'>;
+
+/** BotDeps as createApp hands them to listeners: defaults filled in. */
+export type AppDeps = BotDeps & { chartFiles: ChartFiles };

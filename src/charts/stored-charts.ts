@@ -4,7 +4,8 @@ import type { Anomaly, Recommendation } from '../db/schema/index.js';
 import { renderAnomalyTrend } from './anomaly-trend.js';
 import { renderUtilization } from './utilization.js';
 import type { WebClient } from '../slack/client.js';
-import { uploadPng } from '../slack/upload-file.js';
+import type { ChartFiles } from '../slack/chart-files.js';
+import type { ShareTarget } from '../slack/upload-file.js';
 import type { ChartSlot } from '../slack/messages/anomaly-detail.js';
 import type { Db } from '../db/client.js';
 import type { Config } from '../config.js';
@@ -74,14 +75,20 @@ export async function utilizationCharts(deps: { db: Db }, r: Recommendation): Pr
   return charts;
 }
 
-/** Uploads a rendered chart (private file) and returns the slot to show it in, or the reason there is none. */
-export async function uploadChart(client: WebClient, chart: RenderedChart): Promise<ChartSlot> {
+/**
+ * Uploads a rendered chart shared into `target` (once per content and place, see ChartFiles) and
+ * returns the slot to show it in, or the reason there is none. A share Slack has not completed
+ * yet cannot be named in blocks: the slot then says where the chart is.
+ */
+export async function shareChart(
+  client: WebClient,
+  files: ChartFiles,
+  chart: RenderedChart,
+  target: ShareTarget,
+  where: string,
+): Promise<ChartSlot> {
   if ('reason' in chart) return { kind: 'none', reason: chart.reason };
-  const fileId = await uploadPng(client, {
-    png: chart.png,
-    filename: chart.filename,
-    title: chart.alt.slice(0, 200),
-    altText: chart.alt,
-  });
-  return { kind: 'file', fileId, alt: chart.alt };
+  const shared = await files.share(client, chart, target);
+  if (!shared.shared) return { kind: 'none', reason: `Slack is still sharing the chart; it is in ${where}` };
+  return { kind: 'file', fileId: shared.fileId, alt: chart.alt };
 }

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
+import type { AwsUsageMeter } from '../cost/aws-usage.js';
 
 /**
  * What every job processor receives. Clients are built once by the worker entry and passed in
@@ -12,6 +13,11 @@ export interface JobContext {
   log: Logger;
   /** The clock, injected so jobs and their tests agree on "today". */
   now: () => Date;
+  /**
+   * Counts the paid AWS calls of this attempt; the processor stores them in job_runs.details.awsUsage
+   * whether the attempt succeeds or fails.
+   */
+  usage?: AwsUsageMeter;
   /** Reports progress to BullMQ (extends the lock on long jobs). */
   progress?: (value: number | object) => Promise<void>;
 }

@@ -1,6 +1,7 @@
 import { UnrecoverableError, WaitingChildrenError, type Job } from 'bullmq';
 import { z } from 'zod';
 import type { Config } from '../config.js';
+import { AwsUsageMeter } from '../cost/aws-usage.js';
 import type { Db } from '../db/client.js';
 import { closeInterruptedRuns, finishJobRun, startJobRun, type JobRunKey } from '../db/queries/job-runs.js';
 import { isCostbotError } from '../errors.js';
@@ -52,6 +53,9 @@ export function createJobProcessor(rt: JobRuntime): (job: Job, token?: string) =
     const runId = await startJobRun(rt.db, key, rt.now());
     const interrupted = await closeInterruptedRuns(rt.db, key, rt.now());
     if (interrupted > 0) log.warn({ interrupted }, 'an earlier attempt of this job was cut short');
+    // The paid AWS calls of this attempt, stored with it (success or failure): /cost status adds them up.
+    const usage = new AwsUsageMeter();
+    const usageDetails = () => (usage.used ? { awsUsage: usage.toJSON() } : {});
     try {
       const { kind, definition, payload } = resolve(rt, job);
       const ctx: WorkerJobContext = {
@@ -60,6 +64,7 @@ export function createJobProcessor(rt: JobRuntime): (job: Job, token?: string) =
         config: rt.config,
         log,
         now: rt.now,
+        usage,
         progress: (value) => job.updateProgress(value),
       };
       const outcome = await runOrSplit(rt, { job, token, runId, kind, definition, payload, ctx });
@@ -72,6 +77,7 @@ export function createJobProcessor(rt: JobRuntime): (job: Job, token?: string) =
         ...outcome.details,
         ...(outcome.skipped === undefined ? {} : { skipped: outcome.skipped }),
         ...(next.length > 0 ? { next } : {}),
+        ...usageDetails(),
       };
       await finishJobRun(rt.db, runId, { status, finishedAt: rt.now(), counts: outcome.counts, details });
       log.info({ status, counts: outcome.counts, reason: outcome.skipped, next }, 'job finished');
@@ -93,7 +99,7 @@ export function createJobProcessor(rt: JobRuntime): (job: Job, token?: string) =
           status: 'failed',
           finishedAt: rt.now(),
           error: describeError(failure),
-          details: { retrying },
+          details: { retrying, ...usageDetails() },
         });
       } catch (recordErr) {
         // The job's own error matters more; BullMQ keeps it either way.

@@ -95,7 +95,19 @@ describe('proactive alerts', () => {
     const alertTs = String(glue[0]!.response['ts']);
     const blocks = glue[0]!.args['blocks'] as Record<string, unknown>[];
     expect(textOf(blocks)).toContain('2018-11-21 → 2018-11-22 · 2 d · ongoing');
-    const image = blocks.find((b) => b['type'] === 'image') as { slack_file: { id: string } };
+    // The chart: shared into the alert's thread (never a private file), then shown in the alert once
+    // files.info lists the share; the stand-in refuses it in blocks before that.
+    expect(blocks.some((b) => b['type'] === 'image')).toBe(false);
+    const withChart = h.slack
+      .callsOf('chat.update')
+      .find((c) => c.args['ts'] === alertTs && c.response['ok'] === true)!;
+    const updatedBlocks = withChart.args['blocks'] as Record<string, unknown>[];
+    const image = updatedBlocks.find((b) => b['type'] === 'image') as { slack_file: { id: string } };
+    const share = h.slack
+      .callsOf('files.completeUploadExternal')
+      .find((c) => JSON.stringify(c.args['files']).includes(image.slack_file.id))!;
+    expect([share.args['channel_id'], share.args['thread_ts']]).toEqual(['C0GLUE', alertTs]);
+    expect(h.slack.messagesIn('C0GLUE').find((m) => m.files?.[0]?.id === image.slack_file.id)?.thread_ts).toBe(alertTs);
     const png = await decodePng(h.slack.uploads.get(image.slack_file.id)!);
     expect(pixelsWhere(png, HUE.red).length).toBeGreaterThan(20);
     expect(JSON.stringify(blocks)).toMatch(

@@ -41,9 +41,20 @@ describe('slack-app-manifest.yml', () => {
   });
 
   it('asks for the scopes of every Web API method the bot calls', () => {
-    // chat.postMessage/update -> chat:write; files.* upload flow -> files:write; usergroups.users.list -> usergroups:read.
+    // chat.postMessage/update -> chat:write; files.* upload flow -> files:write; files.info -> files:read;
+    // conversations.open -> im:write; conversations.history -> channels:history/groups:history; usergroups.users.list -> usergroups:read.
     expect(manifest.oauth_config.scopes.bot).toEqual(
-      expect.arrayContaining(['commands', 'chat:write', 'chat:write.public', 'files:write', 'usergroups:read']),
+      expect.arrayContaining([
+        'commands',
+        'chat:write',
+        'chat:write.public',
+        'files:write',
+        'files:read',
+        'im:write',
+        'channels:history',
+        'groups:history',
+        'usergroups:read',
+      ]),
     );
   });
 });

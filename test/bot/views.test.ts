@@ -54,11 +54,45 @@ describe('detail modals with charts uploaded through the external upload flow', 
     const fileId = image.slack_file.id;
     const asked = h.slack.callsOf('files.getUploadURLExternal').find((c) => c.response['file_id'] === fileId)!;
     expect(Number(asked.args['length'])).toBe(h.slack.uploads.get(fileId)!.length);
-    expect(h.slack.completedFiles.has(fileId)).toBe(true);
+    // Shared into the user's DM with costbot (a private file would be refused in the modal).
+    expect(h.slack.messagesIn(`D${USERS.alice.slice(1)}`).some((m) => m.files?.[0]?.id === fileId)).toBe(true);
     const png = await decodePng(h.slack.uploads.get(fileId)!);
     expect([png.width, png.height]).toEqual([CHART_WIDTH, CHART_HEIGHT]);
     expect(pixelsWhere(png, HUE.blue).length).toBeGreaterThan(500);
     expect(pixelsWhere(png, HUE.red).length).toBeGreaterThan(20);
+  });
+
+  it('renders and uploads a chart once: Details clicked again reuses the shared file', async () => {
+    const a = seeded.anomalies.find((x) => x.scope.startsWith('service:'))!;
+    const open = async () => {
+      const updates = h.slack.callsOf('views.update').length;
+      await h.sender.click({ actionId: 'anomaly_detail', value: String(a.id), user: USERS.alice });
+      const view = (await viewCall('views.update', updates)).args['view'] as View;
+      return (view.blocks.find((b) => b['type'] === 'image') as { slack_file: { id: string } }).slack_file.id;
+    };
+    const first = await open();
+    const uploads = h.slack.callsOf('files.getUploadURLExternal').length;
+    expect(await open()).toBe(first);
+    expect(await open()).toBe(first);
+    expect(h.slack.callsOf('files.getUploadURLExternal').length).toBe(uploads);
+  });
+
+  it('shows the detail without the image, saying where the chart is, when Slack refuses the image block', async () => {
+    const a = seeded.anomalies.filter((x) => x.scope.startsWith('service:')).at(-1)!;
+    h.slack.refuseSlackFiles = true;
+    try {
+      const updates = h.slack.callsOf('views.update').length;
+      await h.sender.click({ actionId: 'anomaly_detail', value: String(a.id), user: USERS.bob });
+      const refused = await viewCall('views.update', updates);
+      expect(refused.response['error']).toBe('invalid_blocks');
+      const shown = await viewCall('views.update', updates, 1);
+      expect(shown.response['ok']).toBe(true);
+      const blocks = (shown.args['view'] as View).blocks;
+      expect(blocks.some((b) => b['type'] === 'image')).toBe(false);
+      expect(textOf(blocks)).toContain('the chart is in your direct messages with costbot');
+    } finally {
+      h.slack.refuseSlackFiles = false;
+    }
   });
 
   it('recommendation detail: utilization figures and CPU and memory percentile charts', async () => {

@@ -2,6 +2,7 @@ import { pino } from 'pino';
 import { createAwsClients, type AwsClientOptions, type AwsClients } from '../../src/aws/clients.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import type { Db } from '../../src/db/client.js';
+import { AwsUsageMeter } from '../../src/cost/aws-usage.js';
 import type { JobContext } from '../../src/worker/job-types.js';
 
 /** Credentials the stand-ins accept (they read the key id to tell accounts apart; nothing is verified). */
@@ -16,7 +17,12 @@ export interface CollectContextOptions {
   requestTimeoutMs?: number;
 }
 
-export type CollectContext = JobContext & { aws: AwsClients; config: Config; clock: { now: Date } };
+export type CollectContext = JobContext & {
+  aws: AwsClients;
+  config: Config;
+  clock: { now: Date };
+  usage: AwsUsageMeter;
+};
 
 /**
  * The context a worker hands a collection job, built the way the worker builds it (loadConfig,
@@ -30,5 +36,7 @@ export function collectContext(o: CollectContextOptions): CollectContext {
     requestTimeoutMs: o.requestTimeoutMs ?? 1500,
   });
   const clock = { now: o.now };
-  return { db: o.db, config, log: pino({ level: 'silent' }), now: () => clock.now, aws, clock };
+  // A meter per context, as the worker gives one per attempt.
+  const usage = new AwsUsageMeter();
+  return { db: o.db, config, log: pino({ level: 'silent' }), now: () => clock.now, aws, clock, usage };
 }

@@ -60,7 +60,13 @@ describe('collect-metrics against the CloudWatch stand-in', () => {
   let database: TestDatabase;
   let ec2: StandinServer;
   let cw: CloudWatchStandin;
-  const env = { AWS_REGIONS: 'us-west-2,us-east-2', AWS_REGION: 'us-west-2', METRICS_LOOKBACK_DAYS: '1' };
+  // The GetMetricData call style (METRICS_CALL_STYLE=get-metric-data); metrics-daily.test.ts runs the default one.
+  const env = {
+    AWS_REGIONS: 'us-west-2,us-east-2',
+    AWS_REGION: 'us-west-2',
+    METRICS_LOOKBACK_DAYS: '1',
+    METRICS_CALL_STYLE: 'get-metric-data',
+  };
   const context = (now: string) =>
     collectContext({ db: database.db, env, endpoints: { ec2: ec2.url, cloudwatch: cw.url }, now: new Date(now) });
 

@@ -6,10 +6,17 @@
 
 type Json = Record<string, unknown>;
 
+/**
+ * Whether a `slack_file` id may be shown on this surface: undefined when it may, else Slack's
+ * reason. Slack refuses private files (uploaded without channel_id) and files whose share has not
+ * completed yet with `invalid slack file`.
+ */
+export type FileAccess = (fileId: string) => string | undefined;
+
 const text = (o: unknown): string =>
   typeof o === 'object' && o !== null && typeof (o as Json)['text'] === 'string' ? ((o as Json)['text'] as string) : '';
 
-function checkElement(e: Json, where: string, problems: string[], files: ReadonlySet<string>): void {
+function checkElement(e: Json, where: string, problems: string[], files: FileAccess): void {
   const type = e['type'];
   if (type === 'button') {
     if (text(e['text']).length > 75) problems.push(`${where}: button text over 75`);
@@ -36,17 +43,19 @@ function checkElement(e: Json, where: string, problems: string[], files: Readonl
   if (type === 'image') checkImage(e, where, problems, files);
 }
 
-function checkImage(b: Json, where: string, problems: string[], files: ReadonlySet<string>): void {
+function checkImage(b: Json, where: string, problems: string[], files: FileAccess): void {
   const file = b['slack_file'] as Json | undefined;
   if (b['image_url'] === undefined && file === undefined)
     problems.push(`${where}: image without image_url or slack_file`);
-  if (file !== undefined && typeof file['id'] === 'string' && !files.has(file['id']))
-    problems.push(`${where}: slack_file ${file['id']} was never uploaded`);
+  if (file !== undefined) {
+    const problem = typeof file['id'] === 'string' ? files(file['id']) : 'slack_file without an id';
+    if (problem !== undefined) problems.push(`${where}: invalid slack file [${where}/slack_file]: ${problem}`);
+  }
   if (typeof b['alt_text'] !== 'string' || b['alt_text'].length > 2000)
     problems.push(`${where}: image alt_text missing or over 2000`);
 }
 
-function checkBlock(b: Json, i: number, problems: string[], files: ReadonlySet<string>): void {
+function checkBlock(b: Json, i: number, problems: string[], files: FileAccess): void {
   const where = `block ${i} (${String(b['type'])})`;
   switch (b['type']) {
     case 'section': {
@@ -87,7 +96,7 @@ function checkBlock(b: Json, i: number, problems: string[], files: ReadonlySet<s
 }
 
 /** Problems with a list of blocks on a surface: "message" holds 50 blocks, a modal or Home tab 100. */
-export function blockProblems(blocks: unknown, surface: 'message' | 'view', files: ReadonlySet<string>): string[] {
+export function blockProblems(blocks: unknown, surface: 'message' | 'view', files: FileAccess): string[] {
   if (blocks === undefined) return [];
   if (!Array.isArray(blocks)) return ['blocks is not an array'];
   const problems: string[] = [];
@@ -106,7 +115,7 @@ export function blockProblems(blocks: unknown, surface: 'message' | 'view', file
 }
 
 /** Problems with a view (modal or home). */
-export function viewProblems(view: unknown, files: ReadonlySet<string>): string[] {
+export function viewProblems(view: unknown, files: FileAccess): string[] {
   if (typeof view !== 'object' || view === null) return ['view missing'];
   const v = view as Json;
   const problems = blockProblems(v['blocks'], 'view', files);

@@ -1,12 +1,35 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { blockProblems, viewProblems } from './block-kit-limits.js';
+import { blockProblems, viewProblems, type FileAccess } from './block-kit-limits.js';
 
 /**
  * A local stand-in for the Slack Web API (and for response_url and the file upload URL), on
  * node:http. It records every call, answers with the shapes Slack documents, rejects Block Kit
  * over the limits with `invalid_blocks` as Slack does, and can answer 429 with Retry-After.
+ *
+ * Files follow Slack's rules: a file completed without `channel_id` stays private and an image
+ * block naming it is refused (`invalid slack file`, python-slack-sdk#1658); a share completes
+ * asynchronously (`shareDelayMs` later, bolt-js#2115), and until then files.info shows no shares
+ * and blocks naming the file are refused too. A message's `slack_file` must be shared in that channel.
  */
+
+/** A message the stand-in keeps per channel, for conversations.history (and its metadata). */
+export interface StoredMessage {
+  ts: string;
+  thread_ts?: string;
+  text?: unknown;
+  blocks?: unknown;
+  metadata?: unknown;
+  files?: { id: string }[];
+}
+
+interface StoredFile {
+  bytes: Buffer;
+  title?: string;
+  completed: boolean;
+  /** Channel -> ts of the file message, once the share has completed. */
+  shares: Map<string, string>;
+}
 
 export interface RecordedCall {
   method: string;
@@ -46,9 +69,15 @@ function parseArgs(req: IncomingMessage, raw: Buffer): Record<string, unknown> {
 export class SlackStandIn {
   readonly calls: RecordedCall[] = [];
   readonly responses: ResponseUrlPost[] = [];
-  /** Uploaded bytes per file id; a file is usable in blocks once completeUploadExternal named it. */
+  /** Uploaded bytes per file id. */
   readonly uploads = new Map<string, Buffer>();
-  readonly completedFiles = new Set<string>();
+  readonly files = new Map<string, StoredFile>();
+  /** Messages per channel, oldest first (chat.postMessage, file shares; chat.update edits them). */
+  readonly history = new Map<string, StoredMessage[]>();
+  /** How long a file share takes to complete after files.completeUploadExternal. */
+  shareDelayMs = 40;
+  /** Refuse every `slack_file` in blocks (as Slack does for reasons it does not always give). */
+  refuseSlackFiles = false;
   /** Members of user groups, for usergroups.users.list. */
   readonly usergroups = new Map<string, string[]>();
   /** The WebSocket URL apps.connections.open hands out (Socket Mode). */
@@ -71,6 +100,27 @@ export class SlackStandIn {
         resolve(post);
       });
     });
+  }
+
+  /** Whether `fileId` may appear in blocks posted to `channel` (undefined: a view, any share will do). */
+  fileAccess(channel: string | undefined): FileAccess {
+    return (fileId) => {
+      if (this.refuseSlackFiles) return `file ${fileId} refused`;
+      const file = this.files.get(fileId);
+      if (file === undefined || !file.completed) return `file ${fileId} was never uploaded`;
+      if (file.shares.size === 0) return `file ${fileId} is private (completed without channel_id) or not shared yet`;
+      if (channel !== undefined && !file.shares.has(channel)) return `file ${fileId} is not shared in ${channel}`;
+      return undefined;
+    };
+  }
+
+  /** Every message kept for `channel`, replies included. */
+  messagesIn(channel: string): StoredMessage[] {
+    return this.history.get(channel) ?? [];
+  }
+
+  private keep(channel: string, m: StoredMessage): void {
+    this.history.set(channel, [...this.messagesIn(channel), m]);
   }
 
   /** Answer the next `times` calls of `method` with 429 and Retry-After: `retryAfterSeconds`. */
@@ -132,7 +182,7 @@ export class SlackStandIn {
     const raw = await readBody(req);
     if (url.pathname.startsWith('/response/')) {
       const body = JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
-      const problems = blockProblems(body['blocks'], 'message', this.completedFiles);
+      const problems = blockProblems(body['blocks'], 'message', this.fileAccess(undefined));
       const post = { id: url.pathname.slice('/response/'.length), body, at: Date.now(), problems };
       this.responses.push(post);
       this.responseWaiters.get(post.id)?.(post);
@@ -192,17 +242,59 @@ export class SlackStandIn {
       case 'chat.postMessage':
       case 'chat.update':
       case 'chat.postEphemeral': {
-        const problems = blockProblems(args['blocks'], 'message', this.completedFiles);
+        const channel = String(args['channel']);
+        const problems = blockProblems(args['blocks'], 'message', this.fileAccess(channel));
         if (problems.length > 0) return invalid(problems);
         if (method === 'chat.postEphemeral') return { ok: true, message_ts: this.nextTs() };
-        const ts = method === 'chat.update' ? String(args['ts']) : this.nextTs();
-        return { ok: true, channel: args['channel'], ts, message: { text: args['text'], blocks: args['blocks'], ts } };
+        if (method === 'chat.update') {
+          const ts = String(args['ts']);
+          const kept = this.messagesIn(channel).find((m) => m.ts === ts);
+          // Messages the stand-in never saw (a click on a made-up message) are updated without a record.
+          if (kept !== undefined) Object.assign(kept, { text: args['text'], blocks: args['blocks'] });
+          if (kept !== undefined && args['metadata'] !== undefined) kept.metadata = args['metadata'];
+          return { ok: true, channel, ts, message: { text: args['text'], blocks: args['blocks'], ts } };
+        }
+        const ts = this.nextTs();
+        this.keep(channel, {
+          ts,
+          ...(typeof args['thread_ts'] === 'string' ? { thread_ts: args['thread_ts'] } : {}),
+          text: args['text'],
+          blocks: args['blocks'],
+          ...(args['metadata'] === undefined ? {} : { metadata: args['metadata'] }),
+        });
+        return { ok: true, channel, ts, message: { text: args['text'], blocks: args['blocks'], ts } };
+      }
+      case 'conversations.history': {
+        // Newest first, top-level messages only, with metadata when include_all_metadata is set.
+        const all = this.messagesIn(String(args['channel'])).filter((m) => m.thread_ts === undefined);
+        const oldest = Number(args['oldest'] ?? 0);
+        const withMeta = String(args['include_all_metadata']) === 'true';
+        const messages = all
+          .filter((m) => Number(m.ts) >= oldest)
+          .reverse()
+          .slice(0, Number(args['limit'] ?? 100))
+          .map(({ metadata, ...m }) => ({ type: 'message', ...m, ...(withMeta && metadata ? { metadata } : {}) }));
+        return { ok: true, messages, has_more: false };
+      }
+      case 'conversations.open': {
+        const users = String(args['users'] ?? '');
+        if (!/^U[0-9A-Z]+$/.test(users)) return { ok: false, error: 'user_not_found' };
+        return { ok: true, channel: { id: `D${users.slice(1)}` } };
+      }
+      case 'files.info': {
+        const file = this.files.get(String(args['file']));
+        if (file === undefined || !file.completed) return { ok: false, error: 'file_not_found' };
+        const shares = Object.fromEntries([...file.shares].map(([c, ts]) => [c, [{ ts }]]));
+        return {
+          ok: true,
+          file: { id: args['file'], title: file.title, shares: file.shares.size === 0 ? {} : { public: shares } },
+        };
       }
       case 'views.open':
       case 'views.push':
       case 'views.update':
       case 'views.publish': {
-        const problems = viewProblems(args['view'], this.completedFiles);
+        const problems = viewProblems(args['view'], this.fileAccess(undefined));
         if (problems.length > 0) return invalid(problems);
         const id = method === 'views.update' ? String(args['view_id']) : `V${++this.viewSeq}`;
         return { ok: true, view: { ...(args['view'] as object), id, hash: `h-${this.viewSeq}-${Date.now()}` } };
@@ -214,8 +306,27 @@ export class SlackStandIn {
       case 'files.completeUploadExternal': {
         const files = (args['files'] as { id: string; title?: string }[]) ?? [];
         for (const f of files) if (!this.uploads.has(f.id)) return { ok: false, error: 'file_not_found' };
-        for (const f of files) this.completedFiles.add(f.id);
-        return { ok: true, files: files.map((f) => ({ id: f.id, title: f.title })) };
+        const channel = typeof args['channel_id'] === 'string' ? args['channel_id'] : undefined;
+        const threadTs = typeof args['thread_ts'] === 'string' ? args['thread_ts'] : undefined;
+        for (const f of files) {
+          const stored: StoredFile = { bytes: this.uploads.get(f.id)!, completed: true, shares: new Map() };
+          if (f.title !== undefined) stored.title = f.title;
+          this.files.set(f.id, stored);
+        }
+        if (channel !== undefined) {
+          // The share (a file message in the channel or thread) lands later, as in Slack.
+          setTimeout(() => {
+            const ts = this.nextTs();
+            this.keep(channel, {
+              ts,
+              ...(threadTs === undefined ? {} : { thread_ts: threadTs }),
+              files: files.map((f) => ({ id: f.id })),
+            });
+            for (const f of files) this.files.get(f.id)!.shares.set(channel, ts);
+          }, this.shareDelayMs);
+        }
+        // Like Slack, the answer does not wait for the share: no shares yet.
+        return { ok: true, files: files.map((f) => ({ id: f.id, title: f.title, shares: {} })) };
       }
       case 'usergroups.users.list': {
         const users = this.usergroups.get(String(args['usergroup']));

@@ -1,8 +1,9 @@
-import { latestJobRuns } from '../../db/queries/job-runs.js';
+import { awsUsageBetween, latestJobRuns } from '../../db/queries/job-runs.js';
 import { dataFreshness, modelStatus } from '../../db/queries/models.js';
 import type { MessageBody } from '../../slack/messages/kit.js';
 import { statusMessage, type WorkerView } from '../../slack/messages/status.js';
 import type { PageDeps } from '../deps.js';
+import { utcMonth } from '../../days.js';
 
 /** Redis answers in milliseconds; a status page must not hang on a Redis that is away. */
 const REDIS_TIMEOUT_MS = 2_000;
@@ -27,11 +28,14 @@ async function workerView(deps: PageDeps): Promise<WorkerView> {
 
 /** `/cost status`: the worker (heartbeat, schedules) from Redis, the runs, models and data from the database. */
 export async function statusPage(deps: PageDeps): Promise<MessageBody> {
-  const [jobs, models, freshness, worker] = await Promise.all([
+  const now = deps.now();
+  const month = utcMonth(now);
+  const [jobs, models, freshness, worker, usage] = await Promise.all([
     latestJobRuns(deps.db),
     modelStatus(deps.db),
     dataFreshness(deps.db),
     workerView(deps),
+    awsUsageBetween(deps.db, month),
   ]);
-  return statusMessage({ jobs, models, freshness, worker, now: deps.now() });
+  return statusMessage({ jobs, models, freshness, worker, awsCost: { month: month.name, usage }, now });
 }

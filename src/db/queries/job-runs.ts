@@ -1,4 +1,5 @@
-import { and, desc, eq, lt } from 'drizzle-orm';
+import { and, desc, eq, gte, lt, sql } from 'drizzle-orm';
+import { ZERO_USAGE, type AwsUsageCounts } from '../../cost/aws-usage.js';
 import type { Db } from '../client.js';
 import { jobRuns, type JobRun, type JobRunStatus } from '../schema/job-runs.js';
 
@@ -93,4 +94,40 @@ export async function jobRunsOf(db: Db, queueJobId: string): Promise<JobRun[]> {
 export async function anyJobRun(db: Db): Promise<boolean> {
   const rows = await db.select({ id: jobRuns.id }).from(jobRuns).limit(1);
   return rows.length > 0;
+}
+
+/** costbot's own paid AWS calls over the runs started in [from, to). */
+export interface AwsUsageTotal {
+  counts: AwsUsageCounts;
+  /** Attempts that made paid calls (failed ones included: AWS bills their calls too). */
+  runs: number;
+  /** Paid calls per job kind, to tell which job costs what. */
+  byJob: Record<string, AwsUsageCounts>;
+}
+
+/**
+ * Adds up job_runs.details.awsUsage (stored by the worker for every attempt that made paid AWS
+ * calls) over the runs started in [from, to), per job kind and in total.
+ */
+export async function awsUsageBetween(db: Db, p: { from: Date; to: Date }): Promise<AwsUsageTotal> {
+  const keys = Object.keys(ZERO_USAGE) as (keyof AwsUsageCounts)[];
+  const sums = keys.map((k) => sql`coalesce(sum((${jobRuns.details}->'awsUsage'->>${k})::numeric), 0)::float8`);
+  const rows = await db
+    .select({
+      job: jobRuns.job,
+      runs: sql<number>`count(*)::int`,
+      sums: sql<number[]>`array[${sql.join(sums, sql`, `)}]`,
+    })
+    .from(jobRuns)
+    .where(and(gte(jobRuns.startedAt, p.from), lt(jobRuns.startedAt, p.to), sql`${jobRuns.details} ? 'awsUsage'`))
+    .groupBy(jobRuns.job)
+    .orderBy(jobRuns.job);
+  const total: AwsUsageTotal = { counts: { ...ZERO_USAGE }, runs: 0, byJob: {} };
+  for (const row of rows) {
+    const counts = Object.fromEntries(keys.map((k, i) => [k, Number(row.sums[i] ?? 0)])) as unknown as AwsUsageCounts;
+    total.byJob[row.job] = counts;
+    total.runs += row.runs;
+    for (const k of keys) total.counts[k] += counts[k];
+  }
+  return total;
 }

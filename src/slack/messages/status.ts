@@ -3,6 +3,7 @@ import type { DataFreshness, ModelKindStatus } from '../../db/queries/models.js'
 import { countsInWords, jobWarning } from '../../jobs/job-findings.js';
 import { JOB_KINDS } from '../../jobs/queues.js';
 import type { WorkerStatus } from '../../jobs/worker-status.js';
+import { awsCostText, type AwsCostView } from './aws-cost.js';
 import { age, when } from './format.js';
 import { clamp, context, esc, header, section, type Block, type MessageBody } from './kit.js';
 import { missingForFirstResults, until } from './status-missing.js';
@@ -106,6 +107,7 @@ export interface StatusInput {
   models: ModelKindStatus[];
   freshness: DataFreshness;
   worker: WorkerView;
+  awsCost: AwsCostView;
   now: Date;
 }
 
@@ -122,6 +124,7 @@ export function statusMessage(s: StatusInput): MessageBody {
       : [section(clamp(`*Still missing for first results*\n${missing.map((m) => `• ${m}`).join('\n')}`, SECTION_MAX))]),
     section(`*Models*\n${s.models.length === 0 ? '_No model trained yet._' : s.models.map(modelLine).join('\n')}`),
     section(`*Data freshness*\n${freshnessLines(s.freshness, s.now)}`),
+    section(clamp(awsCostText(s.awsCost), SECTION_MAX)),
     context(`As of ${when(s.now)}`),
   ];
   return { text: 'costbot status', blocks };

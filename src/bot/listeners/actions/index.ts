@@ -1,5 +1,5 @@
 import type { App, BlockAction } from '@slack/bolt';
-import type { BotDeps } from '../../deps.js';
+import type { AppDeps } from '../../deps.js';
 import { ANOMALY_CONTROLS, anomalyListControls } from './anomaly-list-controls.js';
 import { ANOMALY_FEEDBACK, anomalyFeedback } from './anomaly-feedback.js';
 import { APPLY_DECISION, applyDecision } from './apply-decision.js';
@@ -9,7 +9,7 @@ import { HOME_REFRESH, homeRefresh } from './home-refresh.js';
 import { ANOMALY_DETAIL, openDetail, RECOMMENDATION_DETAIL } from './open-detail.js';
 import { RECOMMENDATION_PAGING, recommendationPaging } from './recommendation-paging.js';
 
-export function registerActions(app: App, deps: BotDeps): void {
+export function registerActions(app: App, deps: AppDeps): void {
   app.action<BlockAction>({ type: 'block_actions', action_id: ANOMALY_CONTROLS }, anomalyListControls(deps));
   app.action<BlockAction>({ type: 'block_actions', action_id: RECOMMENDATION_PAGING }, recommendationPaging(deps));
   app.action<BlockAction>({ type: 'block_actions', action_id: FORECAST_HORIZON }, forecastHorizon(deps));

@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, MessageShortcut, SlackShortcutMiddlewareArgs } from '@slack/bolt';
 import { findAlertsByMessage } from '../../../db/queries/alerts.js';
 import { modal, section } from '../../../slack/messages/kit.js';
-import type { BotDeps } from '../../deps.js';
+import type { AppDeps } from '../../deps.js';
 import { openAnomalyDetail } from '../../detail-modals.js';
 
 export const EXPLAIN_COST_SHORTCUT = 'explain_cost';
@@ -10,7 +10,7 @@ export const EXPLAIN_COST_SHORTCUT = 'explain_cost';
  * Message shortcut "Explain this cost" on an alert: the alert is found by its channel and
  * timestamp in `alerts` (not by anything written in the message), then its detail modal opens.
  */
-export function explainCostShortcut(deps: BotDeps) {
+export function explainCostShortcut(deps: AppDeps) {
   return async ({
     ack,
     shortcut,
@@ -33,6 +33,10 @@ export function explainCostShortcut(deps: BotDeps) {
       return;
     }
     // A digest covers several anomalies: explain the one with the largest impact first (they are listed in the digest).
-    await openAnomalyDetail(deps, { client, triggerId: shortcut.trigger_id, push: false, log }, first);
+    await openAnomalyDetail(
+      deps,
+      { client, triggerId: shortcut.trigger_id, userId: shortcut.user.id, push: false, log },
+      first,
+    );
   };
 }

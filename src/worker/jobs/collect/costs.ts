@@ -102,9 +102,10 @@ async function readAthena(ctx: JobContext & AwsDeps, window: CostWindow, options
   const client = ctx.aws.athena();
   const schema = await describeCurTable(client, table, format);
   ctx.log.info({ format: schema.format }, 'querying the CUR in Athena');
-  const daily = await fetchDailyCosts(client, table, schema, window, options.poll);
-  const resources = await fetchResourceCosts(client, table, schema, window, options.poll);
-  const names = await fetchAccountNames(client, table, schema, window, options.poll);
+  const query = { ...options.poll, ...(ctx.usage ? { usage: ctx.usage } : {}) };
+  const daily = await fetchDailyCosts(client, table, schema, window, query);
+  const resources = await fetchResourceCosts(client, table, schema, window, query);
+  const names = await fetchAccountNames(client, table, schema, window, query);
   return {
     format: schema.format,
     daily: daily.rows,
@@ -123,7 +124,7 @@ async function exportFiles(ctx: JobContext & AwsDeps): Promise<{ files: string[]
   const { CUR_PATH: path, CUR_S3_URI: uri, CUR_CACHE_DIR: cache } = ctx.config;
   if (path && uri) throw new CostbotError('CONFIG_INVALID', 'CUR_PATH and CUR_S3_URI are both set: set one of them');
   if (path) return { files: await listExportFiles(path), details: { path } };
-  const sync = await syncS3Export(ctx.aws.s3(), uri!, cache);
+  const sync = await syncS3Export(ctx.aws.s3(), uri!, cache, ctx.usage);
   return {
     files: sync.files,
     details: { s3Uri: uri, objects: sync.listed, downloaded: sync.downloaded, removed: sync.removed },

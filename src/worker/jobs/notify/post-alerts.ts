@@ -13,7 +13,7 @@ import type { Alert, Anomaly } from '../../../db/schema/index.js';
 import { alertChange, alertMessage, DIGEST_THRESHOLD, digestMessage } from '../../../slack/messages/alert.js';
 import { anomalyChart } from '../../../charts/stored-charts.js';
 import type { Poster } from '../../../slack/poster.js';
-import { uploadPng } from '../../../slack/upload-file.js';
+import { uploadPng, waitForShare } from '../../../slack/upload-file.js';
 import type { JobContext, JobHandler, JobOutcome } from '../../job-types.js';
 import type { PostAlertsPayload } from '../../../jobs/schemas/alerts.js';
 import { windowStart } from '../../../days.js';
@@ -38,30 +38,40 @@ export function channelFor(
   );
 }
 
-/** Renders and uploads the anomaly's trend chart as a private file; undefined when there is no chart. */
-async function chartFile(ctx: Ctx, a: Anomaly): Promise<string | undefined> {
+/**
+ * The alert's trend chart, after the alert is posted: uploaded shared into the alert's thread
+ * (Slack refuses private files in image blocks), and once files.info shows the share, the alert is
+ * updated to show it. If Slack refuses the image block, the alert stays as posted and the chart
+ * stays in its thread. Never fails the alert: it is already posted.
+ */
+async function attachChart(ctx: Ctx, a: Anomaly, channel: string, ts: string): Promise<void> {
   try {
     const chart = await anomalyChart(ctx, a);
-    if ('reason' in chart) return undefined;
-    return await ctx.slack.call('files.upload', () =>
+    if ('reason' in chart) return;
+    const fileId = await ctx.slack.call('files.completeUploadExternal', () =>
       uploadPng(ctx.slack.client, {
         png: chart.png,
         filename: chart.filename,
         title: chart.alt.slice(0, 200),
         altText: chart.alt,
+        share: { channelId: channel, threadTs: ts },
       }),
     );
+    if (!(await ctx.slack.call('files.info', () => waitForShare(ctx.slack.client, fileId, channel)))) {
+      ctx.log.warn({ anomalyId: a.id, fileId }, 'chart share not confirmed in time; the chart is in the alert thread');
+      return;
+    }
+    await ctx.slack.update({ channel, ts, ...alertMessage(a, fileId) });
   } catch (err) {
-    ctx.log.warn({ err, anomalyId: a.id }, 'alert chart could not be rendered or uploaded; posting without it');
-    return undefined;
+    ctx.log.warn({ err, anomalyId: a.id }, 'alert chart not shown in the alert (it may be in the thread)');
   }
 }
 
 async function postSingle(ctx: Ctx, a: Anomaly, alert: Alert, channel: string): Promise<boolean> {
-  const fileId = await chartFile(ctx, a);
   try {
-    const ts = await ctx.slack.post({ channel, ...alertMessage(a, fileId) });
+    const ts = await ctx.slack.post({ channel, ...alertMessage(a) });
     await markAlertPosted(ctx.db, { id: alert.id, messageTs: ts, ended: a.status === 'closed', at: ctx.now() });
+    await attachChart(ctx, a, channel, ts);
     return true;
   } catch (err) {
     ctx.log.error({ err, anomalyId: a.id, channel }, 'alert could not be posted');
