@@ -112,6 +112,8 @@ async function loadBitbrains(db: TestDatabase, dir: string): Promise<number> {
         state: 'running',
         architecture: spec.arch,
         lifecycle: 'on-demand',
+        platform: 'Linux/UNIX',
+        usageOperation: 'RunInstances',
         rootDeviceType: 'ebs',
         hasMemoryMetric: true,
       });

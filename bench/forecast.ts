@@ -6,6 +6,8 @@
  * At every origin each method sees only the rows before it. MASE is scaled by the in-sample
  * seasonal-naive MAE (period 7 daily, 24 hourly) of the training window. Baselines, same run:
  * seasonal naive, augurs MSTL (ETS trend) and augurs Prophet with its default settings.
+ * Daily series (cur) are forecast by the cost forecaster (forecastCost), the others by the ensemble.
+ * Then the monthly-total backtest (bench/forecast-monthly.ts) on ../shared/data/daily-long and the CUR.
  * Options: --data DIR (or COSTBOT_DATA_DIR), --set cur|nab|bitbrains, --verbose (per series).
  */
 import { loadForecastRuntime } from '../src/ml/forecast/load-augurs.js';
@@ -14,10 +16,12 @@ import { runSeasonalNaive } from '../src/ml/forecast/models.js';
 import { toGrid } from '../src/ml/forecast/prepare.js';
 import type { ForecastRuntime } from '../src/ml/forecast/runtime.js';
 import { forecastSeries } from '../src/ml/forecast/forecast-series.js';
+import { forecastCost } from '../src/ml/forecast/cost-forecast.js';
 import { dataDir } from './data-dir.js';
 import { loadBitbrainsHourly, loadCurDaily, loadNabHourly, type BenchSeries } from './forecast-data.js';
 import { mae, MethodScore, naiveScale, type MethodForecast } from './forecast-metrics.js';
 import { timeLongDailySeries } from './forecast-timing.js';
+import { monthlyBacktest } from './forecast-monthly.js';
 
 interface BenchSet {
   name: string;
@@ -51,6 +55,11 @@ function bands(point: readonly number[], sd: readonly number[]): MethodForecast[
   return { 80: band(80), 95: band(95) };
 }
 
+function costPoints(history: BenchSeries, horizon: number) {
+  const f = forecastCost({ total: history }, horizon);
+  return { points: f.days };
+}
+
 function timed<T>(run: () => T): [T, number] {
   const t0 = performance.now();
   const out = run();
@@ -64,7 +73,10 @@ function runMethods(
   set: BenchSet,
 ): Record<Method, MethodForecast> {
   const H = set.horizon;
-  const [ours, ms] = timed(() => forecastSeries(history, { horizon: H }, rt));
+  // Daily series go through the cost forecaster (as in the worker and the command line), others the ensemble.
+  const [ours, ms] = timed(() =>
+    set.period === 7 ? costPoints(history, H) : forecastSeries(history, { horizon: H }, rt),
+  );
   const [sn, snMs] = timed(() => runSeasonalNaive(train, H, set.period));
   const [mstl, mstlMs] = timed(() => {
     const model = rt.MSTL.ets([set.period]);
@@ -158,7 +170,8 @@ async function main(): Promise<void> {
   for (const set of SETS.filter((s) => !only || s.name === only)) ratios.push(await runSet(rt, set, dir, verbose));
   const mean = (i: 0 | 1) => (ratios.reduce((a, r) => a + r[i], 0) / ratios.length).toFixed(3);
   console.log(`\nMASE ratio costbot / seasonal naive, mean over sets: pooled ${mean(0)}, per series ${mean(1)}`);
-  await timeLongDailySeries(rt, dir);
+  await timeLongDailySeries(dir);
+  if (!only) await monthlyBacktest(dir);
   console.log(`\ntotal bench time ${((performance.now() - t0) / 1000).toFixed(0)} s`);
 }
 

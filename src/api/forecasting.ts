@@ -23,6 +23,7 @@ export interface ForecastItem {
   historyTo: string;
   confidence: 'normal' | 'low';
   monthly: unknown[];
+  daily: unknown[];
   trend: Record<string, unknown>;
   drivers: unknown[];
   warnings: string[];
@@ -40,6 +41,7 @@ export function toForecastItem(f: Forecast): ForecastItem {
     historyTo: f.historyTo,
     confidence: f.confidence,
     monthly: f.monthly,
+    daily: f.daily,
     trend: f.trend,
     drivers: f.drivers,
     warnings: f.warnings,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { listRecommendationsKeyset, type RecommendationKeysetSort } from '../db/queries/recommendations.js';
-import type { Finding, Recommendation, Risk } from '../db/schema/index.js';
+import type { Finding, Recommendation, Risk, SavingsBasis } from '../db/schema/index.js';
 import { decodeCursor, encodeCursor, keySchemas } from './cursor.js';
 import type { Endpoint, Page } from './endpoint.js';
 import { accountId, csvEnum, limitParam, nonNegativeAmount, oneOf, orderParam, plainText } from './query-params.js';
@@ -40,7 +40,12 @@ export interface RecommendationItem {
   recommendedType: string;
   currentMonthlyUsd: number | null;
   recommendedMonthlyUsd: number | null;
+  /** After RI/Savings Plan discounts when savingsBasis is "after-discounts"; null for spot or no price. */
   monthlySavingsUsd: number | null;
+  onDemandMonthlySavingsUsd: number | null;
+  savingsBasis: SavingsBasis;
+  /** The platform (OS and licence) both types are priced for. */
+  platform: string;
   savingsPercent: number | null;
   risk: Risk;
   confidence: number;
@@ -62,6 +67,9 @@ export function toRecommendationItem(r: Recommendation): RecommendationItem {
     currentMonthlyUsd: r.currentMonthlyUsd,
     recommendedMonthlyUsd: r.recommendedMonthlyUsd,
     monthlySavingsUsd: r.monthlySavingsUsd,
+    onDemandMonthlySavingsUsd: r.onDemandMonthlySavingsUsd,
+    savingsBasis: r.savingsBasis,
+    platform: r.platform,
     savingsPercent: r.savingsPercent,
     risk: r.risk,
     confidence: r.confidence,

@@ -22,6 +22,10 @@ export interface InventoryInstance {
   launchTime: Date | null;
   /** PlatformDetails when given, else "Windows" or "Linux/UNIX" (AWS: a blank Platform means Linux/UNIX). */
   platform: string;
+  /** UsageOperation, the billing code of the platform ("RunInstances:0002" is Windows); null when absent. */
+  usageOperation: string | null;
+  /** Placement.Tenancy ("default", "dedicated", "host"); null when absent. */
+  tenancy: string | null;
   architecture: string | null;
   /** "on-demand" when InstanceLifecycle is absent, else AWS's value ("spot", "scheduled", "capacity-block"). */
   lifecycle: string;
@@ -62,6 +66,8 @@ function toInventoryInstance(instance: Instance, reservation: Reservation, regio
     platform:
       instance.PlatformDetails ??
       (String(instance.Platform ?? '').toLowerCase() === 'windows' ? 'Windows' : 'Linux/UNIX'),
+    usageOperation: instance.UsageOperation ?? null,
+    tenancy: instance.Placement?.Tenancy ?? null,
     architecture: instance.Architecture ?? null,
     lifecycle: instance.InstanceLifecycle ?? 'on-demand',
     rootDeviceType: instance.RootDeviceType ?? null,

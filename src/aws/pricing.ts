@@ -1,23 +1,27 @@
 import { GetProductsCommand, type Filter, type PricingClient } from '@aws-sdk/client-pricing';
 import { awsCall } from './aws-errors.js';
+import { PRICING_TENANCY, type Platform } from '../catalog/platform.js';
 
 /**
- * On-demand Linux prices from the AWS Price List Query API (GetProducts, in a region where the
+ * On-demand prices from the AWS Price List Query API (GetProducts, in a region where the
  * Pricing API lives). Each PriceList entry is a JSON string: product.attributes describe the
  * offer, terms.OnDemand holds its hourly price in USD.
  */
 
-/** The offer costbot prices: Linux, shared tenancy, no pre-installed software, capacity actually used. */
-export function linuxOnDemandFilters(region: string): Filter[] {
+/**
+ * The offer an instance of this platform and tenancy is billed at: the `operation` is the
+ * instance's UsageOperation (it carries the OS, the licence and any SQL Server edition), capacity
+ * actually used (not reservations held unused).
+ */
+export function onDemandFilters(region: string, platform: Platform, tenancy: 'shared' | 'dedicated'): Filter[] {
   const match = (Field: string, Value: string): Filter => ({ Type: 'TERM_MATCH', Field, Value });
   return [
     match('regionCode', region),
-    match('operatingSystem', 'Linux'),
-    match('tenancy', 'Shared'),
-    match('preInstalledSw', 'NA'),
+    match('operation', platform.usageOperation),
+    match('tenancy', PRICING_TENANCY[tenancy]),
     match('capacitystatus', 'Used'),
-    // "RunInstances" is Linux/UNIX with no license included (SQL Server and others add a suffix).
-    match('operation', 'RunInstances'),
+    // SQL Server platforms list their edition here; every other platform has no pre-installed software.
+    ...(platform.name.includes('SQL') ? [] : [match('preInstalledSw', 'NA')]),
   ];
 }
 
@@ -60,6 +64,8 @@ export function parsePriceListItem(entry: string): ParsedPrice | null {
 
 export interface RegionPrices {
   region: string;
+  platform: string;
+  tenancy: 'shared' | 'dedicated';
   prices: ParsedPrice[];
   /** PriceList entries read. */
   products: number;
@@ -68,8 +74,12 @@ export interface RegionPrices {
   calls: number;
 }
 
-/** Every Linux on-demand instance price of `region`, all pages (100 entries each). */
-export async function fetchLinuxOnDemandPrices(client: PricingClient, region: string): Promise<RegionPrices> {
+/** Every on-demand instance price of `region` for one platform and tenancy, all pages (100 entries each). */
+export async function fetchOnDemandPrices(
+  client: PricingClient,
+  p: { region: string; platform: Platform; tenancy: 'shared' | 'dedicated' },
+): Promise<RegionPrices> {
+  const { region, platform, tenancy } = p;
   const byType = new Map<string, ParsedPrice[]>();
   let products = 0;
   let calls = 0;
@@ -79,7 +89,7 @@ export async function fetchLinuxOnDemandPrices(client: PricingClient, region: st
       client.send(
         new GetProductsCommand({
           ServiceCode: 'AmazonEC2',
-          Filters: linuxOnDemandFilters(region),
+          Filters: onDemandFilters(region, platform, tenancy),
           FormatVersion: 'aws_v1',
           MaxResults: 100,
           NextToken: nextToken,
@@ -101,5 +111,5 @@ export async function fetchLinuxOnDemandPrices(client: PricingClient, region: st
     if (new Set(offers.map((o) => o.usdPerHour)).size === 1) prices.push(offers[0]!);
     else conflicting.push(type);
   }
-  return { region, prices, products, conflicting, calls };
+  return { region, platform: platform.name, tenancy, prices, products, conflicting, calls };
 }

@@ -44,7 +44,7 @@ export function recommendationsEmptyReason(f: DataFreshness, c: Settings): strin
       : `:warning: No EC2 inventory collected yet in ${c.awsRegions.join(', ')}: check the inventory job in \`/cost status\` and the ec2:DescribeInstances permission.`;
   }
   if (f.metricsLastTs === null) {
-    return `:warning: ${f.instances} instances are known but no CloudWatch metrics are stored yet: check the metrics job and cloudwatch:GetMetricData.`;
+    return `:warning: ${f.instances} instances are known but no CloudWatch metrics are stored yet: check the metrics job and cloudwatch:GetMetricStatistics (cloudwatch:GetMetricData with METRICS_CALL_STYLE=get-metric-data).`;
   }
   if (f.activeRecommendations === 0)
     return 'Right-sizing has not produced recommendations yet: see the rightsizing job in `/cost status`.';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../errors.js';
-import { parseCatalogCsv, readCatalogCsv, regionOfPriceColumn } from './read-catalog-csv.js';
+import { parseCatalogCsv, priceColumnOf, readCatalogCsv } from './read-catalog-csv.js';
 
 const path = fileURLToPath(new URL('../../test/fixtures/rightsize/ec2-us-east-1-2026-07.csv', import.meta.url));
 const text = readFileSync(path, 'utf8');
@@ -26,11 +26,18 @@ describe('parseCatalogCsv on the real us-east-1 catalog', () => {
     expect(catalog.incompleteTypes).toContain('cr1.8xlarge');
   });
 
-  it('takes the region from the price column name', () => {
+  it('takes the platform and region from the price column name', () => {
     expect(catalog.regions).toEqual(['us-east-1']);
-    expect(regionOfPriceColumn('ondemand_linux_usd_per_hour_ap_southeast_2')).toBe('ap-southeast-2');
-    expect(regionOfPriceColumn('ondemand_linux_usd_per_hour_us_gov_west_1')).toBe('us-gov-west-1');
-    expect(regionOfPriceColumn('vcpu')).toBeNull();
+    expect(catalog.platforms).toEqual(['Linux']);
+    const col = (name: string) => priceColumnOf(name, 'x.csv');
+    expect(col('ondemand_linux_usd_per_hour_ap_southeast_2')).toMatchObject({ region: 'ap-southeast-2' });
+    expect(col('ondemand_linux_usd_per_hour_us_gov_west_1')?.region).toBe('us-gov-west-1');
+    expect(col('ondemand_windows_sql_standard_usd_per_hour_us_east_1')?.platform.name).toBe(
+      'Windows with SQL Server Standard',
+    );
+    expect(col('ondemand_rhel_usd_per_hour_eu_west_1')?.platform.usageOperation).toBe('RunInstances:0010');
+    expect(col('vcpu')).toBeNull();
+    expect(() => col('ondemand_beos_usd_per_hour_us_east_1')).toThrow(/platform "beos"; known: linux, windows/);
   });
 
   it('maps a row to a spec and its price exactly as the file gives them', () => {
@@ -51,6 +58,8 @@ describe('parseCatalogCsv on the real us-east-1 catalog', () => {
     expect(price).toEqual({
       instanceType: 'm5.large',
       region: 'us-east-1',
+      platform: 'Linux',
+      tenancy: 'shared',
       usdPerHour: Number(raw[12]),
       source: 'catalog:ec2-us-east-1-2026-07.csv',
       fetchedAt,
@@ -96,7 +105,7 @@ describe('parseCatalogCsv on bad input', () => {
   it('asks for a price column when there is none', () => {
     const bad = [header!.replace('ondemand_linux_usd_per_hour_us_east_1', 'price'), ...rows].join('\n');
     expect(() => parseCatalogCsv(bad, 'bad.csv', fetchedAt)).toThrow(InputError);
-    expect(() => parseCatalogCsv(bad, 'bad.csv', fetchedAt)).toThrow(/ondemand_linux_usd_per_hour_<region>/);
+    expect(() => parseCatalogCsv(bad, 'bad.csv', fetchedAt)).toThrow(/ondemand_<platform>_usd_per_hour_<region>/);
   });
 
   it('rejects a non-numeric price with its line number', () => {

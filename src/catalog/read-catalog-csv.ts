@@ -5,8 +5,12 @@ import { parseCsv, requireColumns } from '../csv.js';
 import { InputError } from '../errors.js';
 import { burstableBaselinePercent, isBurstableFamily } from './burstable-baselines.js';
 import { isCurrentGenerationFamily } from './previous-generation.js';
+import { PLATFORMS, platformOfSlug, type Platform } from './platform.js';
 
-/** The catalog's spec columns; each price column is `ondemand_linux_usd_per_hour_<region>`. */
+/**
+ * The catalog's spec columns; each price column is `ondemand_<platform>_usd_per_hour_<region>`, the
+ * platform one of src/catalog/platform.ts's slugs (linux, windows, rhel, suse, ...).
+ */
 export const CATALOG_COLUMNS = [
   'instance_type',
   'family',
@@ -18,7 +22,7 @@ export const CATALOG_COLUMNS = [
   'gpu_count',
 ] as const;
 
-const PRICE_COLUMN_PREFIX = 'ondemand_linux_usd_per_hour_';
+const PRICE_COLUMN = /^ondemand_([a-z_]+?)_usd_per_hour_([a-z0-9_]+)$/;
 
 export interface Catalog {
   instanceTypes: InstanceTypeSpec[];
@@ -26,15 +30,28 @@ export interface Catalog {
   prices: InstancePrice[];
   /** Regions read from the price column names, e.g. ["us-east-1"]. */
   regions: string[];
+  /** Platforms with a price column, e.g. ["Linux", "Windows"]. */
+  platforms: string[];
   /** Types listed without vCPU, memory or architecture: left out, since they cannot be sized. */
   incompleteTypes: string[];
 }
 
-/** "ondemand_linux_usd_per_hour_us_east_1" -> "us-east-1"; null for any other column. */
-export function regionOfPriceColumn(column: string): string | null {
-  if (!column.startsWith(PRICE_COLUMN_PREFIX)) return null;
-  const region = column.slice(PRICE_COLUMN_PREFIX.length).replace(/_/g, '-');
-  return /^[a-z]{2}(-[a-z]+)+-\d+$/.test(region) ? region : null;
+/**
+ * "ondemand_windows_usd_per_hour_us_east_1" -> Windows in us-east-1; null for any other column.
+ * A price column of a platform costbot does not know is an error, not a column to skip silently.
+ */
+export function priceColumnOf(column: string, source: string): { region: string; platform: Platform } | null {
+  const m = PRICE_COLUMN.exec(column);
+  if (!m) return null;
+  const region = m[2]!.replace(/_/g, '-');
+  if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) return null;
+  const platform = platformOfSlug(m[1]!);
+  if (!platform) {
+    throw new InputError(
+      `${source}: price column "${column}" names platform "${m[1]}"; known: ${PLATFORMS.map((p) => p.slug).join(', ')}`,
+    );
+  }
+  return { region, platform };
 }
 
 function parseArch(text: string, where: string): InstanceTypeSpec['arch'] {
@@ -91,12 +108,13 @@ function parseSpec(row: string[], col: Record<string, number>, where: string): I
 export function parseCatalogCsv(text: string, source: string, fetchedAt: Date): Catalog {
   const table = parseCsv(text, source);
   const col = requireColumns(table, source, [...CATALOG_COLUMNS]);
-  const priceColumns = table.header
-    .map((name, index) => ({ index, region: regionOfPriceColumn(name) }))
-    .filter((c): c is { index: number; region: string } => c.region !== null);
+  const priceColumns = table.header.flatMap((name, index) => {
+    const c = priceColumnOf(name, source);
+    return c ? [{ index, ...c }] : [];
+  });
   if (priceColumns.length === 0) {
     throw new InputError(
-      `${source}: no price column; expected one named ${PRICE_COLUMN_PREFIX}<region> such as ${PRICE_COLUMN_PREFIX}us_east_1`,
+      `${source}: no price column; expected one named ondemand_<platform>_usd_per_hour_<region> such as ondemand_linux_usd_per_hour_us_east_1`,
     );
   }
   if (table.rows.length === 0) throw new InputError(`${source}: no instance types after the header`);
@@ -114,7 +132,7 @@ export function parseCatalogCsv(text: string, source: string, fetchedAt: Date): 
     if (seen.has(spec.instanceType)) throw new InputError(`${where}: ${spec.instanceType} appears twice`);
     seen.add(spec.instanceType);
     instanceTypes.push(spec);
-    for (const { index, region } of priceColumns) {
+    for (const { index, region, platform } of priceColumns) {
       const usdPerHour = parseNumber(row[index]!, table.header[index]!, where, { optional: true });
       if (usdPerHour === null) continue;
       if (usdPerHour === 0)
@@ -122,13 +140,22 @@ export function parseCatalogCsv(text: string, source: string, fetchedAt: Date): 
       prices.push({
         instanceType: spec.instanceType,
         region,
+        platform: platform.name,
+        tenancy: 'shared',
         usdPerHour,
         source: `catalog:${basename(source)}`,
         fetchedAt,
       });
     }
   });
-  return { instanceTypes, prices, regions: priceColumns.map((c) => c.region), incompleteTypes };
+  const unique = (xs: string[]): string[] => [...new Set(xs)];
+  return {
+    instanceTypes,
+    prices,
+    regions: unique(priceColumns.map((c) => c.region)),
+    platforms: unique(priceColumns.map((c) => c.platform.name)),
+    incompleteTypes,
+  };
 }
 
 /** Reads a catalog file; its modification time stands for when the prices were fetched. */

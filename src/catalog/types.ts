@@ -16,10 +16,13 @@ export interface InstanceTypeSpec {
   gpuCount: number;
 }
 
-/** On-demand Linux, shared tenancy, per hour. */
+/** On-demand price per hour of one type for one platform (OS and licence) and tenancy in a region. */
 export interface InstancePrice {
   instanceType: string;
   region: string;
+  /** src/catalog/platform.ts Platform.name, e.g. "Linux", "Windows". */
+  platform: string;
+  tenancy: 'shared' | 'dedicated';
   usdPerHour: number;
   /** Where the figure came from, e.g. "pricing-api" or "catalog:ec2-us-east-1-2026-07.csv". */
   source: string;

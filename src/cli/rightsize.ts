@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { readCatalogCsv, type Catalog } from '../catalog/read-catalog-csv.js';
 import { InputError } from '../errors.js';
+import { LINUX, PLATFORMS, platformNamed, type Platform } from '../catalog/platform.js';
 import { recommendRightSize } from '../ml/rightsize/recommend.js';
 import { CPU_PERCENTILES } from '../ml/rightsize/options.js';
 import type { CpuPercentile, RightSizeResult, RightSizeOptions } from '../ml/rightsize/types.js';
@@ -11,7 +12,25 @@ import { readUtilizationCsv, type UtilizationSeries } from './utilization-csv.js
 
 const usage =
   'npm run costbot -- rightsize --metrics IN.csv --instance-type T --catalog CATALOG.csv [--output OUT.json] ' +
-  '[--region R] [--percentile 90|95|99|99.5] [--headroom PCT] [--lookback-days N]';
+  '[--platform Linux|Windows|RHEL|SUSE|...] [--region R] [--percentile 90|95|99|99.5] [--headroom PCT] [--lookback-days N]';
+
+/**
+ * `--platform` (default Linux): prices come from the catalog's column for that platform only. A
+ * catalog without one fails naming it: a Linux price is never used for another platform.
+ */
+export function pickPlatform(catalog: Catalog, region: string, flag: string | undefined): Platform {
+  const platform = flag === undefined ? LINUX : platformNamed(flag);
+  if (!platform) {
+    throw new InputError(`--platform ${flag}: unknown platform; use one of ${PLATFORMS.map((p) => p.name).join(', ')}`);
+  }
+  if (!catalog.prices.some((p) => p.platform === platform.name && p.region === region)) {
+    const has = [...new Set(catalog.prices.filter((p) => p.region === region).map((p) => p.platform))].join(', ');
+    throw new InputError(
+      `the catalog has no ${platform.name} prices for ${region} (a column ondemand_${platform.slug}_usd_per_hour_${region.replace(/-/g, '_')}; it prices ${has} only), and a Linux price is never used for another platform`,
+    );
+  }
+  return platform;
+}
 
 /** The catalog's region when it has one; otherwise --region must pick one of them. */
 function pickRegion(catalog: Catalog, flag: string | undefined): string {
@@ -45,6 +64,7 @@ export function rightsizeSeries(
   catalog: Catalog,
   region: string,
   options: Partial<RightSizeOptions> = {},
+  platform: Platform = LINUX,
 ): RightSizeResult {
   if (catalog.incompleteTypes.includes(currentType)) {
     throw new InputError(
@@ -55,6 +75,7 @@ export function rightsizeSeries(
     {
       currentType,
       region,
+      platform: platform.name,
       samples: series.samples,
       periodSeconds: series.periodSeconds,
       catalog: catalog.instanceTypes,
@@ -78,6 +99,7 @@ export const rightsizeCommand: CliCommand = {
         catalog: { type: 'string' },
         output: { type: 'string' },
         region: { type: 'string' },
+        platform: { type: 'string' },
         percentile: { type: 'string' },
         headroom: { type: 'string' },
         'lookback-days': { type: 'string' },
@@ -102,7 +124,9 @@ export const rightsizeCommand: CliCommand = {
       'where rows share a period, the later row in the file is used',
     );
     if (warning) process.stderr.write(`${warning}\n`);
-    const recommendation = rightsizeSeries(series, instanceType, catalog, pickRegion(catalog, flags.region), options);
+    const region = pickRegion(catalog, flags.region);
+    const platform = pickPlatform(catalog, region, flags.platform);
+    const recommendation = rightsizeSeries(series, instanceType, catalog, region, options, platform);
     const json = `${JSON.stringify(recommendation, null, 2)}\n`;
     if (flags.output === undefined) process.stdout.write(json);
     else await writeFile(flags.output, json, 'utf8');

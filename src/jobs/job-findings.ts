@@ -41,17 +41,14 @@ export function jobWarning(
 ): JobWarning | undefined {
   switch (kind as JobKind) {
     case 'rightsize': {
-      const failed = n(counts, 'failed');
-      const bare = n(counts, 'withoutMetrics');
-      if (failed + bare === 0) return undefined;
-      const parts = [
-        ...(failed > 0 ? [`${failed} failed`] : []),
-        ...(bare > 0 ? [`${bare} without CloudWatch metrics stored`] : []),
-      ];
-      return {
-        summary: `${failed + bare} of ${n(counts, 'instances')} instances not right-sized (${parts.join(', ')})`,
-        reasons: strings(details['problems']),
-      };
+      // Runs stored before instances not analysed were counted as such said failed/withoutMetrics.
+      const missed = n(counts, 'notAnalysed') + n(counts, 'failed') + n(counts, 'withoutMetrics');
+      if (missed === 0) return undefined;
+      const summary =
+        typeof details['notAnalysedSummary'] === 'string'
+          ? details['notAnalysedSummary']
+          : `${missed} of ${n(counts, 'instances')} instances not analysed`;
+      return { summary, reasons: [...strings(details['notAnalysed']), ...strings(details['problems'])] };
     }
     // Scopes too young to train or score are routine (a new service); only none at all is a warning.
     case 'train-anomaly': {

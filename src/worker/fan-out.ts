@@ -64,10 +64,15 @@ export type Splitter<P> = (ctx: JobContext, payload: P) => Promise<object[] | un
  * split into parts of `partSize` running instances, so that every worker process takes some.
  * A run that already names its instances (a part, or a one-off) runs whole.
  */
-export function splitRunningInstances<P extends { instanceIds?: string[] | undefined }>(partSize: number): Splitter<P> {
+export function splitRunningInstances<P extends { instanceIds?: string[] | undefined }>(
+  partSize: number,
+  /** The instances of a whole-fleet run. @defaultValue the running ones */
+  instancesOf: (ctx: JobContext) => Promise<string[]> = async (ctx) =>
+    (await listInstances(ctx.db, { states: ['running'] })).map((i) => i.instanceId),
+): Splitter<P> {
   return async (ctx, payload) => {
     if (payload.instanceIds !== undefined) return undefined;
-    const ids = (await listInstances(ctx.db, { states: ['running'] })).map((i) => i.instanceId);
+    const ids = await instancesOf(ctx);
     if (ids.length <= partSize) return undefined;
     const parts: object[] = [];
     for (let i = 0; i < ids.length; i += partSize) parts.push({ ...payload, instanceIds: ids.slice(i, i + partSize) });

@@ -9,13 +9,14 @@ export interface BucketSpec {
 /**
  * AWS's documented request quotas, per account and region (token buckets on AWS's side too):
  * CloudWatch GetMetricData 50 TPS (AWS knowledge center "cloudwatch-getmetricdata-api"),
- * ListMetrics 25 TPS (CloudWatch service quotas); Athena StartQueryExecution 20/s burst 80,
+ * GetMetricStatistics 400 TPS, ListMetrics 25 TPS (CloudWatch service quotas); Athena StartQueryExecution 20/s burst 80,
  * GetQueryExecution and GetQueryResults 100/s burst 200 (Athena per-account API call quotas);
  * Pricing GetProducts 5/s burst 10 (Price List Query API quotas); EC2 non-mutating Describe*
  * 20/s burst 100 and mutating calls 5/s burst 50 (EC2 API request throttling).
  */
 export const AWS_RATE_LIMITS = {
   'cloudwatch:GetMetricData': { perSecond: 50, burst: 50 },
+  'cloudwatch:GetMetricStatistics': { perSecond: 400, burst: 400 },
   'cloudwatch:ListMetrics': { perSecond: 25, burst: 25 },
   'athena:StartQueryExecution': { perSecond: 20, burst: 80 },
   'athena:GetQueryExecution': { perSecond: 100, burst: 200 },

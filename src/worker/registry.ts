@@ -3,7 +3,7 @@ import type { JobContext, JobHandler, JobOutcome } from './job-types.js';
 import { applyRecommendation } from './jobs/apply/apply-recommendation.js';
 import { collectCosts } from './jobs/collect/costs.js';
 import { collectInventory } from './jobs/collect/inventory.js';
-import { collectMetrics } from './jobs/collect/metrics.js';
+import { collectMetrics, instancesToCollect } from './jobs/collect/metrics.js';
 import { collectPrices } from './jobs/collect/prices.js';
 import { forecastCosts } from './jobs/analyze/forecast.js';
 import { postAlerts } from './jobs/notify/post-alerts.js';
@@ -70,7 +70,9 @@ const INSTANCES_PER_PART = 500;
 export const jobRegistry: JobRegistry = {
   'collect-inventory': defineJob(collectInventoryPayload, collectInventory),
   'collect-metrics': defineJob(collectMetricsPayload, collectMetrics, {
-    split: splitRunningInstances(INSTANCES_PER_PART),
+    split: splitRunningInstances(INSTANCES_PER_PART, async (ctx) =>
+      (await instancesToCollect(ctx, {})).map((i) => i.instanceId),
+    ),
   }),
   'collect-costs': defineJob(collectCostsPayload, collectCosts),
   'collect-prices': defineJob(collectPricesPayload, collectPrices),

@@ -48,6 +48,7 @@ describe('GET /api/ml/forecasting', () => {
       historyTo: '2018-12-31',
       confidence: stored.confidence,
       monthly: stored.monthly,
+      daily: stored.daily,
       trend: stored.trend,
       drivers: stored.drivers,
       warnings: stored.warnings,

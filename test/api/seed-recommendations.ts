@@ -52,6 +52,7 @@ export async function realRecommendations(
       const r = recommendRightSize({
         currentType: type,
         region,
+        platform: 'Linux',
         samples: asReportedBy(trace, spec),
         periodSeconds: 300,
         catalog: catalog.instanceTypes,

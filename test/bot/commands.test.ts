@@ -230,12 +230,29 @@ describe('/cost forecast, status, help and usage', () => {
     expect(months.map((m) => m.month)).toEqual(['2019-01', '2019-02', '2019-03']);
     const usd = (x: number) => `$${x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
     expect(text).toContain(`\`2019-01\`  ${usd(months[0]!.yhat)}  (80 %: ${usd(months[0]!.lower80)} –`);
-    expect(text).toContain(`*Trend:* ${(f.trend as { description: string }).description}`);
+    // The trend is computed from the months shown: the last one against the last full month of history.
+    const trend = f.trend as { description: string; direction: string; methodLabel: string };
+    expect(text).toMatch(new RegExp(`\\*Trend:\\* :chart_with_${trend.direction}wards_trend: `));
+    expect(text).toContain(trend.description);
+    expect(text).toContain(`*Method:* ${trend.methodLabel} (92 days of history, under the 12 months`);
     const drivers = f.drivers as { dimension: string; label: string }[];
     expect(drivers.length).toBeGreaterThan(0);
     expect(text).toContain(`*Key drivers*\n• ${drivers[0]!.dimension} *${drivers[0]!.label}*:`);
     const twelve = await clickIn('forecast_horizon_12', '12');
     expect(twelve.text).toMatch(/^Forecast for the next 12 months: /);
+  });
+
+  it('forecast of one service or account: the same months the job stored for that scope', async () => {
+    const body = await run('forecast 6 service AmazonEC2');
+    const f = seeded.forecasts.find((x) => x.scope === 'service:AmazonEC2' && x.horizonMonths === 6)!;
+    const text = textOf(body.blocks);
+    expect(text).toContain('Spend forecast: next 6 months · service AmazonEC2');
+    const usd = (x: number) => `$${x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+    for (const m of f.monthly as { month: string; yhat: number }[])
+      expect(text).toContain(`\`${m.month}\`  ${usd(m.yhat)}`);
+    const missing = textOf((await run('forecast account 999999999999')).blocks);
+    expect(missing).toContain('No 3-month forecast for account 999999999999');
+    expect(missing).toContain('service AmazonEC2');
   });
 
   it('status: last runs, models and data freshness from the database', async () => {

@@ -92,7 +92,7 @@ describe('/cost status on day one', () => {
     );
     // The recorded instances have no CloudWatch points: the job "succeeded" and right-sized none.
     expect(text).toMatch(
-      /:warning: \*rightsize\*: succeeded \d+ min ago — 0 actionable, 0 failed, 2 instances, 0 recommendations, 2 without metrics\n\s+_2 of 2 instances not right-sized \(2 without CloudWatch metrics stored\)_/,
+      /:warning: \*rightsize\*: succeeded \d+ min ago — 0 actionable, 0 analysed, 2 instances, 2 not analysed, 0 recommendations, 0 retired\n\s+_2 of 2 not analysed: no CloudWatch metrics in the lookback \(2\)_/,
     );
     expect(text).toContain(
       '• *Costs* (anomalies, forecasts): no CUR data yet: the costs job was skipped: ATHENA_DATABASE is not set',

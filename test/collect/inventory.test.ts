@@ -75,6 +75,8 @@ describe('collect-inventory against the EC2 stand-in', () => {
     expect(byId['i-78f1b94a']).toMatchObject({
       state: 'running',
       platform: 'Windows',
+      usageOperation: null,
+      tenancy: 'default',
       instanceType: 'm1.medium',
       tags: {},
     });
@@ -82,6 +84,7 @@ describe('collect-inventory against the EC2 stand-in', () => {
       accountId: '111111111111',
       instanceType: 't3.nano',
       platform: 'Linux/UNIX',
+      usageOperation: 'RunInstances',
       launchTime: new Date('2022-11-15T10:48:59Z'),
       tags: { Name: 'my-instance' },
     });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asc, gte, lt, and } from 'drizzle-orm';
+import { and, asc, eq, gte, lt } from 'drizzle-orm';
 import { AWS_PRICES, awsCostOf } from '../../src/cost/aws-usage.js';
-import { metricPoints } from '../../src/db/schema/index.js';
+import { instances, metricPoints } from '../../src/db/schema/index.js';
 import { collectInventory } from '../../src/worker/jobs/collect/inventory.js';
 import { collectMetrics } from '../../src/worker/jobs/collect/metrics.js';
 import { collectInventoryPayload, collectMetricsPayload } from '../../src/jobs/schemas/collect.js';
@@ -200,5 +200,27 @@ describe('daily metrics collection (the default schedule and call style)', () =>
       const hours = after.filter((r) => r.instanceId === NAB && r.metric === metric).map((r) => r.ts.getTime());
       expect(hours).toEqual(Array.from({ length: 24 }, (_, h) => DAY_START + h * HOUR));
     }
+  });
+
+  it('still collects the day of an instance that stopped during it, and stops asking two days later', async () => {
+    const database = await inventoried();
+    await run(database, 'get-metric-statistics', '2026-07-19T00:30:00Z');
+    // The inventory saw BB stopped during 19 July: the daily run still fetches its hours of the day.
+    await database.db.update(instances).set({ state: 'stopped' }).where(eq(instances.instanceId, BB));
+    const asked = async (now: string) => {
+      const before = cw.requests.length;
+      await run(database, 'get-metric-statistics', now);
+      return new Set(
+        cw.requests
+          .slice(before)
+          .filter((r) => r.op === 'GetMetricStatistics')
+          .map((r) => (r.body as { Dimensions: { Value: string }[] }).Dimensions[0]!.Value),
+      );
+    };
+    expect(await asked('2026-07-20T00:30:00Z')).toEqual(new Set([NAB, BB]));
+    const bb = (await rowsOfDay(database)).filter((r) => r.instanceId === BB);
+    expect(bb).toHaveLength(4 * 24);
+    // Its newest point (19 July 23:00) is over two days old on 22 July: no more calls for it.
+    expect(await asked('2026-07-22T00:30:00Z')).toEqual(new Set([NAB]));
   });
 });

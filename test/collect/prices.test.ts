@@ -56,6 +56,8 @@ describe('collect-prices against the Pricing API stand-in', () => {
       {
         instanceType: 'm5.large',
         region: 'us-east-1',
+        platform: 'Linux',
+        tenancy: 'shared',
         usdPerHour: m5OnDemandUsd,
         source: 'pricing-api',
         fetchedAt: new Date('2026-07-20T05:00:00Z'),
@@ -66,7 +68,7 @@ describe('collect-prices against the Pricing API stand-in', () => {
     expect(outcome.details).toMatchObject({ regionsWithoutPrices: ['ap-southeast-1'] });
     const filters = (pricing.requests.at(-1)!.body as { Filters: { Field: string; Value: string }[] }).Filters;
     expect(Object.fromEntries(filters.map((f) => [f.Field, f.Value]))).toMatchObject({
-      operatingSystem: 'Linux',
+      operation: 'RunInstances',
       tenancy: 'Shared',
       preInstalledSw: 'NA',
       capacitystatus: 'Used',
@@ -95,6 +97,8 @@ describe('collect-prices against the Pricing API stand-in', () => {
         {
           instanceType: 'm5.large',
           region: 'us-east-1',
+          platform: 'Linux',
+          tenancy: 'shared',
           usdPerHour: 0.1,
           source: 'catalog:old.csv',
           fetchedAt: new Date('2026-07-01T00:00:00Z'),

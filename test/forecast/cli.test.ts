@@ -156,4 +156,64 @@ describe('costbot forecast', () => {
     await expect(run(argv)).rejects.toBeInstanceOf(kind);
     expect(existsSync(out)).toBe(false);
   });
+
+  it('writes --monthly-output: one row per calendar month of the forecast days, yhat the sum of those days', async () => {
+    const out = join(dir, 'cur-days.csv');
+    const monthly = join(dir, 'cur-months.csv');
+    await run([
+      '--input',
+      fixturePath('cur-2018-daily-total.csv'),
+      '--horizon',
+      '45',
+      '--output',
+      out,
+      '--monthly-output',
+      monthly,
+    ]);
+    const days = parseCsv(await readFile(out, 'utf8'), out).rows;
+    const months = parseCsv(await readFile(monthly, 'utf8'), monthly);
+    expect(months.header).toEqual(['month', 'yhat', 'lower', 'upper']);
+    expect(months.rows.map((r) => r[0])).toEqual(['2019-01', '2019-02']);
+    for (const [month, yhat, lower, upper] of months.rows) {
+      const sum = days.filter((d) => d[0]!.startsWith(month!)).reduce((a, d) => a + Number(d[1]), 0);
+      expect(Math.abs(Number(yhat) - sum)).toBeLessThanOrEqual(0.01 * sum);
+      expect(Number(lower)).toBeGreaterThanOrEqual(0);
+      expect(Number(lower)).toBeLessThanOrEqual(Number(yhat));
+      expect(Number(yhat)).toBeLessThanOrEqual(Number(upper));
+    }
+    // The month's interval is not the sum of the daily bounds (their errors are not all at a bound at once).
+    const janUpper = days.filter((d) => d[0]!.startsWith('2019-01')).reduce((a, d) => a + Number(d[3]), 0);
+    expect(Number(months.rows[0]![3])).not.toBeCloseTo(janUpper, 0);
+  });
+
+  it('refuses --monthly-output on a series that is not daily, and writes nothing', async () => {
+    const out = join(dir, 'nab-days.csv');
+    const monthly = join(dir, 'nab-months.csv');
+    const input = fixturePath('nab-elb_request_count_8c0756-rows1-1000.csv');
+    const err = await run(['--input', input, '--horizon', '6', '--output', out, '--monthly-output', monthly]).catch(
+      (e) => e,
+    );
+    expect(err).toBeInstanceOf(InputError);
+    expect(err.message).toMatch(/--monthly-output needs a daily series.*5 minute/);
+    expect(existsSync(out)).toBe(false);
+    expect(existsSync(monthly)).toBe(false);
+  });
+
+  it('refuses --monthly-output into a missing folder before any work, and writes nothing', async () => {
+    const out = join(dir, 'cur-days-2.csv');
+    const monthly = join(dir, 'no-such-folder', 'months.csv');
+    const err = await run([
+      '--input',
+      fixturePath('cur-2018-daily-total.csv'),
+      '--horizon',
+      '30',
+      '--output',
+      out,
+      '--monthly-output',
+      monthly,
+    ]).catch((e) => e);
+    expect(err).toBeInstanceOf(InputError);
+    expect(err.message).toMatch(/--monthly-output .*does not exist/);
+    expect(existsSync(out)).toBe(false);
+  });
 });

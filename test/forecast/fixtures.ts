@@ -1,6 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { readSeriesCsv } from '../../src/cli/series-csv.js';
 import { parseTimestamp, readCsvFile, requireColumns, type TimeSeries } from '../../src/csv.js';
+import { curChargeKind } from '../../src/cost/charge-kind.js';
+import type { NewCostDailyRow } from '../../src/db/schema/index.js';
 
 /** Real-data fixtures of the forecasting tests (sources in test/fixtures/forecast/README.md). */
 export function fixturePath(name: string): string {
@@ -36,4 +38,35 @@ export async function curDailyByService(): Promise<Map<string, { times: number[]
 /** The first `n` rows of a series. */
 export function head<T extends { times: readonly number[]; values: readonly number[] }>(s: T, n: number) {
   return { times: s.times.slice(0, n), values: s.values.slice(0, n) };
+}
+
+/**
+ * The real CUR (Oct-Dec 2018) as cost_daily rows with their line item type and charge kind (the
+ * RI fees on the 1st of each month are `recurring-fee`), unblended only as the legacy CUR's sample
+ * lacks the other bases' columns.
+ */
+export async function curCostDailyByCharge(): Promise<Omit<NewCostDailyRow, 'loadedAt'>[]> {
+  const path = fixturePath('cur-2018-cost-daily-by-charge.csv');
+  const table = await readCsvFile(path);
+  const col = requireColumns(table, path, [
+    'day',
+    'account_id',
+    'service',
+    'region',
+    'usage_type',
+    'line_item_type',
+    'unblended_usd',
+    'usage_amount',
+  ]);
+  return table.rows.map((r) => ({
+    day: r[col['day']!]!,
+    accountId: r[col['account_id']!]!,
+    service: r[col['service']!]!,
+    region: r[col['region']!]!,
+    usageType: r[col['usage_type']!]!,
+    chargeType: r[col['line_item_type']!]!,
+    chargeKind: curChargeKind(r[col['line_item_type']!]!),
+    unblendedUsd: Number(r[col['unblended_usd']!]),
+    usageAmount: Number(r[col['usage_amount']!]),
+  }));
 }

@@ -5,43 +5,20 @@ import { upsertInstanceTypes } from '../../src/db/queries/instance-types.js';
 import { upsertInstances } from '../../src/db/queries/instances.js';
 import { upsertMetricPoints } from '../../src/db/queries/metric-points.js';
 import { upsertPrices } from '../../src/db/queries/prices.js';
-import { recommendations, type NewMetricPoint } from '../../src/db/schema/index.js';
+import { recommendations } from '../../src/db/schema/index.js';
 import { logger } from '../../src/logger.js';
 import { rightsize } from '../../src/worker/jobs/analyze/rightsize.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { catalog, reported } from '../rightsize/traces.js';
+import { catalog } from '../rightsize/traces.js';
+import { hourlyPoints as tracePoints } from './hourly-points.js';
+
+const hourlyPoints = (id: string, kind: 'idle' | 'busy' | 'spiky', end: Date) => tracePoints(id, kind, 'm5.large', end);
 
 const config = loadConfig('worker', {
   DATABASE_URL: 'postgres://unused',
   REDIS_URL: 'redis://unused',
   AWS_REGION: 'us-east-1',
 });
-
-/**
- * CloudWatch's hourly statistics of a real 5-minute Bitbrains trace, as GetMetricData returns
- * them (Average, Maximum, p95, p99 of the hour's samples), shifted to end at `end`.
- */
-function hourlyPoints(instanceId: string, kind: 'idle' | 'busy' | 'spiky', end: Date): NewMetricPoint[] {
-  const samples = reported(kind, 'm5.large');
-  const shift = end.getTime() - samples.times[samples.times.length - 1]! - 3_600_000;
-  const hours = new Map<number, { cpu: number[]; mem: number[] }>();
-  samples.times.forEach((t, i) => {
-    const hour = Math.floor((t + shift) / 3_600_000) * 3_600_000;
-    const h = hours.get(hour) ?? { cpu: [], mem: [] };
-    h.cpu.push(samples.cpuPercent[i]!);
-    h.mem.push(samples.memPercent![i]!);
-    hours.set(hour, h);
-  });
-  const stats = (xs: number[]) => {
-    const s = [...xs].sort((a, b) => a - b);
-    const q = (p: number) => s[Math.min(s.length - 1, Math.ceil(p * s.length) - 1)]!;
-    return { avg: s.reduce((a, b) => a + b, 0) / s.length, max: s[s.length - 1]!, p95: q(0.95), p99: q(0.99) };
-  };
-  return [...hours].flatMap(([hour, h]) => [
-    { instanceId, metric: 'cpu' as const, ts: new Date(hour), periodSeconds: 3600, ...stats(h.cpu) },
-    { instanceId, metric: 'mem' as const, ts: new Date(hour), periodSeconds: 3600, ...stats(h.mem) },
-  ]);
-}
 
 describe('rightsize job', () => {
   let database: TestDatabase;
@@ -53,6 +30,8 @@ describe('rightsize job', () => {
     instanceType,
     state: 'running',
     lifecycle: 'on-demand',
+    platform: 'Linux/UNIX',
+    usageOperation: 'RunInstances',
     tags: {},
     availabilityZone: 'us-east-1a',
   });
@@ -84,8 +63,10 @@ describe('rightsize job', () => {
 
   it('stores one active recommendation per analysed instance and says which could not be analysed', async () => {
     const outcome = await rightsize(ctx(), {});
-    expect(outcome.counts).toMatchObject({ instances: 4, recommendations: 2, withoutMetrics: 1, failed: 1 });
-    expect(String((outcome.details!['problems'] as string[])[0])).toMatch(/z9\.mega.*not in the catalog/);
+    expect(outcome.counts).toMatchObject({ instances: 4, recommendations: 2, analysed: 2, notAnalysed: 2 });
+    const notAnalysed = outcome.details!['notAnalysed'] as string[];
+    expect(notAnalysed).toContain('i-00000000000nodata (m5.large): no CloudWatch metrics in the lookback');
+    expect(notAnalysed.find((x) => x.startsWith('i-0000000000unknown'))).toMatch(/z9\.mega.*not in the catalog/);
     const rows = await database.db.select().from(recommendations).where(eq(recommendations.status, 'active'));
     const idle = rows.find((r) => r.instanceId === 'i-0000000000000idle')!;
     // The idle VM of the fixture (VM 2: ~1 % CPU, ~0.5 GB used) must move off m5.large to something cheaper.

@@ -8,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { HOURS_PER_MONTH } from '../../src/catalog/types.js';
 import { rightsizeCommand } from '../../src/cli/rightsize.js';
 import { CATALOG_PATH, catalog, csvPrice, fixture, metricsCsv, reported } from './traces.js';
+import { FIXTURES } from '../aws-standins/fixtures.js';
+import { curOnDemandPrices } from '../support/cur-platform-prices.js';
 
 const run = promisify(execFile);
 let dir: string;
@@ -147,8 +149,59 @@ describe('rightsize command on bad input (writes nothing)', () => {
     expect(rec['recommendedType']).toBe('x8aedz.large');
     expect(rec['currentMonthlyUsd']).toBeNull();
     expect(rec['cannotRecommend']).toMatch(
-      /^Cannot recommend: the catalog has no on-demand price for x8aedz\.large in us-east-1/,
+      /^Cannot recommend: no on-demand Linux price for x8aedz\.large in us-east-1/,
     );
+  });
+
+  describe('--platform', () => {
+    /** The catalog fixture plus a Windows column holding the rates the real CUR billed Windows at. */
+    async function windowsCatalog(): Promise<string> {
+      const windows = await curOnDemandPrices(FIXTURES.curParquet, new Date());
+      const rate = new Map(
+        windows.filter((p) => p.platform === 'Windows' && p.region === 'us-east-1').map((p) => [p.instanceType, p]),
+      );
+      expect(rate.size).toBeGreaterThan(0);
+      const lines = (await readFile(CATALOG_PATH, 'utf8')).trimEnd().split('\n');
+      const text = [
+        `${lines[0]},ondemand_windows_usd_per_hour_us_east_1`,
+        ...lines.slice(1).map((l) => `${l},${rate.get(l.split(',')[0]!)?.usdPerHour ?? ''}`),
+      ].join('\n');
+      const path = join(dir, 'catalog-windows.csv');
+      await writeFile(path, `${text}\n`, 'utf8');
+      return path;
+    }
+    const rightsize = async (catalogPath: string, type: string, platform: string) => {
+      const metrics = await metricsFile(`${type}.csv`, metricsCsv(reported('idle', type)));
+      const out = join(dir, `${type}-${platform}.json`);
+      const args = ['--metrics', metrics, '--instance-type', type, '--catalog', catalogPath, '--output', out];
+      await rightsizeCommand.run([...args, '--platform', platform]);
+      return JSON.parse(await readFile(out, 'utf8')) as Record<string, unknown>;
+    };
+
+    it('prices the instance at its platform column: Windows m5.large is not the Linux $70.08', async () => {
+      const catalogPath = await windowsCatalog();
+      const windows = await rightsize(catalogPath, 'm5.large', 'Windows');
+      expect(windows['platform']).toBe('Windows');
+      expect(windows['currentMonthlyUsd']).toBeCloseTo(0.188 * HOURS_PER_MONTH, 2);
+      const linux = await rightsize(catalogPath, 'm5.large', 'Linux');
+      expect(linux['currentMonthlyUsd']).toBeCloseTo(csvPrice('m5.large') * HOURS_PER_MONTH, 2);
+      // A type with a Linux price and no Windows one: said, never priced as Linux.
+      const noWindows = await rightsize(catalogPath, 'm5.xlarge', 'Windows');
+      expect(noWindows['currentMonthlyUsd']).toBeNull();
+      expect(noWindows['cannotRecommend']).toMatch(/no on-demand Windows price for m5\.xlarge in us-east-1/);
+    });
+
+    it('fails naming the platform when the catalog has no column for it', async () => {
+      await expect(rightsize(CATALOG_PATH, 'm5.large', 'RHEL')).rejects.toMatchObject({
+        code: 'INPUT_INVALID',
+        message: expect.stringMatching(
+          /no RHEL prices for us-east-1 .*ondemand_rhel_usd_per_hour_us_east_1.*Linux only/,
+        ),
+      });
+      await expect(rightsize(CATALOG_PATH, 'm5.large', 'BeOS')).rejects.toThrow(
+        /unknown platform; use one of Linux, Windows/,
+      );
+    });
   });
 
   it('asks for missing flags with the usage line', async () => {

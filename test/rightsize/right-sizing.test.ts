@@ -124,7 +124,7 @@ describe('right-sizing when data or prices are missing', () => {
     expect(rec.recommendedType).toBe('m5.large');
     expect(rec.currentMonthlyUsd).toBeNull();
     expect(rec.monthlySavingsUsd).toBeNull();
-    expect(rec.cannotRecommend).toMatch(/no on-demand price for m5\.large in eu-west-1/);
+    expect(rec.cannotRecommend).toMatch(/no on-demand Linux price for m5\.large in eu-west-1/);
     expect(rec.reasoning).toBe(rec.cannotRecommend);
   });
 
@@ -135,7 +135,7 @@ describe('right-sizing when data or prices are missing', () => {
     const rec = rightsizeSeries(series, 'm5.large', withoutPrice, 'us-east-1', LOOKBACK);
     expect(rec.recommendedType).not.toBe(first.recommendedType);
     expect(rec.evidence.unpricedCandidates).toContain(first.recommendedType);
-    expect(rec.reasoning).toContain(`${first.recommendedType} would also fit but has no us-east-1 price`);
+    expect(rec.reasoning).toContain(`${first.recommendedType} would also fit but has no Linux price in us-east-1`);
   });
 });
 
@@ -144,6 +144,7 @@ describe('right-sizing bad input', () => {
   const input = {
     currentType: 'm5.large',
     region: 'us-east-1',
+    platform: 'Linux',
     samples,
     periodSeconds: 300,
     catalog: catalog.instanceTypes,

@@ -174,6 +174,9 @@ export async function loadTraces(db: Db, cases: readonly RightSizeCase[], now: D
       state: 'running',
       architecture: spec(c.type).arch,
       lifecycle: 'on-demand',
+      // As DescribeInstances reports a Linux instance: PlatformDetails and its billing code.
+      platform: 'Linux/UNIX',
+      usageOperation: 'RunInstances',
       rootDeviceType: 'ebs',
       hasMemoryMetric: true,
       firstSeenAt: now,

@@ -13,6 +13,7 @@ import { startCloudWatchStandin, type CloudWatchStandin } from '../aws-standins/
 import { startEc2Standin } from '../aws-standins/ec2.js';
 import { FIXTURES } from '../aws-standins/fixtures.js';
 import type { StandinServer } from '../aws-standins/standin-server.js';
+import { schemaErrors } from '../api/openapi.js';
 import { textOf } from '../bot/helpers/bot-harness.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { readBitbrainsVm, readNabSeries, shiftSeries } from '../support/recorded-series.js';
@@ -106,6 +107,7 @@ describe("costbot's own AWS bill", () => {
     const month = utcMonth(new Date());
     const { status, body } = await statusEndpoint.handle(database.db, { month: month.name });
     expect(status).toBe(200);
+    expect(schemaErrors('/api/ml/status', 200, body)).toEqual([]);
     const { awsCost } = body as { awsCost: { runs: number; total: AwsUsage; byJob: Record<string, AwsUsage> } };
     const runs = (await database.db.select({ details: jobRuns.details }).from(jobRuns))
       .filter((r) => r.details['awsUsage'] !== undefined)

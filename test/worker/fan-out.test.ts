@@ -137,7 +137,7 @@ describe('a run split into parts', () => {
   });
 
   it('fails the run when a part fails for good, and runs nothing after it', async () => {
-    cw.faults.push({ op: 'GetMetricData', kind: 'access-denied' });
+    cw.faults.push({ op: 'GetMetricStatistics', kind: 'access-denied' });
     const id = await enqueueJob(queues, 'collect-metrics', { lookbackDays: 2 });
     const { job, state } = await settled(queues.collect, id, 30_000);
 
@@ -145,7 +145,7 @@ describe('a run split into parts', () => {
     expect(job.failedReason).toMatch(/child .*collect-metrics\.part-\d\.of\./);
     const failedParts = await queues.collect.getFailed();
     expect(failedParts.filter((p) => p.parent?.id === id).map((p) => p.failedReason)).toEqual([
-      expect.stringMatching(/^AWS_PERMISSION_DENIED: .*cloudwatch:GetMetricData/),
+      expect.stringMatching(/^AWS_PERMISSION_DENIED: .*cloudwatch:GetMetricStatistics/),
     ]);
   });
 });

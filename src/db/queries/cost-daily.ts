@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Db } from '../client.js';
 import {
@@ -166,4 +166,47 @@ export async function listResourceCostDaily(
     .from(costResourceDaily)
     .where(and(gte(costResourceDaily.day, p.fromDay), lt(costResourceDaily.day, p.toDay)))
     .orderBy(asc(costResourceDaily.day));
+}
+
+/** An instance's hours in the CUR over a window, and those reserved or covered by a Savings Plan. */
+export interface InstanceBillingRow {
+  resourceId: string;
+  hours: number;
+  coveredHours: number;
+  /** Effective (amortized) cost of the covered hours. */
+  coveredEffectiveUsd: number;
+}
+
+/**
+ * Per instance, its instance hours (BoxUsage, DedicatedUsage, SpotUsage: the usage amount is hours)
+ * in [fromDay, toDay) and the reserved and Savings Plan share of them with their effective cost.
+ * Instances without rows are absent: the bill says nothing of them.
+ */
+export async function instanceBilling(
+  db: Db,
+  p: { resourceIds: readonly string[]; fromDay: string; toDay: string },
+): Promise<Map<string, InstanceBillingRow>> {
+  if (p.resourceIds.length === 0) return new Map();
+  const covered = sql`${costResourceDaily.pricingTerm} in ('reserved', 'savings-plan')`;
+  const rows = await db
+    .select({
+      resourceId: costResourceDaily.resourceId,
+      hours: sql<number>`coalesce(sum(${costResourceDaily.usageAmount}), 0)`.mapWith(Number),
+      coveredHours: sql<number>`coalesce(sum(${costResourceDaily.usageAmount}) filter (where ${covered}), 0)`.mapWith(
+        Number,
+      ),
+      coveredEffectiveUsd:
+        sql<number>`coalesce(sum(${costResourceDaily.amortizedUsd}) filter (where ${covered}), 0)`.mapWith(Number),
+    })
+    .from(costResourceDaily)
+    .where(
+      and(
+        inArray(costResourceDaily.resourceId, [...p.resourceIds]),
+        gte(costResourceDaily.day, p.fromDay),
+        lt(costResourceDaily.day, p.toDay),
+        sql`(${costResourceDaily.usageType} like '%BoxUsage%' or ${costResourceDaily.usageType} like '%DedicatedUsage%' or ${costResourceDaily.usageType} like '%SpotUsage%')`,
+      ),
+    )
+    .groupBy(costResourceDaily.resourceId);
+  return new Map(rows.map((r) => [r.resourceId, r]));
 }

@@ -34,6 +34,8 @@ export async function upsertInstances(db: Db, p: UpsertInstancesParams): Promise
             state: excluded(instances.state),
             launchTime: excluded(instances.launchTime),
             platform: excluded(instances.platform),
+            usageOperation: excluded(instances.usageOperation),
+            tenancy: excluded(instances.tenancy),
             architecture: excluded(instances.architecture),
             lifecycle: excluded(instances.lifecycle),
             rootDeviceType: excluded(instances.rootDeviceType),
@@ -117,4 +119,23 @@ export async function setMemoryMetricFlags(db: Db, p: MemoryMetricFlags): Promis
       }
     }
   });
+}
+
+/** A platform and tenancy some inventoried instance of a region runs with, for the prices job. */
+export interface PlatformInUse {
+  usageOperation: string | null;
+  platform: string | null;
+  tenancy: string | null;
+}
+
+/** The distinct (UsageOperation, PlatformDetails, tenancy) of the region's instances still listed. */
+export async function listPlatformsInUse(db: Db, p: { region: string }): Promise<PlatformInUse[]> {
+  return db
+    .selectDistinct({
+      usageOperation: instances.usageOperation,
+      platform: instances.platform,
+      tenancy: instances.tenancy,
+    })
+    .from(instances)
+    .where(and(eq(instances.region, p.region), ne(instances.state, NOT_FOUND_STATE)));
 }

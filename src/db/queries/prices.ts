@@ -18,7 +18,7 @@ export async function upsertPrices(db: Db, p: { prices: readonly InstancePrice[]
         .insert(prices)
         .values(chunk.map((r) => ({ ...r })))
         .onConflictDoUpdate({
-          target: [prices.instanceType, prices.region],
+          target: [prices.instanceType, prices.region, prices.platform, prices.tenancy],
           set: {
             usdPerHour: excluded(prices.usdPerHour),
             source: excluded(prices.source),
@@ -33,6 +33,9 @@ export async function upsertPrices(db: Db, p: { prices: readonly InstancePrice[]
 
 export interface PriceAgeParams {
   region: string;
+  /** Only this platform's prices. @defaultValue every platform */
+  platform?: string;
+  tenancy?: 'shared' | 'dedicated';
   /** Only prices whose source starts with this, e.g. "pricing-api". */
   sourcePrefix: string;
 }
@@ -45,7 +48,14 @@ export async function latestPriceFetch(db: Db, p: PriceAgeParams): Promise<Date 
   const [row] = await db
     .select({ at: sql<Date | null>`max(${prices.fetchedAt})`.mapWith(prices.fetchedAt) })
     .from(prices)
-    .where(and(eq(prices.region, p.region), like(prices.source, `${p.sourcePrefix}%`)));
+    .where(
+      and(
+        eq(prices.region, p.region),
+        like(prices.source, `${p.sourcePrefix}%`),
+        p.platform === undefined ? undefined : eq(prices.platform, p.platform),
+        p.tenancy === undefined ? undefined : eq(prices.tenancy, p.tenancy),
+      ),
+    );
   return row?.at ?? null;
 }
 
@@ -54,7 +64,7 @@ export interface PricedType {
   price: InstancePrice;
 }
 
-/** Every type of a region that has both a spec and a price (the candidates for right-sizing). */
+/** Every type of a region that has both a spec and a price, for every platform and tenancy priced there. */
 export async function listPricedTypes(db: Db, p: { region: string }): Promise<PricedType[]> {
   const rows = await db
     .select({ type: instanceTypes, price: prices })

@@ -1,6 +1,7 @@
 import { and, asc, eq, gt, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import {
+  instances,
   metricPoints,
   recommendations,
   type Finding,
@@ -71,6 +72,10 @@ export interface SavingsSummary {
   byFinding: Partial<Record<Finding, number>>;
   /** Active actionable rows whose saving is unknown (no price). */
   unpriced: number;
+  /** Active actionable rows counted after their RI/Savings Plan discount. */
+  afterDiscounts: number;
+  /** Active actionable rows of spot instances, whose saving is not given. */
+  spotExcluded: number;
 }
 
 /** Total potential saving over the active recommendations. */
@@ -84,7 +89,16 @@ export async function savingsSummary(db: Db): Promise<SavingsSummary> {
           Number,
         ),
       positive: sql<number>`count(*) filter (where ${recommendations.monthlySavingsUsd} > 0)`.mapWith(Number),
-      unpriced: sql<number>`count(*) filter (where ${recommendations.monthlySavingsUsd} is null)`.mapWith(Number),
+      unpriced:
+        sql<number>`count(*) filter (where ${recommendations.monthlySavingsUsd} is null and ${recommendations.savingsBasis} <> 'spot-excluded')`.mapWith(
+          Number,
+        ),
+      afterDiscounts: sql<number>`count(*) filter (where ${recommendations.savingsBasis} = 'after-discounts')`.mapWith(
+        Number,
+      ),
+      spotExcluded: sql<number>`count(*) filter (where ${recommendations.savingsBasis} = 'spot-excluded')`.mapWith(
+        Number,
+      ),
     })
     .from(recommendations)
     .where(eq(recommendations.status, 'active'))
@@ -93,14 +107,18 @@ export async function savingsSummary(db: Db): Promise<SavingsSummary> {
   let monthlyUsd = 0;
   let count = 0;
   let unpriced = 0;
+  let afterDiscounts = 0;
+  let spotExcluded = 0;
   for (const r of rows) {
     byFinding[r.finding] = r.n;
     if (!ACTIONABLE_FINDINGS.includes(r.finding)) continue;
     monthlyUsd += r.saving;
     count += r.positive;
     unpriced += r.unpriced;
+    afterDiscounts += r.afterDiscounts;
+    spotExcluded += r.spotExcluded;
   }
-  return { count, monthlyUsd, annualUsd: monthlyUsd * 12, byFinding, unpriced };
+  return { count, monthlyUsd, annualUsd: monthlyUsd * 12, byFinding, unpriced, afterDiscounts, spotExcluded };
 }
 
 export interface UtilizationPoint {
@@ -241,4 +259,46 @@ export async function replaceRecommendations(db: Db, p: { rows: readonly NewReco
     }
   });
   return p.rows.length;
+}
+
+/** An instance whose active recommendation no longer applies, and why in a sentence. */
+export interface Retirement {
+  instanceId: string;
+  reason: string;
+}
+
+/**
+ * Retires the active recommendations of these instances with their reasons, in one transaction;
+ * returns the retirements that found an active recommendation.
+ */
+export async function retireRecommendations(db: Db, p: { retire: readonly Retirement[] }): Promise<Retirement[]> {
+  const done: Retirement[] = [];
+  if (p.retire.length === 0) return done;
+  await db.transaction(async (tx) => {
+    for (const r of p.retire) {
+      const rows = await tx
+        .update(recommendations)
+        .set({ status: 'retired', retiredReason: r.reason })
+        .where(and(eq(recommendations.instanceId, r.instanceId), eq(recommendations.status, 'active')))
+        .returning({ id: recommendations.id });
+      if (rows.length > 0) done.push(r);
+    }
+  });
+  return done;
+}
+
+/** Every active recommendation with the instance as the inventory now has it (null when gone from it). */
+export async function activeRecommendationsWithInstances(
+  db: Db,
+): Promise<{ instanceId: string; currentType: string; state: string | null; instanceType: string | null }[]> {
+  return db
+    .select({
+      instanceId: recommendations.instanceId,
+      currentType: recommendations.currentType,
+      state: instances.state,
+      instanceType: instances.instanceType,
+    })
+    .from(recommendations)
+    .leftJoin(instances, eq(instances.instanceId, recommendations.instanceId))
+    .where(eq(recommendations.status, 'active'));
 }

@@ -11,7 +11,12 @@ export const instances = pgTable(
     instanceType: text('instance_type').notNull(),
     state: text('state').notNull(),
     launchTime: timestamp('launch_time', { withTimezone: true }),
+    /** PlatformDetails, e.g. "Windows", "Red Hat Enterprise Linux". */
     platform: text('platform'),
+    /** UsageOperation, the billing code of the platform ("RunInstances:0002" is Windows); null when not reported. */
+    usageOperation: text('usage_operation'),
+    /** Placement.Tenancy: "default", "dedicated" or "host"; null when not reported (shared). */
+    tenancy: text('tenancy'),
     architecture: text('architecture'),
     /** "on-demand", "spot" or "scheduled" (DescribeInstances InstanceLifecycle, absent = on-demand). */
     lifecycle: text('lifecycle').notNull(),

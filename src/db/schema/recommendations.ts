@@ -13,7 +13,13 @@ import {
 
 export type Finding = 'over-provisioned' | 'under-provisioned' | 'optimized' | 'idle' | 'insufficient-data';
 export type Risk = 'low' | 'medium' | 'high';
-export type RecommendationStatus = 'active' | 'superseded' | 'applied';
+/** retired: its instance stopped, terminated, changed type outside costbot or its metrics went stale. */
+export type RecommendationStatus = 'active' | 'superseded' | 'applied' | 'retired';
+/**
+ * What `monthlySavingsUsd` is: at on-demand rates; after the RI/Savings Plan discount the CUR shows
+ * for the instance; or left out for a spot instance (billed at the spot price, not on-demand).
+ */
+export type SavingsBasis = 'on-demand' | 'after-discounts' | 'spot-excluded';
 
 /** Right-sizing results; a new run supersedes the instance's active row (one active per instance). */
 export const recommendations = pgTable(
@@ -30,7 +36,15 @@ export const recommendations = pgTable(
     /** null when the price is unknown: never estimated. */
     currentMonthlyUsd: doublePrecision('current_monthly_usd'),
     recommendedMonthlyUsd: doublePrecision('recommended_monthly_usd'),
+    /** The saving totals add up: after discounts when the instance is covered (see savingsBasis). */
     monthlySavingsUsd: doublePrecision('monthly_savings_usd'),
+    /** The saving at on-demand rates, before any RI/Savings Plan discount. */
+    onDemandMonthlySavingsUsd: doublePrecision('on_demand_monthly_savings_usd'),
+    savingsBasis: text('savings_basis').$type<SavingsBasis>().notNull().default('on-demand'),
+    /** The platform (OS and licence) both types were priced for, e.g. "Windows". */
+    platform: text('platform').notNull().default('Linux'),
+    /** Why a retired recommendation no longer applies, in a sentence. */
+    retiredReason: text('retired_reason'),
     savingsPercent: doublePrecision('savings_percent'),
     risk: text('risk').$type<Risk>().notNull(),
     confidence: doublePrecision('confidence').notNull(),

@@ -9,6 +9,7 @@ export interface ReasoningFacts {
   current: InstanceTypeSpec;
   target: InstanceTypeSpec;
   region: string;
+  platform: string;
   percentile: number;
   headroomPercent: number;
   lookbackDays: number;
@@ -63,7 +64,7 @@ function unpricedNote(f: ReasoningFacts): string {
   if (n === 0) return '';
   const names =
     n <= 3 ? f.unpricedCandidates.join(', ') : `${f.unpricedCandidates.slice(0, 3).join(', ')} and ${n - 3} more`;
-  return ` ${names} would also fit but ${n === 1 ? 'has' : 'have'} no ${f.region} price in the catalog, so ${n === 1 ? 'it was' : 'they were'} not considered.`;
+  return ` ${names} would also fit but ${n === 1 ? 'has' : 'have'} no ${f.platform} price in ${f.region}, so ${n === 1 ? 'it was' : 'they were'} not considered.`;
 }
 
 function idleSentence(f: ReasoningFacts): string {
@@ -126,6 +127,6 @@ export function insufficientDataText(
   return `Only ${num(dataHours)} h of CPU data in the last ${lookbackDays} days (at least ${minDataHours} h needed); keeping ${currentType} until there is more.`;
 }
 
-export function noPriceText(currentType: string, region: string): string {
-  return `Cannot recommend: the catalog has no on-demand price for ${currentType} in ${region}, and a price is never estimated; load current prices for the region and run it again.`;
+export function noPriceText(currentType: string, region: string, platform: string): string {
+  return `Cannot recommend: no on-demand ${platform} price for ${currentType} in ${region} (a price is never estimated, and another platform's price is never used); load ${platform} prices for the region and run it again.`;
 }

@@ -1,4 +1,4 @@
-import { HOURS_PER_MONTH, type InstancePrice, type InstanceTypeSpec } from '../../catalog/types.js';
+import { HOURS_PER_MONTH, type InstanceTypeSpec } from '../../catalog/types.js';
 import { InputError } from '../../errors.js';
 import {
   candidateTypes,
@@ -35,8 +35,14 @@ function findType(catalog: readonly InstanceTypeSpec[], name: string): InstanceT
   throw new InputError(`instance type "${name}" is not in the catalog (${catalog.length} types)${hint}`);
 }
 
-function pricesIn(prices: readonly InstancePrice[], region: string): Map<string, number> {
-  return new Map(prices.filter((p) => p.region === region).map((p) => [p.instanceType, p.usdPerHour]));
+/** The prices of the instance's own region, platform and tenancy: no other one stands in for them. */
+function pricesFor(input: RightSizeInput): Map<string, number> {
+  const tenancy = input.tenancy ?? 'shared';
+  return new Map(
+    input.prices
+      .filter((p) => p.region === input.region && p.platform === input.platform && p.tenancy === tenancy)
+      .map((p) => [p.instanceType, p.usdPerHour]),
+  );
 }
 
 function requirementOf(
@@ -114,6 +120,9 @@ function keepCurrent(
     confidence: Math.min(0.2, round2(base.profile.coverage)),
     reasoning,
     region: base.input.region,
+    platform: base.input.platform,
+    savingsBasis: 'on-demand',
+    onDemandMonthlySavingsUsd: cost === null ? null : 0,
     stopSuggested: false,
     cannotRecommend,
     alternatives: [],
@@ -205,7 +214,7 @@ export function recommendRightSize(input: RightSizeInput, options: Partial<Right
     currentVcpu: currentSpec.vcpu,
     currentMemoryMib: currentSpec.memoryMib,
   });
-  const priceOf = pricesIn(input.prices, input.region);
+  const priceOf = pricesFor(input);
   const currentPrice = priceOf.get(currentSpec.instanceType);
   if (profile.dataHours < opts.minDataHours) {
     const evidence = evidenceOf(profile, currentSpec, opts, input.periodSeconds, {
@@ -224,7 +233,7 @@ export function recommendRightSize(input: RightSizeInput, options: Partial<Right
   const req = requirementOf(profile, currentSpec, opts, input.periodSeconds);
   if (currentPrice === undefined) {
     const evidence = evidenceOf(profile, currentSpec, opts, input.periodSeconds, { req, target: null, unpriced: [] });
-    const text = noPriceText(currentSpec.instanceType, input.region);
+    const text = noPriceText(currentSpec.instanceType, input.region, input.platform);
     return keepCurrent({ input, current: currentSpec, evidence, profile }, undefined, text, text);
   }
   return sized({ input, opts, profile, req, priceOf, current: { spec: currentSpec, usdPerHour: currentPrice } });
@@ -269,6 +278,7 @@ function sized({ input, opts, profile, req, priceOf, current }: SizingContext): 
       current: current.spec,
       target,
       region: input.region,
+      platform: input.platform,
       currentMonthlyUsd,
       monthlySavingsUsd,
       savingsPercent,
@@ -276,6 +286,9 @@ function sized({ input, opts, profile, req, priceOf, current }: SizingContext): 
       unpricedCandidates: unpricedFits,
     }),
     region: input.region,
+    platform: input.platform,
+    savingsBasis: 'on-demand',
+    onDemandMonthlySavingsUsd: monthlySavingsUsd,
     stopSuggested: decision.finding === 'idle',
     cannotRecommend: null,
     alternatives: graviton(input, current, req, profile, priceOf, decision.target.usdPerHour),

@@ -27,6 +27,10 @@ export interface RightSizeInput {
   currentType: string;
   /** The instance's region; prices of other regions are ignored. */
   region: string;
+  /** The platform (OS and licence) both types are priced for, e.g. "Windows"; other platforms' prices are ignored. */
+  platform: string;
+  /** @defaultValue "shared" */
+  tenancy?: 'shared' | 'dedicated';
   samples: UtilizationSamples;
   /** Length of one sample period in seconds (300 for 5-minute, 3600 for hourly data). */
   periodSeconds: number;
@@ -97,6 +101,23 @@ export interface RightSizeEvidence {
   unpricedCandidates: string[];
 }
 
+/**
+ * What the money figures are: on-demand rates; after the RI/Savings Plan discount the bill shows for
+ * the instance (the totals use it); or left out for a spot instance, which is not billed on-demand.
+ */
+export type SavingsBasis = 'on-demand' | 'after-discounts' | 'spot-excluded';
+
+/** How the bill shows the instance was paid for over the lookback (CUR per-resource rows). */
+export interface InstanceBilling {
+  /** DescribeInstances InstanceLifecycle, "on-demand" when absent. */
+  lifecycle: string;
+  /** Instance hours in the CUR over the lookback, and those reserved or covered by a Savings Plan. */
+  hours: number;
+  coveredHours: number;
+  /** Effective (amortized) cost of the covered hours. */
+  coveredEffectiveUsd: number;
+}
+
 export interface RightSizeResult {
   currentType: string;
   /** Always a catalog type: the current one when no change is right or the data is insufficient. */
@@ -112,6 +133,10 @@ export interface RightSizeResult {
   confidence: number;
   reasoning: string;
   region: string;
+  platform: string;
+  savingsBasis: SavingsBasis;
+  /** The saving at on-demand rates; `monthlySavingsUsd` is after discounts when savingsBasis says so. */
+  onDemandMonthlySavingsUsd: number | null;
   /** For `idle`: stop (or terminate) the instance; the evidence is in `reasoning`. */
   stopSuggested: boolean;
   /** Why no recommendation could be made (e.g. no price for the current type); null otherwise. */

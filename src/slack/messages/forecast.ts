@@ -7,18 +7,39 @@ import { TIP } from './tooltips.js';
 
 export const FORECAST_ACTION = 'forecast_horizon';
 
+/** The months of a run split into the current month (month to date + rest) and the whole months after it. */
+export function splitMonths(months: ForecastMonth[]): { current: ForecastMonth | undefined; ahead: ForecastMonth[] } {
+  const first = months[0];
+  const current = first && (first.actualDays ?? 0) > 0 ? first : undefined;
+  return { current, ahead: current ? months.slice(1) : months };
+}
+
 /**
- * The horizon's total. Month intervals cannot be added up into the total's interval (their errors
- * are not independent, see src/ml/forecast-monthly.ts), so the interval is shown per month.
+ * The horizon's total: the whole months after the current one (the horizon counts those). Month
+ * intervals cannot be added up into the total's interval (their errors are not independent), so
+ * the interval is shown per month.
  */
 export function forecastTotal(months: ForecastMonth[]): number {
-  return months.reduce((s, m) => s + m.yhat, 0);
+  return splitMonths(months).ahead.reduce((s, m) => s + m.yhat, 0);
 }
 
 export function intervalText(t: { lower?: number | null; upper?: number | null }): string {
   return t.lower === null || t.lower === undefined || t.upper === null || t.upper === undefined
     ? 'no interval'
     : `80 %: ${money(t.lower)} – ${money(t.upper)}`;
+}
+
+function monthLine(m: ForecastMonth): string {
+  const head = `\`${m.month}\`  ${money(m.yhat)}  (${intervalText({ lower: m.lower80, upper: m.upper80 })})`;
+  const parts: string[] = [];
+  if ((m.actualDays ?? 0) > 0 && m.actualToDateUsd !== undefined && m.forecastUsd !== undefined) {
+    parts.push(
+      `${money(m.actualToDateUsd)} actual over ${m.actualDays} days + ${money(m.forecastUsd)} forecast for the other ${m.forecastDays ?? 0}`,
+    );
+  }
+  if ((m.recurringUsd ?? 0) > 0) parts.push(`incl. ${money(m.recurringUsd!)} recurring fees on their day`);
+  if (m.complete === false) parts.push('part of the month');
+  return parts.length > 0 ? `${head} · ${parts.join(' · ')}` : head;
 }
 
 const TREND_ICON = {
@@ -40,35 +61,51 @@ function driversText(f: Forecast): string {
       ? `_${unreadable} drivers stored in a form this version cannot read._`
       : '_No drivers stored._';
   return items
-    .slice(0, 5)
+    .slice(0, 14)
     .map((d) => {
       const share = d.sharePercent === null ? '' : ` (${Math.round(d.sharePercent)} % of the total's change)`;
-      return `• ${esc(d.dimension)} *${esc(d.label)}*: ${d.changeUsd >= 0 ? '+' : ''}${money(d.changeUsd)} against its current run rate${share}`;
+      return `• ${esc(d.dimension)} *${esc(d.label)}*: ${d.changeUsd >= 0 ? '+' : ''}${money(d.changeUsd)} against its last full month's daily rate${share}`;
     })
     .join('\n');
 }
 
-function horizonButtons(current: number): Block {
+/** The button value: the horizon, then the scope when it is not the total ("6|service:AmazonEC2"). */
+function horizonButtons(current: number, scope = 'total'): Block {
   return actions(
     FORECAST_HORIZONS.map((h) =>
-      button(`${h} months`, `${FORECAST_ACTION}_${h}`, String(h), h === current ? { style: 'primary' } : {}),
+      button(
+        `${h} months`,
+        `${FORECAST_ACTION}_${h}`,
+        scope === 'total' ? String(h) : `${h}|${scope}`,
+        h === current ? { style: 'primary' } : {},
+      ),
     ),
   );
 }
 
-export function forecastMessage(f: Forecast): MessageBody {
+function methodText(f: Forecast): string {
+  const t = readForecastTrend(f.trend);
+  if (!t?.methodLabel) return '';
+  return `*Method:* ${esc(t.methodLabel)}${t.methodReason ? ` (${esc(t.methodReason)})` : ''}`;
+}
+
+export function forecastMessage(f: Forecast, chart?: Block): MessageBody {
   const { items: months, unreadable } = readForecastMonths(f.monthly);
+  const { current, ahead } = splitMonths(months);
   const total = forecastTotal(months);
-  const monthLines = months
-    .map(
-      (m) =>
-        `\`${m.month}\`  ${money(m.yhat)}  (${intervalText({ lower: m.lower80, upper: m.upper80 })})${m.complete === false ? ' · part of the month' : ''}`,
-    )
-    .join('\n');
+  const span = ahead.length > 0 ? ` (${ahead[0]!.month} → ${ahead.at(-1)!.month})` : '';
+  const headline = [`*Next ${f.horizonMonths} months${span}:* ${money(total)}`];
+  if (current) headline.push(`*This month (${current.month}):* ${money(current.yhat)}`);
+  headline.push(`*Trend:* ${trendText(f)}`);
+  const method = methodText(f);
   const blocks: Block[] = [
-    header(`Spend forecast: next ${f.horizonMonths} months`),
-    section(`*Total:* ${money(total)} over ${months.length} months\n*Trend:* ${trendText(f)}`),
-    section(monthLines === '' ? '_No monthly figures stored._' : monthLines),
+    header(
+      `Spend forecast: next ${f.horizonMonths} months${f.scope === 'total' ? '' : ` · ${f.scope.replace(':', ' ')}`}`,
+    ),
+    section(headline.join('\n')),
+    ...(method ? [section(method)] : []),
+    section(months.length === 0 ? '_No monthly figures stored._' : months.map(monthLine).join('\n')),
+    ...(chart ? [chart] : []),
     section(`*Key drivers*\n${driversText(f)}`),
   ];
   const notes = [`Run ${f.runDay} on history ${f.historyFrom} → ${f.historyTo} · scope ${esc(f.scope)}`];
@@ -76,7 +113,7 @@ export function forecastMessage(f: Forecast): MessageBody {
   if (unreadable > 0) notes.push(`${unreadable} months unreadable`);
   blocks.push(context(...notes));
   if (f.warnings.length > 0) blocks.push(context(...f.warnings.slice(0, 9).map((w) => `:warning: ${esc(w)}`)));
-  blocks.push(context(TIP.interval), horizonButtons(f.horizonMonths));
+  blocks.push(context(TIP.interval), horizonButtons(f.horizonMonths, f.scope));
   return { text: `Forecast for the next ${f.horizonMonths} months: ${money(total)}`, blocks };
 }
 
@@ -91,9 +128,9 @@ export function forecastPreview(rows: Forecast[]): string {
     .join('\n');
 }
 
-export function forecastEmptyMessage(horizon: number, reason: string): MessageBody {
+export function forecastEmptyMessage(horizon: number, reason: string, scope = 'total'): MessageBody {
   return {
     text: 'No forecast yet',
-    blocks: [header(`Spend forecast: next ${horizon} months`), section(reason), horizonButtons(horizon)],
+    blocks: [header(`Spend forecast: next ${horizon} months`), section(reason), horizonButtons(horizon, scope)],
   };
 }

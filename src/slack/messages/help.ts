@@ -4,7 +4,7 @@ import { TIP } from './tooltips.js';
 const COMMANDS = [
   '`/cost anomalies [7d|30d|90d] [severity] [service]`: cost anomalies, largest impact first. A severity shows that level and worse.\n   e.g. `/cost anomalies 7d high AmazonEC2`',
   '`/cost rightsize [instance-id | top N]`: EC2 right-sizing cards with “Apply recommendation”.\n   e.g. `/cost rightsize top 5` or `/cost rightsize i-0123456789abcdef0`',
-  '`/cost forecast [3|6|12]`: spend forecast for the next months with its interval, trend and drivers.\n   e.g. `/cost forecast 6`',
+  '`/cost forecast [3|6|12] [service NAME | account ID]`: spend forecast for the next months (this month: actual to date + the rest) with intervals, method, trend and drivers.\n   e.g. `/cost forecast 6 service AmazonEC2`',
   '`/cost status`: last collection, training and scoring runs, model versions, data freshness.',
   '`/cost help`: this help.',
 ];

@@ -17,13 +17,25 @@ export function specText(type: string, specs: Specs): string {
   return `${esc(type)} · ${s.vcpu} vCPU · ${Number.isInteger(gib) ? gib : gib.toFixed(1)} GiB`;
 }
 
-/** A change the apply path can make: another type, for a finding that asks for one. */
+/**
+ * A change the apply path can make: another type, for a finding that asks for one, with a known
+ * saving (a spot instance's or an unpriced one's is not known).
+ */
 export function isApplicable(r: Recommendation): boolean {
-  return r.status === 'active' && ACTIONABLE_FINDINGS.includes(r.finding) && r.recommendedType !== r.currentType;
+  return (
+    r.status === 'active' &&
+    ACTIONABLE_FINDINGS.includes(r.finding) &&
+    r.recommendedType !== r.currentType &&
+    r.savingsBasis !== 'spot-excluded'
+  );
 }
 
 export function savingsText(r: Recommendation): string {
-  if (r.monthlySavingsUsd === null) return 'unknown (no price)';
+  if (r.savingsBasis === 'spot-excluded') return 'not given (spot instance, billed at the spot price)';
+  if (r.monthlySavingsUsd === null) return `unknown (no ${r.platform} price)`;
+  if (r.savingsBasis === 'after-discounts') {
+    return `${money(r.monthlySavingsUsd)}/mo after RI/SP discounts (${money(r.onDemandMonthlySavingsUsd)}/mo on-demand)`;
+  }
   if (r.monthlySavingsUsd < 0)
     return `costs ${money(-r.monthlySavingsUsd)}/mo more (${percent(r.savingsPercent === null ? null : -r.savingsPercent, 1)})`;
   return `${money(r.monthlySavingsUsd)}/mo (${percent(r.savingsPercent, 1)})`;
@@ -33,7 +45,7 @@ export function recommendationFields(r: Recommendation, specs: Specs): string[] 
   return [
     `*Current*\n${specText(r.currentType, specs)}`,
     `*Recommended*\n${specText(r.recommendedType, specs)}`,
-    `*Monthly cost*\n${money(r.currentMonthlyUsd)} → ${money(r.recommendedMonthlyUsd)}`,
+    `*Monthly cost* (${esc(r.platform)}, on-demand)\n${money(r.currentMonthlyUsd)} → ${money(r.recommendedMonthlyUsd)}`,
     `*Savings*\n${savingsText(r)}`,
     `*Risk*\n${RISK_BADGE[r.risk]}`,
     `*Confidence*\n${confidenceText(r.confidence)}`,

@@ -15,10 +15,18 @@ export function savingsSummaryBlocks(s: SavingsSummary): Block[] {
   const findings = Object.entries(s.byFinding)
     .map(([f, n]) => `${n} ${f}`)
     .join(' · ');
-  const unpriced =
-    s.unpriced > 0
-      ? `\n_${s.unpriced} recommendations have no price for their type and region, so their savings are not counted._`
-      : '';
+  const notes = [
+    ...(s.afterDiscounts > 0
+      ? [`${s.afterDiscounts} covered by Reserved Instances or Savings Plans are counted after their discount.`]
+      : []),
+    ...(s.unpriced > 0
+      ? [`${s.unpriced} have no price for their type, platform and region, so their savings are not counted.`]
+      : []),
+    ...(s.spotExcluded > 0
+      ? [`${s.spotExcluded} spot instances are not counted: they are billed at the spot price, not on-demand.`]
+      : []),
+  ];
+  const unpriced = notes.length > 0 ? `\n_${notes.join(' ')}_` : '';
   return [
     section(
       `*Potential savings:* ${money(s.monthlyUsd)}/month · *${money(s.annualUsd)}/year* across ${s.count} instance${s.count === 1 ? '' : 's'}${unpriced}`,

@@ -63,6 +63,13 @@ const month = z.object({
   yhat: num,
   lower80: num.optional(),
   upper80: num.optional(),
+  lower95: num.optional(),
+  upper95: num.optional(),
+  actualToDateUsd: num.optional(),
+  actualDays: num.optional(),
+  forecastUsd: num.optional(),
+  forecastDays: num.optional(),
+  recurringUsd: num.optional(),
   complete: z.boolean().optional(),
 });
 export type ForecastMonth = z.infer<typeof month>;
@@ -75,7 +82,23 @@ const trend = z.object({
   direction: z.enum(['up', 'down', 'flat']).nullable(),
   growthPercentPerMonth: num.nullable(),
   description: z.string(),
+  methodLabel: z.string().optional(),
+  methodReason: z.string().optional(),
 });
+
+const day = z.object({
+  day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  yhat: num,
+  lower80: num,
+  upper80: num,
+  lower95: num,
+  upper95: num,
+});
+export type ForecastDay = z.infer<typeof day>;
+
+export function readForecastDays(value: unknown): Parsed<ForecastDay> {
+  return readList(value, day);
+}
 export type ForecastTrend = z.infer<typeof trend>;
 
 /** The trend summary, or undefined when none was stored (the forecast had no trend model). */

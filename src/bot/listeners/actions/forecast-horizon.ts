@@ -20,10 +20,11 @@ export function forecastHorizon(deps: BotDeps) {
     await respondWhenReady(
       respond,
       () => {
-        const horizon = Number(actionValue(action));
+        const [h, scope] = actionValue(action).split('|');
+        const horizon = Number(h);
         if (!(FORECAST_HORIZONS as readonly number[]).includes(horizon))
           throw new InputError('that forecast horizon is not offered: use 3, 6 or 12 months');
-        return forecastPage(deps, horizon);
+        return forecastPage(deps, horizon, scope ?? 'total');
       },
       { replace: true, loadingNoticeMs: deps.loadingNoticeMs, log },
     );

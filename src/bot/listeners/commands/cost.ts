@@ -25,7 +25,7 @@ export function costCommandBody(deps: PageDeps, cmd: CostCommand): Promise<Messa
         ? instanceRecommendationPage(deps, cmd.instanceId)
         : recommendationsPage(deps, { top: cmd.top, page: 0 });
     case 'forecast':
-      return forecastPage(deps, cmd.horizon);
+      return forecastPage(deps, cmd.horizon, cmd.scope);
     case 'status':
       return statusPage(deps);
     case 'help':

@@ -14,9 +14,15 @@ describe('parseCostCommand', () => {
     ['rightsize top 5', { kind: 'rightsize', top: 5 }],
     ['rightsize i-0123456789abcdef0', { kind: 'rightsize', instanceId: 'i-0123456789abcdef0' }],
     ['rightsize i-1a2b3c4d', { kind: 'rightsize', instanceId: 'i-1a2b3c4d' }],
-    ['forecast', { kind: 'forecast', horizon: 3 }],
-    ['forecast 12', { kind: 'forecast', horizon: 12 }],
-    ['forecast 6m', { kind: 'forecast', horizon: 6 }],
+    ['forecast', { kind: 'forecast', horizon: 3, scope: 'total' }],
+    ['forecast 12', { kind: 'forecast', horizon: 12, scope: 'total' }],
+    ['forecast 6m', { kind: 'forecast', horizon: 6, scope: 'total' }],
+    ['forecast 6 service AmazonEC2', { kind: 'forecast', horizon: 6, scope: 'service:AmazonEC2' }],
+    [
+      'forecast service Amazon Relational Database Service',
+      { kind: 'forecast', horizon: 3, scope: 'service:Amazon Relational Database Service' },
+    ],
+    ['forecast 12 account 011254002932', { kind: 'forecast', horizon: 12, scope: 'account:011254002932' }],
     ['  status ', { kind: 'status' }],
     ['help', { kind: 'help' }],
   ])('%s', (text, expected) => {
@@ -31,6 +37,11 @@ describe('parseCostCommand', () => {
     ['rightsize top many', '"top many" needs a whole number from 1 to 100'],
     ['rightsize web-1', '"web-1" is neither an instance id (i-0123456789abcdef0) nor "top N"'],
     ['forecast 5', '"5" is not an offered horizon: use 3, 6 or 12 (months)'],
+    [
+      'forecast 3 region us-east-1',
+      '"region us-east-1" is not a forecast scope: use `service NAME` or `account ID` after the horizon',
+    ],
+    ['forecast account 123', '"123" is not an AWS account id (12 digits)'],
     ['status please', '`status` takes no arguments'],
     ['anomalies 7d EC2\u0000', 'the service name has a control character in it'],
   ])('"%s" is usage: %s', (text, problem) => {

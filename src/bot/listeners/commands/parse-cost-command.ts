@@ -8,7 +8,7 @@ export type CostCommand =
   | { kind: 'anomalies'; range: Range; minSeverity?: Severity; service?: string }
   | { kind: 'rightsize'; instanceId: string }
   | { kind: 'rightsize'; top: number }
-  | { kind: 'forecast'; horizon: ForecastHorizon }
+  | { kind: 'forecast'; horizon: ForecastHorizon; scope: string }
   | { kind: 'status' }
   | { kind: 'help' }
   | { kind: 'usage'; problem: string };
@@ -49,12 +49,32 @@ function parseRightsize(args: string[]): CostCommand {
   return { kind: 'usage', problem: `"${args.join(' ')}" is neither an instance id (i-0123456789abcdef0) nor "top N"` };
 }
 
+/** `forecast [3|6|12] [service NAME | account ID]`: the horizon (default 3) and the scope (default the total). */
 function parseForecast(args: string[]): CostCommand {
-  if (args.length === 0) return { kind: 'forecast', horizon: 3 };
+  let horizon: ForecastHorizon = 3;
+  let rest = args;
   const n = Number(args[0]?.replace(/m(onths?)?$/i, ''));
-  if (args.length === 1 && (FORECAST_HORIZONS as readonly number[]).includes(n))
-    return { kind: 'forecast', horizon: n as ForecastHorizon };
-  return { kind: 'usage', problem: `"${args.join(' ')}" is not an offered horizon: use 3, 6 or 12 (months)` };
+  if (args[0] !== undefined && /^\d/.test(args[0])) {
+    if (!(FORECAST_HORIZONS as readonly number[]).includes(n))
+      return { kind: 'usage', problem: `"${args[0]}" is not an offered horizon: use 3, 6 or 12 (months)` };
+    horizon = n as ForecastHorizon;
+    rest = args.slice(1);
+  }
+  if (rest.length === 0) return { kind: 'forecast', horizon, scope: 'total' };
+  const [kind, ...name] = rest;
+  const value = name.join(' ');
+  const dimension = kind?.toLowerCase();
+  if ((dimension !== 'service' && dimension !== 'account') || value === '') {
+    return {
+      kind: 'usage',
+      problem: `"${rest.join(' ')}" is not a forecast scope: use \`service NAME\` or \`account ID\` after the horizon`,
+    };
+  }
+  if (value.length > 100 || hasControlCharacter(value))
+    return { kind: 'usage', problem: 'the scope name is longer than 100 characters or has a control character' };
+  if (dimension === 'account' && !/^\d{12}$/.test(value))
+    return { kind: 'usage', problem: `"${value}" is not an AWS account id (12 digits)` };
+  return { kind: 'forecast', horizon, scope: `${dimension}:${value}` };
 }
 
 /** Parses the text after `/cost`. Never throws: anything unknown becomes `usage` with the reason. */

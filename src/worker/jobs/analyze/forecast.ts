@@ -4,15 +4,21 @@ import { storeModelVersions } from '../../../db/queries/models.js';
 import type { NewForecast } from '../../../db/schema/index.js';
 import { isCostbotError } from '../../../errors.js';
 import type { ForecastRuntime } from '../../../ml/forecast/runtime.js';
-import { keyDrivers } from '../../../ml/forecast/drivers.js';
-import { aggregateMonthly } from '../../../ml/forecast/monthly.js';
-import { forecastSeries, type SeriesForecast } from '../../../ml/forecast/forecast-series.js';
-import type { ScopeSeries } from '../../../ml/cost-series.js';
+import { forecastCost, horizonReasons, type CostForecast } from '../../../ml/forecast/cost-forecast.js';
+import { aggregateCostsByScope, type ScopeSeries } from '../../../ml/cost-series.js';
 import type { JobHandler, JobOutcome } from '../../job-types.js';
 import type { ForecastPayload } from '../../../jobs/schemas/analysis.js';
 import { basisDetails, loadCostHistory } from './cost-history.js';
 import { yieldToEventLoop } from './yield.js';
-import { describeTrend, storedDaily, storedDrivers, storedMonthly } from './forecast-shapes.js';
+import {
+  cutToHorizon,
+  describeTrend,
+  horizonChange,
+  storedDaily,
+  storedDrivers,
+  storedMonthly,
+  type FullMonth,
+} from './forecast-shapes.js';
 import { addDays } from '../../../days.js';
 
 /** A service or account is forecast on its own when it is at least this share of the last 90 days' spend. */
@@ -64,30 +70,53 @@ function significantScopes(series: Map<string, ScopeSeries>, lastDay: string): S
   return [total, ...pick('service'), ...pick('account')];
 }
 
-async function storeModels(
-  db: Db,
-  fits: Map<string, { series: ScopeSeries; forecast: SeriesForecast }>,
-): Promise<Map<string, number>> {
+async function storeModels(db: Db, fits: readonly Fit[]): Promise<Map<string, number>> {
   return storeModelVersions(db, {
-    models: [...fits.values()].map(({ series, forecast }) => ({
+    models: fits.map(({ series, forecast }) => ({
       kind: 'forecast' as const,
       scope: series.key,
-      params: { model: forecast.model, members: forecast.members, periods: forecast.periods },
+      params: { method: forecast.method, label: forecast.methodLabel, reason: forecast.methodReason },
       seed: null,
       trainedFrom: new Date(forecast.history.from).toISOString().slice(0, 10),
       trainedTo: new Date(forecast.history.to).toISOString().slice(0, 10),
-      rows: forecast.history.observedSteps,
+      rows: forecast.history.observedDays,
       features: [],
-      metrics: { backtest: forecast.backtest, missingDays: forecast.history.missingSteps },
+      metrics: { backtest: forecast.backtest, missingDays: forecast.history.missingDays },
     })),
   });
 }
 
-/**
- * Forecasts total daily cost and each significant service and account for 3, 6 and 12 months
- * (to the end of the month that many months ahead), with 80 %/95 % intervals per day and per
- * month, the trend, and for the total the services and accounts that drive its change.
- */
+interface Fit {
+  series: ScopeSeries;
+  forecast: CostForecast;
+  lastFull: FullMonth | undefined;
+}
+
+/** The last full calendar month of a series (every day observed), or undefined. */
+function lastFullMonth(series: ScopeSeries): FullMonth | undefined {
+  const byMonth = new Map<string, { usd: number; days: number }>();
+  series.days.forEach((d, i) => {
+    const v = series.values[i]!;
+    if (Number.isNaN(v)) return;
+    const m = byMonth.get(d.slice(0, 7)) ?? { usd: 0, days: 0 };
+    m.usd += v;
+    m.days++;
+    byMonth.set(d.slice(0, 7), m);
+  });
+  const full = [...byMonth.entries()].filter(([month, m]) => {
+    const [y, mo] = month.split('-').map(Number) as [number, number];
+    return m.days === new Date(Date.UTC(y, mo, 0)).getUTCDate();
+  });
+  const last = full.at(-1);
+  return last ? { month: last[0], usd: last[1].usd, days: last[1].days } : undefined;
+}
+
+/** One scope's charges split: recurring fees and one-time purchases per day (absent days: none). */
+function partOf(parts: Map<string, ScopeSeries>, key: string) {
+  const s = parts.get(key);
+  return s ? observed(s) : undefined;
+}
+
 export const forecastCosts: JobHandler<ForecastDeps, ForecastPayload> = async (ctx, payload): Promise<JobOutcome> => {
   const { db, config, log } = ctx;
   const history = await loadCostHistory(db, {
@@ -97,51 +126,76 @@ export const forecastCosts: JobHandler<ForecastDeps, ForecastPayload> = async (c
     basis: config.COST_BASIS,
   });
   if ('skipped' in history) return { counts: { scopes: 0 }, skipped: history.skipped };
-  const rt = await ctx.forecastRuntime();
   // A replay as of a past day is stored as the forecast that day would have made.
   const runDay = payload.asOf !== undefined ? history.lastDay : ctx.now().toISOString().slice(0, 10);
   const scopes = significantScopes(history.series, history.lastDay);
+  const kinds = ['total', 'service', 'account'] as const;
+  const recurring = aggregateCostsByScope(
+    history.rows.filter((r) => r.chargeKind === 'recurring-fee'),
+    [...kinds],
+  );
+  const oneTime = aggregateCostsByScope(
+    history.rows.filter((r) => r.chargeKind === 'upfront-fee'),
+    [...kinds],
+  );
   const rows: NewForecast[] = [];
   const refused: string[] = [];
-  // The 12-month fits are stored as the model versions; the shorter horizons refer to them.
-  let modelIds = new Map<string, number>();
-  for (const months of [...FORECAST_HORIZONS].reverse()) {
-    const horizon = horizonDays(history.lastDay, months);
-    const fits = new Map<string, { series: ScopeSeries; forecast: SeriesForecast }>();
-    for (const series of scopes) {
-      await yieldToEventLoop();
-      try {
-        fits.set(series.key, { series, forecast: forecastSeries(observed(series), { horizon }, rt) });
-      } catch (err) {
-        if (!isCostbotError(err)) throw err;
-        refused.push(`${series.key} (${months} months): ${err.message}`);
-      }
+  // One forecast per scope to the end of the 12th month; 3 and 6 months are cuts of it.
+  const fits: Fit[] = [];
+  for (const series of scopes) {
+    await yieldToEventLoop();
+    try {
+      const forecast = forecastCost(
+        {
+          total: observed(series),
+          recurring: partOf(recurring, series.key),
+          oneTime: partOf(oneTime, series.key),
+        },
+        horizonDays(history.lastDay, 12),
+      );
+      fits.push({ series, forecast, lastFull: lastFullMonth(series) });
+    } catch (err) {
+      if (!isCostbotError(err)) throw err;
+      refused.push(`${series.key}: ${err.message}`);
     }
-    const total = fits.get('total');
-    if (!total) continue;
-    if (months === 12) modelIds = await storeModels(db, fits);
-    const others = [...fits.values()].filter((f) => f.series.key !== 'total');
-    const drivers = (['service', 'account'] as const).flatMap((kind) => {
-      const list = others
-        .filter((f) => f.series.kind === kind)
-        .map((f) => ({ scope: f.series.key, forecast: f.forecast }));
-      return list.length > 0 ? storedDrivers(kind, keyDrivers(list, total.forecast)) : [];
-    });
-    for (const { series, forecast } of fits.values()) {
-      rows.push({
-        scope: series.key,
-        runDay,
-        horizonMonths: months,
-        modelId: modelIds.get(series.key) ?? null,
-        historyFrom: series.days[0]!,
-        historyTo: history.lastDay,
-        confidence: forecast.confidence,
-        daily: storedDaily(forecast),
-        monthly: storedMonthly(aggregateMonthly(forecast, { history: observed(series) })),
-        trend: describeTrend(forecast),
-        drivers: series.key === 'total' ? drivers : [],
-        warnings: [...forecast.confidenceReasons, ...forecast.warnings],
-      });
+  }
+  const total = fits.find((f) => f.series.key === 'total');
+  if (total) {
+    const modelIds = await storeModels(db, fits);
+    for (const months of FORECAST_HORIZONS) {
+      const end = addDays(history.lastDay, horizonDays(history.lastDay, months));
+      const cut = (f: Fit) => cutToHorizon(f.forecast, end);
+      const totalCut = cut(total);
+      const drivers = storedDrivers(
+        horizonChange(totalCut.months, total.lastFull).changeUsd,
+        fits
+          .filter((f) => f.series.kind === 'service' || f.series.kind === 'account')
+          .map((f) => ({
+            dimension: f.series.kind as 'service' | 'account',
+            scope: f.series.key,
+            months: cut(f).months,
+            lastFull: f.lastFull,
+          })),
+      );
+      for (const f of fits) {
+        const c = cut(f);
+        const historyDays = f.forecast.history.observedDays + f.forecast.history.missingDays;
+        const reasons = [...f.forecast.historyReasons, ...horizonReasons(historyDays, c.days.length)];
+        rows.push({
+          scope: f.series.key,
+          runDay,
+          horizonMonths: months,
+          modelId: modelIds.get(f.series.key) ?? null,
+          historyFrom: f.series.days[0]!,
+          historyTo: history.lastDay,
+          confidence: reasons.length > 0 ? 'low' : 'normal',
+          daily: storedDaily(c.days),
+          monthly: storedMonthly(c.months),
+          trend: describeTrend(f.forecast, c.months, f.lastFull),
+          drivers: f.series.key === 'total' ? drivers : [],
+          warnings: [...reasons, ...f.forecast.warnings],
+        });
+      }
     }
   }
   if (rows.length === 0) {

@@ -2,18 +2,31 @@ import type { InstancePrice, InstanceTypeSpec } from '../../../catalog/types.js'
 import type { Config } from '../../../config.js';
 import type { Db } from '../../../db/client.js';
 import { listInstanceTypes, toInstanceTypeSpec } from '../../../db/queries/instance-types.js';
-import { listInstances } from '../../../db/queries/instances.js';
+import { listInstances, NOT_FOUND_STATE } from '../../../db/queries/instances.js';
 import { metricSeriesOfInstances, type SeriesPoint } from '../../../db/queries/metric-points.js';
 import { listPricedTypes } from '../../../db/queries/prices.js';
-import { replaceRecommendations } from '../../../db/queries/recommendations.js';
+import {
+  activeRecommendationsWithInstances,
+  replaceRecommendations,
+  retireRecommendations,
+  type Retirement,
+} from '../../../db/queries/recommendations.js';
+import { instanceBilling, type InstanceBillingRow } from '../../../db/queries/cost-daily.js';
+import { platformOfInstance, tenancyOf } from '../../../catalog/platform.js';
+import { applyBilling } from '../../../ml/rightsize/billing.js';
 import type { Instance, NewRecommendation } from '../../../db/schema/index.js';
 import { isCostbotError } from '../../../errors.js';
 import { recommendRightSize } from '../../../ml/rightsize/recommend.js';
-import type { CpuPercentile, RightSizeOptions, UtilizationSamples } from '../../../ml/rightsize/types.js';
+import type {
+  CpuPercentile,
+  RightSizeOptions,
+  RightSizeResult,
+  UtilizationSamples,
+} from '../../../ml/rightsize/types.js';
 import type { JobHandler, JobOutcome } from '../../job-types.js';
 import type { RightsizePayload } from '../../../jobs/schemas/analysis.js';
 import { yieldToEventLoop } from './yield.js';
-import { addDays, dayToMs, HOUR_MS } from '../../../days.js';
+import { addDays, dayToMs, HOUR_MS, isoDay } from '../../../days.js';
 
 /**
  * Instances whose points are read in one query: ~67,000 rows at 14 days of four hourly metrics,
@@ -80,7 +93,7 @@ async function catalogFor(db: Db, region: string, specs: InstanceTypeSpec[]): Pr
 /** A right-sizing result as the active recommendations row of an instance. */
 export function recommendationRow(
   instance: Pick<Instance, 'instanceId' | 'accountId' | 'region'>,
-  rec: ReturnType<typeof recommendRightSize>,
+  rec: RightSizeResult,
 ): NewRecommendation {
   const { evidence, alternatives, stopSuggested, cannotRecommend } = rec;
   return {
@@ -94,6 +107,9 @@ export function recommendationRow(
     currentMonthlyUsd: rec.currentMonthlyUsd,
     recommendedMonthlyUsd: rec.recommendedMonthlyUsd,
     monthlySavingsUsd: rec.monthlySavingsUsd,
+    onDemandMonthlySavingsUsd: rec.onDemandMonthlySavingsUsd,
+    savingsBasis: rec.savingsBasis,
+    platform: rec.platform,
     savingsPercent: rec.savingsPercent,
     risk: rec.risk,
     confidence: rec.confidence,
@@ -103,10 +119,103 @@ export function recommendationRow(
   };
 }
 
+/** Why an instance could not be analysed: a short cause (grouped in the summary) and the instance. */
+interface NotAnalysed {
+  instanceId: string;
+  instanceType: string;
+  cause: string;
+}
+
+/** "21 of 24 not analysed: no price for m5.large (20), no CloudWatch metrics (1)": what /cost status shows. */
+export function notAnalysedSummary(list: readonly NotAnalysed[], total: number): string {
+  const byCause = new Map<string, number>();
+  for (const x of list) byCause.set(x.cause, (byCause.get(x.cause) ?? 0) + 1);
+  const causes = [...byCause]
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .map(([c, k]) => (k > 1 ? `${c} (${k})` : c));
+  return `${list.length} of ${total} not analysed: ${causes.join(', ')}`;
+}
+
+interface Analysis {
+  row: NewRecommendation | null;
+  notAnalysed: string | null;
+}
+
+/** One instance: its platform and tenancy, its samples and its bill, through the pure recommender. */
+function analyse(
+  instance: Instance,
+  input: { samples: UtilizationSamples; region: RegionCatalog; now: Date; billing: InstanceBillingRow | undefined },
+  options: Partial<RightSizeOptions>,
+): Analysis {
+  const platform = platformOfInstance({ usageOperation: instance.usageOperation, platformDetails: instance.platform });
+  if (!platform) {
+    return {
+      row: null,
+      notAnalysed: `platform "${instance.usageOperation ?? instance.platform ?? 'not reported'}" unknown`,
+    };
+  }
+  const tenancy = tenancyOf(instance.tenancy);
+  if (tenancy === 'host') return { row: null, notAnalysed: 'Dedicated Host tenancy (billed per host)' };
+  if (input.samples.times.length === 0) return { row: null, notAnalysed: 'no CloudWatch metrics in the lookback' };
+  try {
+    const rec = recommendRightSize(
+      {
+        currentType: instance.instanceType,
+        region: instance.region,
+        platform: platform.name,
+        tenancy,
+        samples: input.samples,
+        periodSeconds: 3600,
+        ...input.region,
+        now: input.now.getTime(),
+      },
+      options,
+    );
+    const billed = applyBilling(rec, {
+      lifecycle: instance.lifecycle,
+      hours: input.billing?.hours ?? 0,
+      coveredHours: input.billing?.coveredHours ?? 0,
+      coveredEffectiveUsd: input.billing?.coveredEffectiveUsd ?? 0,
+    });
+    const unpriced = rec.cannotRecommend !== null && rec.currentMonthlyUsd === null;
+    return {
+      row: recommendationRow(instance, billed),
+      notAnalysed: unpriced ? `no ${platform.name} price for ${instance.instanceType}` : null,
+    };
+  } catch (err) {
+    if (!isCostbotError(err)) throw err;
+    return { row: null, notAnalysed: err.message };
+  }
+}
+
 /**
- * Right-sizes every running instance from its stored hourly CloudWatch points and the stored
- * catalog and prices, and replaces each instance's active recommendation. With `asOf`, the
- * lookback ends with that day: points after it are ignored.
+ * Active recommendations that no longer apply: the instance stopped, terminated (or left the
+ * inventory) or runs another type than the one it was sized for (changed outside costbot: an Apply
+ * marks its recommendation applied first).
+ */
+async function retirements(db: Db, running: ReadonlyMap<string, Instance>): Promise<Retirement[]> {
+  const out: Retirement[] = [];
+  for (const a of await activeRecommendationsWithInstances(db)) {
+    if (a.state === null || a.state === NOT_FOUND_STATE || a.state === 'terminated' || a.state === 'shutting-down') {
+      out.push({ instanceId: a.instanceId, reason: 'the instance was terminated' });
+    } else if (a.state !== 'running' && !running.has(a.instanceId)) {
+      out.push({ instanceId: a.instanceId, reason: `the instance is ${a.state}` });
+    } else if (a.instanceType !== null && a.instanceType !== a.currentType) {
+      out.push({
+        instanceId: a.instanceId,
+        reason: `the instance changed type from ${a.currentType} to ${a.instanceType} outside costbot`,
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * Right-sizes every running instance from its stored hourly CloudWatch points, the stored catalog
+ * and prices of its own platform and tenancy, and its bill (RI/Savings Plan coverage, spot), and
+ * replaces each instance's active recommendation. Recommendations of instances that stopped,
+ * terminated, changed type or lost their metrics are retired with the reason. With `asOf`, the
+ * lookback ends with that day: points and bills after it are ignored.
  */
 export const rightsize: JobHandler<object, RightsizePayload> = async (ctx, payload): Promise<JobOutcome> => {
   const { db, config, log } = ctx;
@@ -114,9 +223,12 @@ export const rightsize: JobHandler<object, RightsizePayload> = async (ctx, paylo
   const now = payload.asOf === undefined ? ctx.now() : new Date(dayToMs(addDays(payload.asOf, 1)));
   const options = rightSizeOptionsFrom(config);
   const instances = await listInstances(db, { instanceIds: payload.instanceIds });
+  const byId = new Map(instances.map((i) => [i.instanceId, i]));
+  const retire = payload.instanceIds === undefined ? await retirements(db, byId) : [];
   if (instances.length === 0) {
+    const retired = await retireRecommendations(db, { retire });
     return {
-      counts: { instances: 0 },
+      counts: { instances: 0, retired: retired.length },
       skipped: 'no running instances stored yet: the inventory job has not found any',
     };
   }
@@ -128,15 +240,17 @@ export const rightsize: JobHandler<object, RightsizePayload> = async (ctx, paylo
     };
   }
   const from = new Date(now.getTime() - options.lookbackDays! * 24 * HOUR_MS);
+  const days = { fromDay: isoDay(from), toDay: isoDay(now) };
   const catalogs = new Map<string, RegionCatalog>();
   const rows: NewRecommendation[] = [];
-  const problems: string[] = [];
-  let withoutMetrics = 0;
+  const notAnalysed: NotAnalysed[] = [];
   let series = new Map<string, SeriesPoint[]>();
+  let billing = new Map<string, InstanceBillingRow>();
   for (const [k, instance] of instances.entries()) {
     if (k % INSTANCES_PER_READ === 0) {
       const ids = instances.slice(k, k + INSTANCES_PER_READ).map((i) => i.instanceId);
       series = await metricSeriesOfInstances(db, { instanceIds: ids, from, to: now });
+      billing = await instanceBilling(db, { resourceIds: ids, ...days });
     } else {
       // The instances of one read are computed without I/O: let /health and lock renewals in.
       await yieldToEventLoop();
@@ -144,43 +258,45 @@ export const rightsize: JobHandler<object, RightsizePayload> = async (ctx, paylo
     const region = catalogs.get(instance.region) ?? (await catalogFor(db, instance.region, specs));
     catalogs.set(instance.region, region);
     const samples = samplesFromPoints(series.get(instance.instanceId) ?? []);
-    if (samples.times.length === 0) {
-      withoutMetrics++;
-      continue;
-    }
-    try {
-      const rec = recommendRightSize(
-        {
-          currentType: instance.instanceType,
-          region: instance.region,
-          samples,
-          periodSeconds: 3600,
-          ...region,
-          now: now.getTime(),
-        },
-        options,
-      );
-      rows.push(recommendationRow(instance, rec));
-    } catch (err) {
-      if (!isCostbotError(err)) throw err;
-      problems.push(`${instance.instanceId} (${instance.instanceType}): ${err.message}`);
+    const result = analyse(instance, { samples, region, now, billing: billing.get(instance.instanceId) }, options);
+    if (result.row) rows.push(result.row);
+    if (result.notAnalysed) {
+      notAnalysed.push({
+        instanceId: instance.instanceId,
+        instanceType: instance.instanceType,
+        cause: result.notAnalysed,
+      });
+      // Without metrics (stale) or a sizing, the previous recommendation no longer stands.
+      if (!result.row) retire.push({ instanceId: instance.instanceId, reason: `not analysed: ${result.notAnalysed}` });
     }
   }
+  const retired = await retireRecommendations(db, { retire });
   await replaceRecommendations(db, { rows });
   const actionable = rows.filter((r) => r.finding !== 'optimized' && r.finding !== 'insufficient-data');
   const savings = actionable.reduce((sum, r) => sum + Math.max(0, r.monthlySavingsUsd ?? 0), 0);
   log.info(
-    { instances: instances.length, recommendations: rows.length, withoutMetrics, problems: problems.length },
+    {
+      instances: instances.length,
+      recommendations: rows.length,
+      notAnalysed: notAnalysed.length,
+      retired: retired.length,
+    },
     'right-sizing stored',
   );
   return {
     counts: {
       instances: instances.length,
+      analysed: instances.length - notAnalysed.length,
       recommendations: rows.length,
       actionable: actionable.length,
-      withoutMetrics,
-      failed: problems.length,
+      notAnalysed: notAnalysed.length,
+      retired: retired.length,
     },
-    details: { monthlySavingsUsd: Math.round(savings * 100) / 100, problems: problems.slice(0, 20) },
+    details: {
+      monthlySavingsUsd: Math.round(savings * 100) / 100,
+      ...(notAnalysed.length > 0 ? { notAnalysedSummary: notAnalysedSummary(notAnalysed, instances.length) } : {}),
+      notAnalysed: notAnalysed.slice(0, 50).map((x) => `${x.instanceId} (${x.instanceType}): ${x.cause}`),
+      retired: retired.slice(0, 50).map((r) => `${r.instanceId}: ${r.reason}`),
+    },
   };
 };

@@ -50,6 +50,39 @@ function requestsFor(
   return requests;
 }
 
+/** States an instance leaves "running" for; its hours before it left are still to be collected. */
+const NOT_RUNNING = ['pending', 'stopping', 'stopped', 'shutting-down', 'terminated'];
+
+/**
+ * How recent an instance's newest stored point must be for it to be collected after it stopped:
+ * a daily run must still fetch the hours of the day before the instance stopped. Two days cover
+ * a missed run; after that a stopped instance costs nothing.
+ */
+const STOPPED_RECENTLY_MS = 48 * HOUR_MS;
+
+/**
+ * The instances a run collects: the running ones, and those no longer running whose newest
+ * stored point is under two days old (they ran during the day the run covers). A run that names
+ * its instances (a part of a split run, a one-off) collects exactly those.
+ */
+export async function instancesToCollect(
+  ctx: JobContext,
+  p: { regions?: readonly string[]; instanceIds?: readonly string[] | undefined },
+): Promise<Instance[]> {
+  if (p.instanceIds !== undefined)
+    return listInstances(ctx.db, {
+      states: ['running', ...NOT_RUNNING],
+      regions: p.regions,
+      instanceIds: p.instanceIds,
+    });
+  const running = await listInstances(ctx.db, { states: ['running'], regions: p.regions });
+  const others = await listInstances(ctx.db, { states: NOT_RUNNING, regions: p.regions });
+  const since = ctx.now().getTime() - STOPPED_RECENTLY_MS;
+  const latest = await latestMetricTimes(ctx.db, { instanceIds: others.map((i) => i.instanceId) });
+  const recent = new Set(latest.filter((r) => r.ts.getTime() >= since).map((r) => r.instanceId));
+  return [...running, ...others.filter((i) => recent.has(i.instanceId))];
+}
+
 interface MetricCounts {
   instances: number;
   withMemory: number;
@@ -109,11 +142,7 @@ async function collectScope(
 export async function collectMetrics(ctx: JobContext & AwsDeps, payload: CollectMetricsPayload): Promise<JobOutcome> {
   if (ctx.aws.regions.length === 0)
     return { counts: {}, skipped: 'no AWS region is configured (set AWS_REGION or AWS_REGIONS)' };
-  const instances = await listInstances(ctx.db, {
-    states: ['running'],
-    regions: ctx.aws.regions,
-    instanceIds: payload.instanceIds,
-  });
+  const instances = await instancesToCollect(ctx, { regions: ctx.aws.regions, instanceIds: payload.instanceIds });
   if (instances.length === 0)
     return {
       counts: { instances: 0 },
