@@ -117,6 +117,8 @@ const schema = z.object({
   ANOMALY_SCORE_DAYS: int(1, 400).default(14),
   ANOMALY_MIN_IMPACT_USD: num(0, 1e9).default(10),
   ANOMALY_MIN_IMPACT_PERCENT: num(0, 10_000).default(10),
+  /** up: only spend above expectation is raised (as AWS Cost Anomaly Detection); both: drops too. */
+  ANOMALY_DIRECTION: z.enum(['up', 'both']).default('up'),
   ANOMALY_SCOPES: csv
     .pipe(z.array(z.enum(['total', 'account', 'service', 'account-service', 'region', 'usage-type'])))
     .default(['total', 'account', 'service', 'account-service']),

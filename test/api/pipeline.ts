@@ -24,8 +24,11 @@ const config = loadConfig('worker', {
   DATABASE_URL: 'postgres://unused',
   REDIS_URL: 'redis://unused',
   AWS_REGION: 'us-east-1',
+  ANOMALY_DIRECTION: 'both',
   ANOMALY_MIN_HISTORY_DAYS: '30',
-  ANOMALY_MIN_IMPACT_USD: '5',
+  // No minimum impact: every episode is stored, so that the API's lists are longer than one page.
+  ANOMALY_MIN_IMPACT_USD: '0',
+  ANOMALY_MIN_IMPACT_PERCENT: '0',
   ANOMALY_SCORE_DAYS: '92',
   ANOMALY_SCOPES: 'total,account,service,account-service,region,usage-type',
 });

@@ -33,7 +33,12 @@ describe('chart PNGs are real images of the data', () => {
       usd: r.usd,
     }));
     const series = aggregateCostsByScope(ml, ['usage_type']).get('usage_type:BoxUsage:t2.micro')!;
-    const a = detectCostAnomalies(series, { minHistoryDays: 28 })
+    const a = detectCostAnomalies(series, {
+      minHistoryDays: 28,
+      direction: 'both',
+      minImpactUsd: 0,
+      minImpactPercent: 0,
+    })
       .anomalies.filter((x) => x.endDay < series.days.at(-1)! && x.durationDays > 2)
       .sort((x, y) => Math.abs(y.impactUsd) - Math.abs(x.impactUsd))[0]!;
     expect(a).toBeDefined();

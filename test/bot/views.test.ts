@@ -29,9 +29,9 @@ async function anomalyRow(where: (a: typeof anomalies.$inferSelect) => boolean) 
 
 describe('detail modals with charts uploaded through the external upload flow', () => {
   it('anomaly detail: root cause by dollar contribution, affected services, impact and the trend chart', async () => {
-    // The real detector's service-scope anomaly with the largest impact and a root cause of several parts.
+    // The real detector's anomaly of one service with the largest drop and a root cause of several parts.
     const a = seeded.anomalies
-      .filter((x) => x.scope.startsWith('service:') && (x.rootCause as unknown[]).length > 1)
+      .filter((x) => x.service !== null && x.impactUsd < 0 && (x.rootCause as unknown[]).length > 1)
       .sort((x, y) => Math.abs(y.impactUsd) - Math.abs(x.impactUsd))[0]!;
     const opens = h.slack.callsOf('views.open').length;
     const updates = h.slack.callsOf('views.update').length;
@@ -46,8 +46,11 @@ describe('detail modals with charts uploaded through the external upload flow', 
     const cause = a.rootCause as { dimension: string; value: string; deltaUsd: number }[];
     expect(cause.length).toBeGreaterThan(1);
     expect(text).toContain('*Root cause, by dollar contribution*');
-    const top = [...cause].sort((x, y) => Math.abs(y.deltaUsd) - Math.abs(x.deltaUsd))[0]!;
-    expect(text).toContain(`1. ${top.dimension.replace('_', ' ')} *${top.value}*: -$`);
+    // One line per cause: the slice (account · service · region · usage type) contributing most first.
+    const top = cause
+      .filter((x) => x.dimension === 'slice')
+      .sort((x, y) => Math.abs(y.deltaUsd) - Math.abs(x.deltaUsd))[0]!;
+    expect(text).toContain(`1. *${top.value}*: -$`);
     expect(text).toContain(`*Affected services*\n${a.service}`);
     // The chart went through getUploadURLExternal -> upload -> completeUploadExternal and is shown by file id.
     const image = view.blocks.find((b) => b['type'] === 'image') as { slack_file: { id: string } };
@@ -63,7 +66,7 @@ describe('detail modals with charts uploaded through the external upload flow', 
   });
 
   it('renders and uploads a chart once: Details clicked again reuses the shared file', async () => {
-    const a = seeded.anomalies.find((x) => x.scope.startsWith('service:'))!;
+    const a = seeded.anomalies.find((x) => x.service !== null)!;
     const open = async () => {
       const updates = h.slack.callsOf('views.update').length;
       await h.sender.click({ actionId: 'anomaly_detail', value: String(a.id), user: USERS.alice });
@@ -78,7 +81,7 @@ describe('detail modals with charts uploaded through the external upload flow', 
   });
 
   it('shows the detail without the image, saying where the chart is, when Slack refuses the image block', async () => {
-    const a = seeded.anomalies.filter((x) => x.scope.startsWith('service:')).at(-1)!;
+    const a = seeded.anomalies.filter((x) => x.service !== null).at(-1)!;
     h.slack.refuseSlackFiles = true;
     try {
       const updates = h.slack.callsOf('views.update').length;
@@ -113,7 +116,7 @@ describe('detail modals with charts uploaded through the external upload flow', 
   });
 
   it('feedback in a modal is stored on the anomaly and shown as selected', async () => {
-    const a = await anomalyRow((x) => x.scope.startsWith('account_service:') && x.feedback === null);
+    const a = await anomalyRow((x) => x.feedback === null);
     const updates = h.slack.callsOf('views.update').length;
     await h.sender.click({
       actionId: 'anomaly_feedback_expected',
@@ -131,7 +134,7 @@ describe('detail modals with charts uploaded through the external upload flow', 
   });
 
   it('feedback on a message answers the clicker and stores the answer', async () => {
-    const a = await anomalyRow((x) => x.scope === 'service:AmazonQuickSight');
+    const a = await anomalyRow((x) => x.feedback === null);
     const responseId = h.sender.nextId('fb');
     await h.sender.click({
       actionId: 'anomaly_feedback_not-anomaly',

@@ -15,6 +15,7 @@ const config = loadConfig('worker', {
   DATABASE_URL: 'postgres://unused',
   REDIS_URL: 'redis://unused',
   AWS_REGION: 'us-east-1',
+  ANOMALY_DIRECTION: 'both',
   ANOMALY_MIN_HISTORY_DAYS: '30',
   ANOMALY_MIN_IMPACT_USD: '5',
   ANOMALY_SCOPES: 'total,service,account',
@@ -128,11 +129,63 @@ describe('the scoring job on a window of the real CUR', () => {
       .sort((x, y) => (x.scope < y.scope ? -1 : 1));
     expect(found.map(({ scope, startDay, endDay }) => `${scope} ${startDay}..${endDay}`)).toEqual([
       'service:AWSGlue 2018-11-21..2018-12-31',
-      'service:AmazonQuickSight 2018-11-26..2018-12-31',
+      // QuickSight's November step up (11-24..11-30, $1.60/day) and its December proration
+      // ($1.48-1.55/day) move opposite ways: two events, and only the drop is large enough.
+      'service:AmazonQuickSight 2018-12-01..2018-12-31',
     ]);
     expect(found[0]!.actualUsd).toBe(0);
     expect(found[0]!.expectedUsd).toBeCloseTo(1102.69, 1);
-    expect(found[1]!.actualUsd).toBeCloseTo(48.58, 1);
-    expect(found[1]!.expectedUsd).toBeCloseTo(59.96, 1);
+    expect(found[1]!.actualUsd).toBeLessThan(found[1]!.expectedUsd - 5);
+  });
+});
+
+describe('the scoring job with the default direction and thresholds on the real CUR', () => {
+  let database: TestDatabase;
+  const now = new Date('2019-01-01T08:00:00Z');
+  // Defaults but the history (the export has 92 days) and every scope kind.
+  const defaults = loadConfig('worker', {
+    DATABASE_URL: 'postgres://unused',
+    REDIS_URL: 'redis://unused',
+    AWS_REGION: 'us-east-1',
+    ANOMALY_MIN_HISTORY_DAYS: '30',
+    ANOMALY_SCOPES: 'total,account,service,account-service,region,usage-type',
+  });
+  const run = (config: typeof defaults) =>
+    scoreAnomalies(
+      { db: database.db, config, log: logger.child({ module: 'test' }), now: () => now },
+      {
+        fromDay: '2018-10-01',
+      },
+    );
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    await replaceCostDays(database.db, {
+      fromDay: '2018-10-01',
+      toDay: '2019-01-01',
+      rows: curCostDailyRows(),
+      loadedAt: now,
+    });
+  });
+  afterAll(() => database?.drop());
+
+  it('stores no decrease and nothing under $10 or 10 %; AWS Glue stopping is raised only with ANOMALY_DIRECTION=both', async () => {
+    await run(defaults);
+    const stored = await database.db.select().from(anomalies);
+    for (const a of stored) {
+      expect(a.impactUsd).toBeGreaterThanOrEqual(10);
+      expect(a.impactPercent === null || a.impactPercent >= 10).toBe(true);
+    }
+    expect(stored.filter((a) => a.service === 'AWSGlue')).toEqual([]);
+
+    await run({ ...defaults, ANOMALY_DIRECTION: 'both' });
+    const both = await database.db.select().from(anomalies);
+    const glue = both.filter((a) => a.service === 'AWSGlue' && a.startDay === '2018-11-21');
+    expect(glue.length).toBeGreaterThan(0);
+    for (const a of glue) expect(a.actualUsd).toBe(0);
+    for (const a of both) {
+      expect(Math.abs(a.impactUsd)).toBeGreaterThanOrEqual(10);
+      expect(a.impactPercent === null || Math.abs(a.impactPercent) >= 10).toBe(true);
+    }
   });
 });

@@ -156,11 +156,11 @@ export async function recordAlertUpdate(
   return rows.length === 1;
 }
 
-/** The alerts posted as this message (or in this digest), largest impact first, for "explain this cost". */
+/** The alerts posted as this message (or in this digest), largest |impact| first (a drop as a rise), for "explain this cost". */
 export async function findAlertsByMessage(db: Db, p: { channel: string; messageTs: string }): Promise<Alert[]> {
   return db
     .select()
     .from(alerts)
     .where(and(eq(alerts.channel, p.channel), or(eq(alerts.messageTs, p.messageTs), eq(alerts.digestTs, p.messageTs))))
-    .orderBy(desc(alerts.postedImpactUsd), asc(alerts.id));
+    .orderBy(desc(sql`abs(${alerts.postedImpactUsd})`), asc(alerts.id));
 }

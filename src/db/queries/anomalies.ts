@@ -1,7 +1,7 @@
-import { and, asc, desc, eq, gte, ilike, inArray, isNotNull, lte, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, ilike, inArray, isNotNull, lte, notExists, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import type { CostBasis } from '../../cost/cost-basis.js';
-import { anomalies, costDaily, type Anomaly, type AnomalyFeedback } from '../schema/index.js';
+import { alerts, anomalies, costDaily, type Anomaly, type AnomalyFeedback } from '../schema/index.js';
 import { keysetAfter, keysetOrder, type SortOrder } from './keyset.js';
 import { SEVERITIES, type Severity } from '../../ml/anomaly/severity.js';
 
@@ -219,46 +219,89 @@ export type AnomalyUpsert = Omit<
   'id' | 'createdAt' | 'updatedAt' | 'feedback' | 'feedbackBy' | 'feedbackAt'
 >;
 
+/** An event's anomaly as the scoring job writes it, with the other scopes that saw the same event. */
+export type EventUpsert = AnomalyUpsert & { sameEventScopes: readonly string[] };
+
+const overlapping = (a: Pick<Anomaly, 'startDay' | 'endDay'>, b: Pick<Anomaly, 'startDay' | 'endDay'>) =>
+  a.startDay <= b.endDay && b.startDay <= a.endDay;
+
+/** The stored row of an event's own scope and start day. */
+const sameRow = (row: EventUpsert, c: Anomaly) => c.scope === row.scope && c.startDay === row.startDay;
+
+/** A stored row of one of the event's scopes over its days, moving the same way. */
+function sameEvent(row: EventUpsert, c: Anomaly): boolean {
+  const scopes = new Set([row.scope, ...row.sameEventScopes]);
+  return scopes.has(c.scope) && overlapping(c, row) && Math.sign(c.impactUsd) === Math.sign(row.impactUsd);
+}
+
 /**
- * Inserts or updates anomalies by (scope, start day) in one transaction: re-scoring updates the
- * figures (an anomaly that went on for more days gets its new end and duration) and keeps the
- * users' feedback. Returns the ids with whether each row was new.
+ * Writes the scoring run's events in one transaction. An event already stored, at its scope or at
+ * any scope that saw it (the scope reported can move to a more specific one as the event grows), is
+ * updated in place: its id, feedback and alerts carry over. Stored anomalies of the window
+ * (ending on or after `fromDay`) that no event continues any more (a restated day removed them, or
+ * they fell under the thresholds) are withdrawn, unless someone answered them or they were alerted.
  */
-export async function upsertAnomalies(
+export async function upsertAnomalyEvents(
   db: Db,
-  p: { rows: readonly AnomalyUpsert[]; at: Date },
-): Promise<{ id: number; inserted: boolean }[]> {
-  if (p.rows.length === 0) return [];
-  const out: { id: number; inserted: boolean }[] = [];
-  await db.transaction(async (tx) => {
-    for (let i = 0; i < p.rows.length; i += 500) {
-      const chunk = p.rows.slice(i, i + 500).map((r) => ({ ...r, updatedAt: p.at }));
-      const rows = await tx
-        .insert(anomalies)
-        .values(chunk)
-        .onConflictDoUpdate({
-          target: [anomalies.scope, anomalies.startDay],
-          set: {
-            endDay: sql`excluded.end_day`,
-            durationDays: sql`excluded.duration_days`,
-            status: sql`excluded.status`,
-            score: sql`excluded.score`,
-            severity: sql`excluded.severity`,
-            actualUsd: sql`excluded.actual_usd`,
-            expectedUsd: sql`excluded.expected_usd`,
-            impactUsd: sql`excluded.impact_usd`,
-            impactPercent: sql`excluded.impact_percent`,
-            rootCause: sql`excluded.root_cause`,
-            modelId: sql`excluded.model_id`,
-            updatedAt: sql`excluded.updated_at`,
-          },
-        })
-        // xmax = 0 only on a freshly inserted row: tells new anomalies from updated ones.
-        .returning({ id: anomalies.id, inserted: sql<boolean>`(xmax = 0)` });
-      out.push(...rows);
+  p: { rows: readonly EventUpsert[]; at: Date; fromDay: string },
+): Promise<{ written: { id: number; inserted: boolean }[]; withdrawn: number }> {
+  return db.transaction(async (tx) => {
+    // Every row the run may continue, withdraw or collide with on (scope, start day).
+    const firstStart = p.rows.reduce((min, r) => (r.startDay < min ? r.startDay : min), p.fromDay);
+    const existing = await tx
+      .select()
+      .from(anomalies)
+      .where(or(gte(anomalies.endDay, p.fromDay), gte(anomalies.startDay, firstStart), eq(anomalies.status, 'open')));
+    const free = new Set(existing);
+    // Exact continuations first, so that a looser match never takes another event's own row.
+    const target = new Map<EventUpsert, Anomaly>();
+    for (const matches of [sameRow, sameEvent]) {
+      for (const row of p.rows) {
+        if (target.has(row)) continue;
+        const found = [...free].find((c) => matches(row, c));
+        if (found === undefined) continue;
+        target.set(row, found);
+        free.delete(found);
+      }
     }
+    const written: { id: number; inserted: boolean }[] = [];
+    for (const eventRow of p.rows) {
+      const { sameEventScopes: _folded, ...row } = eventRow;
+      const stored = target.get(eventRow);
+      if (stored === undefined) {
+        const [r] = await tx
+          .insert(anomalies)
+          .values({ ...row, updatedAt: p.at })
+          .returning({ id: anomalies.id });
+        written.push({ id: r!.id, inserted: true });
+        continue;
+      }
+      await tx
+        .update(anomalies)
+        .set({ ...row, updatedAt: p.at })
+        .where(eq(anomalies.id, stored.id));
+      written.push({ id: stored.id, inserted: false });
+    }
+    const stale = [...free].filter((a) => a.endDay >= p.fromDay && a.feedback === null).map((a) => a.id);
+    const withdrawn =
+      stale.length === 0
+        ? []
+        : await tx
+            .delete(anomalies)
+            .where(
+              and(
+                inArray(anomalies.id, stale),
+                notExists(
+                  tx
+                    .select({ one: sql`1` })
+                    .from(alerts)
+                    .where(eq(alerts.anomalyId, anomalies.id)),
+                ),
+              ),
+            )
+            .returning({ id: anomalies.id });
+    return { written, withdrawn: withdrawn.length };
   });
-  return out;
 }
 
 /** Anomalies of these scopes that users marked "expected" or "not an anomaly" since a day. */

@@ -139,3 +139,13 @@ export async function listPlatformsInUse(db: Db, p: { region: string }): Promise
     .from(instances)
     .where(and(eq(instances.region, p.region), ne(instances.state, NOT_FOUND_STATE)));
 }
+
+/** The Name tag of these instances; an instance without one (or not inventoried) is absent from the map. */
+export async function instanceNames(db: Db, ids: readonly string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .select({ instanceId: instances.instanceId, tags: instances.tags })
+    .from(instances)
+    .where(inArray(instances.instanceId, [...new Set(ids)]));
+  return new Map(rows.flatMap((r) => (r.tags['Name'] ? [[r.instanceId, r.tags['Name']] as [string, string]] : [])));
+}

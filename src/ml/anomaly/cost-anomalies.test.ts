@@ -2,9 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { readCurRows } from '../../../test/anomaly/fixtures.js';
 import { scoreSeries } from './detector.js';
 import { mergeAnomalousDays } from './episodes.js';
-import { detectCostAnomalies, expectedDailyCost } from './cost-anomalies.js';
+import { detectCostAnomalies, expectedDailyCost, raisable, type CostAnomalyOptions } from './cost-anomalies.js';
 import { aggregateCostsByScope } from '../cost-series.js';
 import { DAY_MS } from '../../days.js';
+
+const EVERY_EPISODE = { direction: 'both', minImpactUsd: 0, minImpactPercent: 0 } as const;
 
 describe('detectCostAnomalies on the CUR 2018 daily series', async () => {
   const scopes = aggregateCostsByScope(await readCurRows('cur-2018-daily-account-service.csv'), ['total', 'service']);
@@ -24,7 +26,11 @@ describe('detectCostAnomalies on the CUR 2018 daily series', async () => {
     // 92 days of data: score after 30 days of history (the default is 90), retraining every 14 days.
     // A model retrained inside an episode has learnt its first days: retraining weekly puts a model
     // on 2018-11-22 (the 7-day grid), and only the first day of the stop alarms then.
-    const detection = detectCostAnomalies(glue, { minHistoryDays: 30, detector: { retrainEvery: 14 } });
+    const detection = detectCostAnomalies(glue, {
+      minHistoryDays: 30,
+      detector: { retrainEvery: 14 },
+      direction: 'both',
+    });
     expect(detection.status).toBe('scored');
     const stop = detection.anomalies.find((a) => a.startDay === '2018-11-21')!;
     expect(stop).toMatchObject({ scopeKey: 'service:AWSGlue', kind: 'service', actualUsd: 0, impactPercent: -100 });
@@ -35,7 +41,8 @@ describe('detectCostAnomalies on the CUR 2018 daily series', async () => {
   });
 
   it('scores a window with models on a calendar grid, following an anomaly under way back to its start', () => {
-    const options = { minHistoryDays: 30, detector: { retrainEvery: 7 }, alarmScore: 0.2 };
+    // Every episode the detector finds: both directions, no minimum impact.
+    const options = { ...EVERY_EPISODE, minHistoryDays: 30, detector: { retrainEvery: 7 }, alarmScore: 0.2 };
     const fromDay = '2018-11-23';
     // Weekly models on the grid of 7-day steps from 1970-01-01 (a Thursday): 2018-11-22 is on it,
     // and so is the last grid day of the data, 2018-12-27, where the schedule is anchored.
@@ -148,6 +155,37 @@ describe('detectCostAnomalies on the CUR 2018 daily series', async () => {
     expect(detectCostAnomalies(glue, { ...options, fromDay: '2019-02-01' }).anomalies).toEqual([]);
     expect(detectCostAnomalies(glue, { ...options, fromDay: '2017-01-01' })).toEqual(
       detectCostAnomalies(glue, options),
+    );
+  });
+
+  // Every service with enough history, scored as the job does (30 days before scoring here).
+  const detectAll = (options: CostAnomalyOptions) =>
+    [...scopes.values()]
+      .filter((s) => s.kind === 'service')
+      .flatMap(
+        (s) => detectCostAnomalies(s, { minHistoryDays: 30, detector: { retrainEvery: 7 }, ...options }).anomalies,
+      );
+
+  it('raises increases only by default, and drops with direction both', () => {
+    const every = detectAll(EVERY_EPISODE);
+    // The real series have both: AWS Glue's stop of 2018-11-21 and rises (GuardDuty, RDS).
+    expect(every.some((a) => a.impactUsd < 0)).toBe(true);
+    expect(every.some((a) => a.impactUsd > 0)).toBe(true);
+    expect(detectAll({ minImpactUsd: 0, minImpactPercent: 0 })).toEqual(every.filter((a) => a.impactUsd > 0));
+    const both = detectAll({ direction: 'both' });
+    expect(both.find((a) => a.scopeKey === 'service:AWSGlue')).toMatchObject({ startDay: '2018-11-21', actualUsd: 0 });
+    expect(detectAll({}).every((a) => a.impactUsd > 0)).toBe(true);
+  });
+
+  it('raises nothing below either minimum impact: both are required', () => {
+    const every = detectAll(EVERY_EPISODE);
+    const raised = detectAll({ direction: 'both' });
+    // GuardDuty's +$0.07 (+321 %) and QuickSight's -$0.23 are below $10; RDS's +$0.72 is +0.3 %.
+    expect(every.length).toBeGreaterThan(raised.length);
+    expect(raised.length).toBeGreaterThan(0);
+    expect(raised).toEqual(every.filter((a) => Math.abs(a.impactUsd) >= 10 && Math.abs(a.impactPercent) >= 10));
+    expect(every.filter((a) => raisable(a, { direction: 'both', minImpactUsd: 0.05, minImpactPercent: 300 }))).toEqual(
+      every.filter((a) => a.scopeKey === 'service:AmazonGuardDuty'),
     );
   });
 

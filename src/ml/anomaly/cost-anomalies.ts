@@ -28,8 +28,39 @@ export interface CostAnomalyOptions {
   fromDay?: string;
   /** Score from which a day is anomalous. @defaultValue DEFAULT_ALARM_SCORE */
   alarmScore?: number;
+  /**
+   * `up`: only spend above expectation is an anomaly (AWS Cost Anomaly Detection's view); `both`:
+   * drops too. @defaultValue 'up'
+   */
+  direction?: AnomalyDirection;
+  /** An anomaly's |impact| must reach this many USD (and the percent below). @defaultValue 10 */
+  minImpactUsd?: number;
+  /** An anomaly's |impact| must reach this percent of expected (and the USD above). @defaultValue 10 */
+  minImpactPercent?: number;
   detector?: DetectorOptions;
   severity?: SeverityThresholds;
+}
+
+export type AnomalyDirection = 'up' | 'both';
+export const ANOMALY_DIRECTIONS: readonly AnomalyDirection[] = ['up', 'both'];
+
+/** The thresholds .env.example documents: an anomaly exceeds both. */
+export const DEFAULT_MIN_IMPACT = { usd: 10, percent: 10 } as const;
+
+/**
+ * Whether an episode is one to raise: in the direction asked for, and at least both minimum
+ * impacts (as AWS's thresholds joined by AND). Below them nothing is stored, listed or counted.
+ */
+export function raisable(
+  e: Pick<AnomalyEpisode, 'impactUsd' | 'impactPercent'>,
+  options: Pick<CostAnomalyOptions, 'direction' | 'minImpactUsd' | 'minImpactPercent'>,
+): boolean {
+  if ((options.direction ?? 'up') === 'up' && !(e.impactUsd > 0)) return false;
+  if (e.impactUsd === 0) return false;
+  return (
+    Math.abs(e.impactUsd) >= (options.minImpactUsd ?? DEFAULT_MIN_IMPACT.usd) &&
+    Math.abs(e.impactPercent) >= (options.minImpactPercent ?? DEFAULT_MIN_IMPACT.percent)
+  );
 }
 
 export interface CostAnomaly extends AnomalyEpisode {
@@ -111,7 +142,10 @@ function scoreCosts(
   }
 }
 
-/** Scores a scope's daily series causally and returns its anomalies (newest data last). */
+/**
+ * Scores a scope's daily series causally and returns its anomalies (newest data last): the
+ * episodes in the direction asked for that reach both minimum impacts.
+ */
 export function detectCostAnomalies(series: ScopeSeries, options: CostAnomalyOptions = {}): ScopeDetection {
   const minHistory = options.minHistoryDays ?? 90;
   const historyDays = series.values.reduce((n, v) => n + (Number.isNaN(v) ? 0 : 1), 0);
@@ -149,6 +183,7 @@ export function detectCostAnomalies(series: ScopeSeries, options: CostAnomalyOpt
   const thresholds = options.severity ?? DEFAULT_SEVERITY_THRESHOLDS;
   const anomalies = mergeAnomalousDays(days, alarm)
     .filter((e) => options.fromDay === undefined || e.endDay >= options.fromDay)
+    .filter((e) => raisable(e, options))
     .map((e) => ({
       ...e,
       scopeKey: series.key,

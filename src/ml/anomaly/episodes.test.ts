@@ -49,4 +49,18 @@ describe('mergeAnomalousDays', () => {
     ]);
     expect(episodes[0]!.expectedUsd).toBeCloseTo(98.756 + 102.7759, 10);
   });
+
+  it('never merges a rise and a drop into one impact', () => {
+    // AWS Glue, CUR 2018: 2018-11-20 a little above expectation, then the stop.
+    const days = [
+      day('2018-11-20', 0.4, 120.5, 98.2),
+      day('2018-11-21', 0.41, 0, 98.756),
+      day('2018-11-22', 0.49, 0, 104.0125),
+    ];
+    const episodes = mergeAnomalousDays(days, 0.375);
+    expect(episodes.map((e) => [e.startDay, e.endDay, Math.sign(e.impactUsd)])).toEqual([
+      ['2018-11-20', '2018-11-20', 1],
+      ['2018-11-21', '2018-11-22', -1],
+    ]);
+  });
 });

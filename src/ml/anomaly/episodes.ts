@@ -27,10 +27,17 @@ export interface AnomalyEpisode {
   impactPercent: number;
 }
 
+/** +1 when a day cost more than expected, -1 when less, 0 when neither is known to differ. */
+export function deviationSign(d: Pick<ScoredDay, 'actualUsd' | 'expectedUsd'>): number {
+  const delta = d.actualUsd - d.expectedUsd;
+  return Number.isNaN(delta) ? 0 : Math.sign(delta);
+}
+
 /**
  * Runs of days scoring at least `threshold`, in day order. A gap day neither ends a run nor adds
  * to it (a missing day between two anomalous days is most likely the same event); a scored day
- * below the threshold ends it.
+ * below the threshold ends it, and so does a day whose cost moved the other way (a rise and a
+ * drop are two events, never summed into one impact).
  */
 export function mergeAnomalousDays(days: readonly ScoredDay[], threshold: number): AnomalyEpisode[] {
   const episodes: AnomalyEpisode[] = [];
@@ -41,8 +48,12 @@ export function mergeAnomalousDays(days: readonly ScoredDay[], threshold: number
   };
   for (const d of days) {
     if (Number.isNaN(d.score)) continue;
-    if (d.score >= threshold) run.push(d);
-    else close();
+    if (d.score < threshold) {
+      close();
+      continue;
+    }
+    if (run.length > 0 && deviationSign(d) * deviationSign(run[0]!) < 0) close();
+    run.push(d);
   }
   close();
   return episodes;

@@ -118,3 +118,92 @@ export function rankRootCauses(
   }
   return { actualUsd, expectedUsd, deviationUsd, contributors };
 }
+
+/** One combined slice of the spend: an account, service, region and usage type together. */
+export interface SliceCause {
+  accountId: string;
+  service: string;
+  region: string;
+  usageType: string;
+  /** The slice's share of the headline expected cost (its baseline, scaled to the headline). */
+  expectedUsd: number;
+  actualUsd: number;
+  /** Dollars of the headline impact attributed to the slice (same sign as the impact). */
+  contributionUsd: number;
+  /** contributionUsd / headline impact: the listed shares add up to at most 1. */
+  share: number;
+}
+
+/** Contributions under half a cent print as $0.00 and explain nothing: not listed. */
+const MIN_CONTRIBUTION_USD = 0.005;
+
+/**
+ * Attributes a headline impact (actual - expected of the anomaly) to the slices that moved its
+ * way. Each slice's expected cost is its baseline (mean daily cost over the baseline days, times
+ * the anomaly's days) scaled so that the slices add up to the headline expected: one expected
+ * figure, so the slices' changes add up to the impact exactly. When slices moving the other way
+ * offset part of it, the movers' changes add up to more than the impact: each is then scaled down
+ * in proportion, so that the listed contributions never exceed 100 % of it.
+ */
+export function attributeToSlices(
+  anomalyRows: readonly CostRow[],
+  baselineRows: readonly CostRow[],
+  p: { baselineDays: number; anomalyDays: number; expectedUsd: number; actualUsd: number; limit: number },
+): SliceCause[] {
+  const key = (r: CostRow) => JSON.stringify([r.accountId, r.service, r.region, r.usageType]);
+  const slices = new Map<string, { row: CostRow; actual: number; base: number }>();
+  const add = (r: CostRow, field: 'actual' | 'base', usd: number) => {
+    const s = slices.get(key(r)) ?? { row: r, actual: 0, base: 0 };
+    s[field] += usd;
+    slices.set(key(r), s);
+  };
+  for (const r of anomalyRows) add(r, 'actual', r.usd);
+  for (const r of baselineRows) add(r, 'base', (r.usd * p.anomalyDays) / p.baselineDays);
+  const baseTotal = [...slices.values()].reduce((s, x) => s + x.base, 0);
+  const scale = baseTotal > 0 ? p.expectedUsd / baseTotal : 0;
+  const impact = p.actualUsd - p.expectedUsd;
+  const direction = Math.sign(impact);
+  const movers = [...slices.values()]
+    .map((s) => ({ s, expected: s.base * scale, delta: s.actual - s.base * scale }))
+    .filter((m) => direction !== 0 && Math.sign(m.delta) === direction)
+    .sort((a, b) => Math.abs(b.delta) - Math.abs(a.delta));
+  const gross = movers.reduce((sum, m) => sum + Math.abs(m.delta), 0);
+  const factor = gross > Math.abs(impact) ? Math.abs(impact) / gross : 1;
+  return movers
+    .map(({ s, expected, delta }) => ({
+      accountId: s.row.accountId,
+      service: s.row.service,
+      region: s.row.region,
+      usageType: s.row.usageType,
+      expectedUsd: expected,
+      actualUsd: s.actual,
+      contributionUsd: delta * factor,
+      share: (delta * factor) / impact,
+    }))
+    .filter((c) => Math.abs(c.contributionUsd) >= MIN_CONTRIBUTION_USD)
+    .slice(0, p.limit);
+}
+
+/**
+ * The resources that moved the impact's way, each against its own baseline (expected, actual),
+ * largest first; their contributions (deltaUsd) are scaled down in proportion when together they
+ * moved more than the impact, so that they add up to at most 100 % of it.
+ */
+export function attributeToResources(
+  anomalyRows: readonly CostRow[],
+  baselineRows: readonly CostRow[],
+  p: { baselineDays: number; anomalyDays: number; impactUsd: number; limit: number },
+): Contributor[] {
+  const ranked = rankRootCauses(anomalyRows, baselineFromHistory(baselineRows, p.baselineDays, p.anomalyDays), 0)
+    .contributors.resource;
+  const direction = Math.sign(p.impactUsd);
+  const movers = ranked
+    .filter((c) => direction !== 0 && Math.sign(c.deltaUsd) === direction)
+    .sort((a, b) => Math.abs(b.deltaUsd) - Math.abs(a.deltaUsd));
+  const gross = movers.reduce((sum, c) => sum + Math.abs(c.deltaUsd), 0);
+  const factor = gross > Math.abs(p.impactUsd) ? Math.abs(p.impactUsd) / gross : 1;
+  return movers
+    .map((c) => ({ ...c, deltaUsd: c.deltaUsd * factor, share: (c.deltaUsd * factor) / p.impactUsd }))
+    .filter((c) => Math.abs(c.deltaUsd) >= MIN_CONTRIBUTION_USD)
+    .slice(0, p.limit);
+}

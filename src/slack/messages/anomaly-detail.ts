@@ -29,9 +29,12 @@ export function rootCauseText(a: Anomaly): string {
       : '_No root-cause breakdown was stored for this anomaly (the scope has no finer cost dimension)._';
   }
   const lines = items.slice(0, ROOT_CAUSE_LINES).flatMap((c, i) => {
-    const share = c.share === null || c.share === undefined ? '' : ` (${Math.round(c.share * 100)} % of the change)`;
+    const share = c.share === null || c.share === undefined ? '' : ` (${Math.round(c.share * 100)} % of the impact)`;
     const sign = c.deltaUsd >= 0 ? '+' : '';
-    const line = `${i + 1}. ${DIMENSION_LABEL[c.dimension] ?? esc(c.dimension)} *${esc(c.value)}*: ${sign}${money(c.deltaUsd)}${share} · ${money(c.expectedUsd)} → ${money(c.actualUsd)}`;
+    // A slice (account · service · region · usage type) needs no dimension name before it.
+    const label = c.dimension === 'slice' ? '' : `${DIMENSION_LABEL[c.dimension] ?? esc(c.dimension)} `;
+    const name = c.name === undefined ? '' : ` (${esc(c.name)})`;
+    const line = `${i + 1}. ${label}*${esc(c.value)}*${name}: ${sign}${money(c.deltaUsd)}${share} · ${money(c.expectedUsd)} → ${money(c.actualUsd)}`;
     return [line, ...(c.evidence ?? []).map((e) => `   ↳ ${esc(e)}`)];
   });
   if (items.length > ROOT_CAUSE_LINES) lines.push(`_…and ${items.length - ROOT_CAUSE_LINES} smaller contributors_`);
@@ -42,9 +45,9 @@ export function rootCauseText(a: Anomaly): string {
 
 /** Services named by the root cause, else the anomaly's own service. */
 export function affectedServices(a: Anomaly): string[] {
-  const fromCause = readRootCause(a.rootCause)
-    .items.filter((c) => c.dimension === 'service' && c.deltaUsd !== 0)
-    .map((c) => c.value);
+  const fromCause = readRootCause(a.rootCause).items.flatMap((c) =>
+    c.dimension === 'slice' && c.service !== undefined ? [c.service] : c.dimension === 'service' ? [c.value] : [],
+  );
   return [...new Set([...(a.service === null ? [] : [a.service]), ...fromCause])];
 }
 

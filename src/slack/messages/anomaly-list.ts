@@ -34,6 +34,7 @@ export const ACTION = {
 export function anomalyTitle(a: Anomaly): string {
   const label = scopeLabel(a);
   const parts = [label];
+  if (a.service !== null && label !== a.service) parts.push(a.service);
   if (a.accountId !== null && !label.startsWith('account ')) parts.push(`account ${a.accountId}`);
   if (a.region !== null && !label.startsWith('region ')) parts.push(a.region);
   return parts.map(esc).join(' · ');

@@ -33,6 +33,10 @@ const contributor = z.object({
   expectedUsd: num,
   deltaUsd: num,
   share: num.nullable().optional(),
+  /** An instance's Name tag, shown beside its id. */
+  name: z.string().optional(),
+  /** A slice's service (dimension 'slice': account · service · region · usage type). */
+  service: z.string().optional(),
   /** CloudWatch sentences for an EC2 instance (score-anomalies, src/ml/metric-evidence.ts). */
   evidence: z.array(z.string()).optional(),
 });
@@ -45,11 +49,13 @@ export interface RootCause extends Parsed<RootCauseEntry> {
   notes: string[];
 }
 
-/** Root-cause contributors ranked by dollar contribution (largest deviation first), and the notes. */
+/** Root-cause contributors, slices then resources, each ranked by dollar contribution, and the notes. */
 export function readRootCause(value: unknown): RootCause {
   const list = Array.isArray(value) ? value : [];
   const parsed = readList(list, contributor);
-  parsed.items.sort((a, b) => Math.abs(b.deltaUsd) - Math.abs(a.deltaUsd));
+  // Slices (the causes) first, then the resources within them; each by dollar contribution.
+  const rank = (c: RootCauseEntry) => (c.dimension === 'slice' ? 0 : c.dimension === 'resource' ? 2 : 1);
+  parsed.items.sort((a, b) => rank(a) - rank(b) || Math.abs(b.deltaUsd) - Math.abs(a.deltaUsd));
   const notes = list.flatMap((raw) => {
     if (contributor.safeParse(raw).success) return [];
     const n = note.safeParse(raw);

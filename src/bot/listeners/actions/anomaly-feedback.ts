@@ -4,10 +4,17 @@ import { getAnomaly, setAnomalyFeedback } from '../../../db/queries/anomalies.js
 import { InputError } from '../../../errors.js';
 import { anomalyDetailModal } from '../../../slack/messages/anomaly-detail.js';
 import { FEEDBACK_LABEL } from '../../../slack/messages/feedback.js';
+import { alertMessage } from '../../../slack/messages/alert.js';
 import type { BotDeps } from '../../deps.js';
 import { failureBody } from '../../respond-when-ready.js';
 import { parseId } from '../../../slack/messages/view-state.js';
 import { actionValue } from './action-value.js';
+
+/** A single alert's message carries its own anomaly's action block id (a digest has none). */
+function isAlertOf(message: Record<string, unknown>, id: number): boolean {
+  const blocks = (message['blocks'] ?? []) as { block_id?: string }[];
+  return blocks.some((b) => b.block_id === `alert-actions:${id}`);
+}
 
 export const ANOMALY_FEEDBACK = /^anomaly_feedback_(valid|expected|not-anomaly)$/;
 const answer = z.enum(['valid', 'expected', 'not-anomaly']);
@@ -54,10 +61,22 @@ export function anomalyFeedback(deps: BotDeps) {
         });
         return;
       }
+      const fresh = (await getAnomaly(deps.db, id)) ?? updated;
+      if (body.channel !== undefined && body.message !== undefined && isAlertOf(body.message, id)) {
+        // The alert itself shows who said what; its chart (a file already shared) is kept.
+        const image = (body.message['blocks'] as { type?: string; slack_file?: { id?: string } }[] | undefined)?.find(
+          (b) => b.type === 'image',
+        );
+        await client.chat.update({
+          channel: body.channel.id,
+          ts: body.message.ts,
+          ...alertMessage(fresh, image?.slack_file?.id),
+        });
+      }
       await respond({
         response_type: 'ephemeral',
         replace_original: false,
-        text: `Thanks: anomaly #${id} marked “${FEEDBACK_LABEL[feedback]}”. It is stored with the anomaly.`,
+        text: `Thanks: anomaly #${id} marked “${FEEDBACK_LABEL[feedback]}”. It is stored with the anomaly${feedback === 'valid' ? '' : ', and its alert gets no further updates'}.`,
       });
     } catch (err) {
       if (body.response_url !== undefined)

@@ -1,6 +1,9 @@
 import type { Config } from '../../../config.js';
 import type { Db } from '../../../db/client.js';
-import { dismissedAnomalies, upsertAnomalies, type AnomalyUpsert } from '../../../db/queries/anomalies.js';
+import { dismissedAnomalies, upsertAnomalyEvents, type EventUpsert } from '../../../db/queries/anomalies.js';
+import { accountNames } from '../../../db/queries/accounts.js';
+import { instanceNames } from '../../../db/queries/instances.js';
+import { groupIntoEvents, type CostEvent } from '../../../ml/anomaly/cost-events.js';
 import { listResourceCostDaily } from '../../../db/queries/cost-daily.js';
 import { metricPointsSpan, metricSeriesOfInstances } from '../../../db/queries/metric-points.js';
 import { activeModels } from '../../../db/queries/models.js';
@@ -10,7 +13,12 @@ import { COST_TRAINING_DAYS, detectCostAnomalies, type CostAnomaly } from '../..
 import { rowInScope, type CostRow } from '../../../ml/cost-series.js';
 import { costIn, type CostBasis } from '../../../cost/cost-basis.js';
 import { metricEvidence, type MetricEvidence, type TimeWindow } from '../../../ml/anomaly/metric-evidence.js';
-import { baselineFromHistory, rankRootCauses, type Contributor } from '../../../ml/anomaly/root-cause.js';
+import {
+  attributeToResources,
+  attributeToSlices,
+  type Contributor,
+  type SliceCause,
+} from '../../../ml/anomaly/root-cause.js';
 import type { SeverityThresholds } from '../../../ml/anomaly/severity.js';
 import type { JobHandler, JobOutcome } from '../../job-types.js';
 import type { ScoreAnomaliesPayload } from '../../../jobs/schemas/analysis.js';
@@ -53,6 +61,29 @@ export function severityThresholds(config: Config): SeverityThresholds {
 interface RootCauseNote {
   dimension: string;
   value: string;
+  /** 'same event': the scope keys folded into the anomaly. */
+  scopes?: string[];
+}
+
+/**
+ * The account, service and region a scope's spend has only one of (a usage type billed by one
+ * service in one account): stored with the anomaly so that it is titled, routed and filtered by
+ * them, without changing which rows it covers.
+ */
+function impliedColumns(anomaly: CostAnomaly, rows: readonly CostRow[]) {
+  const seen = { accountId: new Set<string>(), service: new Set<string>(), region: new Set<string>() };
+  for (const r of rows) {
+    if (!rowInScope(r, anomaly.dimensions)) continue;
+    seen.accountId.add(r.accountId);
+    seen.service.add(r.service);
+    seen.region.add(r.region);
+  }
+  const only = (values: Set<string>, own: string | undefined) => own ?? (values.size === 1 ? [...values][0]! : null);
+  return {
+    accountId: only(seen.accountId, anomaly.dimensions.accountId),
+    service: only(seen.service, anomaly.dimensions.service),
+    region: only(seen.region, anomaly.dimensions.region),
+  };
 }
 
 const RESOURCES_WITHOUT_USAGE_TYPE: RootCauseNote = {
@@ -61,35 +92,58 @@ const RESOURCES_WITHOUT_USAGE_TYPE: RootCauseNote = {
     'not ranked: per-resource costs of these days were stored before their usage type was kept (migration 0002); such days leave the 4-week baseline as new days are collected',
 };
 
+/** A stored slice line: account (with its name), service, region and usage type, with its contribution. */
+interface SliceEntry extends Omit<SliceCause, 'contributionUsd'> {
+  dimension: 'slice';
+  value: string;
+  deltaUsd: number;
+}
+
+/** "Production (123456789012) · AmazonEC2 · us-east-1 · BoxUsage:m5.large". */
+function sliceLabel(c: SliceCause, names: ReadonlyMap<string, string>): string {
+  const name = names.get(c.accountId);
+  const account = name === undefined ? c.accountId : `${name} (${c.accountId})`;
+  return [account, c.service, c.region, c.usageType].join(' · ');
+}
+
+/** The scope labels an event was also seen at, for its root cause (folded, not reported again). */
+function foldedNote(event: CostEvent): RootCauseNote[] {
+  if (event.folded.length === 0) return [];
+  const keys = event.folded.map((f) => f.scopeKey);
+  const labels = keys.map((k) => k.replace(':', ' ').replace('_', ' '));
+  return [
+    { dimension: 'same event', value: `also seen at ${labels.join(', ')} (not reported separately)`, scopes: keys },
+  ];
+}
+
 function rootCauseOf(
   anomaly: CostAnomaly,
   rows: readonly CostRow[],
   resourceRows: readonly CostRow[],
-): { contributors: Contributor[]; notes: RootCauseNote[] } {
+): { slices: SliceCause[]; resources: Contributor[]; notes: RootCauseNote[] } {
   const inScope = (r: CostRow) => rowInScope(r, anomaly.dimensions);
   const during = (r: CostRow) => r.day >= anomaly.startDay && r.day <= anomaly.endDay;
   const baselineFrom = addDays(anomaly.startDay, -BASELINE_DAYS);
   const before = (r: CostRow) => r.day >= baselineFrom && r.day < anomaly.startDay;
-  const rank = (source: readonly CostRow[]) => {
-    const scoped = source.filter(inScope);
-    const baseline = baselineFromHistory(scoped.filter(before), BASELINE_DAYS, anomaly.durationDays);
-    return rankRootCauses(scoped.filter(during), baseline, anomaly.expectedUsd).contributors;
-  };
+  const days = { baselineDays: BASELINE_DAYS, anomalyDays: anomaly.durationDays, limit: TOP_CONTRIBUTORS };
+  const scoped = rows.filter(inScope);
+  const slices = attributeToSlices(scoped.filter(during), scoped.filter(before), {
+    ...days,
+    expectedUsd: anomaly.expectedUsd,
+    actualUsd: anomaly.actualUsd,
+  });
   // A usage-type scope cannot tell which of the resource rows stored without a usage type are its
   // own: rather than a baseline missing those days, no resource ranking.
   const unknownUsageType =
     anomaly.dimensions.usageType !== undefined &&
     resourceRows.some((r) => r.usageType === '' && (before(r) || during(r)));
   const notes = unknownUsageType ? [RESOURCES_WITHOUT_USAGE_TYPE] : [];
-  const byDimension = rank(rows);
-  const resources = resourceRows.length > 0 && !unknownUsageType ? rank(resourceRows).resource : [];
-  const dims = [byDimension.account, byDimension.service, byDimension.region, byDimension.usage_type, resources];
-  // Ranked by dollar contribution to the deviation, biggest movers of every dimension together.
-  const contributors = dims
-    .flatMap((list) => list.slice(0, TOP_CONTRIBUTORS))
-    .filter((c) => c.deltaUsd !== 0)
-    .sort((a, b) => Math.abs(b.deltaUsd) - Math.abs(a.deltaUsd));
-  return { contributors, notes };
+  const scopedResources = unknownUsageType ? [] : resourceRows.filter(inScope);
+  const resources = attributeToResources(scopedResources.filter(during), scopedResources.filter(before), {
+    ...days,
+    impactUsd: anomaly.impactUsd,
+  });
+  return { slices, resources, notes };
 }
 
 /**
@@ -125,12 +179,15 @@ async function withMetricEvidence(
   });
 }
 
-/** A dismissed anomaly of the same scope whose impact was within a factor of two: the same pattern. */
-function repeatsDismissed(anomaly: CostAnomaly, dismissed: readonly Anomaly[]): Anomaly | undefined {
+/** A dismissed anomaly of the same event's scopes whose impact was within a factor of two: the same pattern. */
+function repeatsDismissed(event: CostEvent, dismissed: readonly Anomaly[]): Anomaly | undefined {
+  const anomaly = event.anomaly;
+  const scopes = new Set([anomaly.scopeKey, ...event.folded.map((f) => f.scopeKey)]);
   return dismissed.find(
     (d) =>
-      d.scope === anomaly.scopeKey &&
+      scopes.has(d.scope) &&
       d.startDay !== anomaly.startDay &&
+      d.endDay < anomaly.startDay &&
       Math.sign(d.impactUsd) === Math.sign(anomaly.impactUsd) &&
       Math.abs(anomaly.impactUsd) <= 2 * Math.abs(d.impactUsd) &&
       Math.abs(anomaly.impactUsd) >= 0.5 * Math.abs(d.impactUsd),
@@ -192,47 +249,71 @@ export const scoreAnomalies: JobHandler<object, ScoreAnomaliesPayload> = async (
     newScopeDays: config.ANOMALY_NEW_SERVICE_DAYS,
     detector: { seed: ANOMALY_SEED },
     severity: severityThresholds(config),
+    direction: config.ANOMALY_DIRECTION,
+    minImpactUsd: config.ANOMALY_MIN_IMPACT_USD,
+    minImpactPercent: config.ANOMALY_MIN_IMPACT_PERCENT,
   };
-  const rows: AnomalyUpsert[] = [];
+  const detected: CostAnomaly[] = [];
   const notScored: string[] = [];
-  let repeats = 0;
   for (const series of history.series.values()) {
     await yieldToEventLoop();
     const detection = detectCostAnomalies(series, { ...options, fromDay });
     if (detection.status !== 'scored') notScored.push(`${series.key}: ${detection.note}`);
-    for (const a of detection.anomalies) {
-      const repeat = repeatsDismissed(a, dismissed);
-      if (repeat) repeats++;
-      const cause = rootCauseOf(a, history.rows, resourceRows);
-      rows.push({
-        scope: a.scopeKey,
-        accountId: a.dimensions.accountId ?? null,
-        service: a.dimensions.service ?? null,
-        region: a.dimensions.region ?? null,
-        startDay: a.startDay,
-        endDay: a.endDay,
-        durationDays: a.durationDays,
-        status: a.endDay === history.lastDay ? 'open' : 'closed',
-        score: a.peakScore,
-        // A repeat of a pattern users dismissed is kept for the record but never alerted on.
-        severity: repeat ? 'low' : a.severity,
-        actualUsd: a.actualUsd,
-        expectedUsd: a.expectedUsd,
-        impactUsd: a.impactUsd,
-        impactPercent: Number.isFinite(a.impactPercent) ? a.impactPercent : null,
-        rootCause: [
-          ...(await withMetricEvidence(db, a, cause.contributors, collected)),
-          ...cause.notes,
-          ...(repeat
-            ? [{ dimension: 'feedback', value: `repeats anomaly #${repeat.id}, marked ${repeat.feedback}` }]
-            : []),
-        ],
-        modelId: models.get(a.scopeKey)?.id ?? null,
-      });
-    }
+    detected.push(...detection.anomalies);
   }
-  const stored = await upsertAnomalies(db, { rows, at: ctx.now() });
-  const created = stored.filter((s) => s.inserted).length;
+  // One event, one anomaly: the scopes that saw the same change are folded into the one reported.
+  const events = groupIntoEvents(detected);
+  const causes = events.map((e) => ({ event: e, cause: rootCauseOf(e.anomaly, history.rows, resourceRows) }));
+  const names = await accountNames(
+    db,
+    causes.flatMap((c) => c.cause.slices.map((s) => s.accountId)),
+  );
+  const instanceIds = causes.flatMap((c) => c.cause.resources.map((r) => r.value));
+  const tags = await instanceNames(db, instanceIds);
+  const rows: EventUpsert[] = [];
+  let repeats = 0;
+  for (const { event, cause } of causes) {
+    const a = event.anomaly;
+    const repeat = repeatsDismissed(event, dismissed);
+    if (repeat) repeats++;
+    const slices: SliceEntry[] = cause.slices.map(({ contributionUsd, ...c }) => ({
+      dimension: 'slice',
+      value: sliceLabel({ contributionUsd, ...c }, names),
+      ...c,
+      deltaUsd: contributionUsd,
+    }));
+    const resources = (await withMetricEvidence(db, a, cause.resources, collected)).map((r) =>
+      tags.has(r.value) ? { ...r, name: tags.get(r.value) } : r,
+    );
+    rows.push({
+      scope: a.scopeKey,
+      ...impliedColumns(a, history.rows),
+      startDay: a.startDay,
+      endDay: a.endDay,
+      durationDays: a.durationDays,
+      status: a.endDay === history.lastDay ? 'open' : 'closed',
+      score: a.peakScore,
+      // A repeat of a pattern users dismissed is kept for the record but never alerted on.
+      severity: repeat ? 'low' : a.severity,
+      actualUsd: a.actualUsd,
+      expectedUsd: a.expectedUsd,
+      impactUsd: a.impactUsd,
+      impactPercent: Number.isFinite(a.impactPercent) ? a.impactPercent : null,
+      rootCause: [
+        ...slices,
+        ...resources,
+        ...cause.notes,
+        ...foldedNote(event),
+        ...(repeat
+          ? [{ dimension: 'feedback', value: `repeats anomaly #${repeat.id}, marked ${repeat.feedback}` }]
+          : []),
+      ],
+      modelId: models.get(a.scopeKey)?.id ?? null,
+      sameEventScopes: event.folded.map((f) => f.scopeKey),
+    });
+  }
+  const stored = await upsertAnomalyEvents(db, { rows, at: ctx.now(), fromDay });
+  const created = stored.written.filter((s) => s.inserted).length;
   log.info(
     { scopes: history.series.size, anomalies: rows.length, created, window: `${fromDay}..${history.lastDay}` },
     'anomalies scored',
@@ -245,11 +326,13 @@ export const scoreAnomalies: JobHandler<object, ScoreAnomaliesPayload> = async (
       updated: rows.length - created,
       repeatsOfDismissed: repeats,
       notScored: notScored.length,
+      foldedScopes: events.reduce((n, e) => n + e.folded.length, 0),
+      withdrawn: stored.withdrawn,
     },
     details: {
       window: `${fromDay}..${history.lastDay}`,
       notScored: notScored.slice(0, 50),
-      newAnomalyIds: stored.filter((s) => s.inserted).map((s) => s.id),
+      newAnomalyIds: stored.written.filter((s) => s.inserted).map((s) => s.id),
       ...basisDetails(history),
     },
   };

@@ -41,15 +41,15 @@ export function channelFor(
 }
 
 /**
- * The alert's trend chart, after the alert is posted: uploaded shared into the alert's thread
+ * The alert's trend chart, after the alert is posted or refreshed (true once shown): uploaded shared into the alert's thread
  * (Slack refuses private files in image blocks), and once files.info shows the share, the alert is
  * updated to show it. If Slack refuses the image block, the alert stays as posted and the chart
  * stays in its thread. Never fails the alert: it is already posted.
  */
-async function attachChart(ctx: Ctx, a: Anomaly, alertId: number, channel: string, ts: string): Promise<void> {
+async function attachChart(ctx: Ctx, a: Anomaly, alertId: number, channel: string, ts: string): Promise<boolean> {
   try {
     const chart = await anomalyChart(ctx, a);
-    if ('reason' in chart) return;
+    if ('reason' in chart) return false;
     const fileId = await ctx.slack.call('files.completeUploadExternal', () =>
       uploadPng(ctx.slack.client, {
         png: chart.png,
@@ -61,11 +61,13 @@ async function attachChart(ctx: Ctx, a: Anomaly, alertId: number, channel: strin
     );
     if (!(await ctx.slack.call('files.info', () => waitForShare(ctx.slack.client, fileId, channel)))) {
       ctx.log.warn({ anomalyId: a.id, fileId }, 'chart share not confirmed in time; the chart is in the alert thread');
-      return;
+      return false;
     }
     await ctx.slack.update({ channel, ts, ...alertMessage(a, fileId), metadata: alertMetadata([alertId]) });
+    return true;
   } catch (err) {
     ctx.log.warn({ err, anomalyId: a.id }, 'alert chart not shown in the alert (it may be in the thread)');
+    return false;
   }
 }
 
@@ -171,10 +173,19 @@ async function postNew(ctx: Ctx, channel: string, list: Anomaly[]): Promise<{ po
   return { posted, failed: todo.length - posted };
 }
 
-/** An alert already posted whose anomaly grew or ended: one thread reply, and the alert itself refreshed. */
+/** Someone answered that the change is expected or not an anomaly: nothing more is said about it. */
+function dismissed(a: Anomaly): boolean {
+  return a.feedback === 'expected' || a.feedback === 'not-anomaly';
+}
+
+/**
+ * An alert already posted whose anomaly grew or ended: one thread reply, and the alert itself
+ * refreshed with a newly drawn chart (the days since included). Silent once dismissed by feedback.
+ */
 async function postUpdate(ctx: Ctx, a: Anomaly, alert: Alert): Promise<boolean> {
   if (alert.messageTs === null || isEnded(alert) || (alert.status !== 'posted' && alert.status !== 'updated'))
     return false;
+  if (dismissed(a)) return false;
   if (a.updatedAt <= alert.updatedAt) return false;
   const change = alertChange(a, alert);
   if (change === undefined) return false;
@@ -190,8 +201,9 @@ async function postUpdate(ctx: Ctx, a: Anomaly, alert: Alert): Promise<boolean> 
   if (!won) return false;
   try {
     await ctx.slack.post({ channel: alert.channel, thread_ts: alert.messageTs, text: change });
-    // A digest lists many anomalies: only a single alert's own message is rewritten.
-    if (alert.digestTs === null)
+    // A digest lists many anomalies: only a single alert's own message is rewritten, with a newly
+    // drawn chart (the days since included); without one, the figures are refreshed all the same.
+    if (alert.digestTs === null && !(await attachChart(ctx, a, alert.id, alert.channel, alert.messageTs)))
       await ctx.slack.update({
         channel: alert.channel,
         ts: alert.messageTs,
