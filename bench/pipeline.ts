@@ -1,7 +1,7 @@
 /**
  * The whole daily pipeline through the real worker: `npm run bench:pipeline [-- --instances
  * 10000] [--series 1000] [--days 400] [--lookback-days 14] [--workers 1,2]
- * [--stages collect-inventory,collect-metrics,...] [--data DIR]`.
+ * [--stages collect-inventory,collect-metrics,...] [--call-style get-metric-data] [--data DIR]`.
  *
  * Worker processes (the same runWorker as `npm run start:worker`) take the jobs from Redis and
  * call the AWS stand-ins (EC2, CloudWatch, Athena running the CUR SQL on DuckDB, Pricing) on
@@ -270,6 +270,7 @@ async function main(): Promise<void> {
       ATHENA_TABLE: 'cur',
       ATHENA_OUTPUT_LOCATION: 's3://costbot-bench/results/',
       METRICS_LOOKBACK_DAYS: lookbackDays,
+      METRICS_CALL_STYLE: arg('call-style', 'get-metric-statistics'),
       // The cost series are usage types: score, train and alert on them too, not only the default scopes.
       ANOMALY_SCOPES: 'total,account,service,account-service,usage-type',
       LOG_LEVEL: 'error',

@@ -158,9 +158,10 @@ export type Env = z.infer<typeof schema>;
 
 /** Every setting name, for the .env.example check. */
 export const settingNames = Object.keys(schema.shape) as (keyof Env)[];
-export type Role = 'bot' | 'worker' | 'all' | 'migrate' | 'run';
+export type Role = 'bot' | 'worker' | 'all' | 'migrate' | 'run' | 'analyze';
 
 const required: Record<Role, { key: keyof Env; hint: string }[]> = {
+  analyze: [],
   run: [{ key: 'REDIS_URL', hint: 'the Redis URL the worker uses, e.g. redis://127.0.0.1:6379' }],
   migrate: [{ key: 'DATABASE_URL', hint: 'the PostgreSQL URL, e.g. postgres://postgres@127.0.0.1:5432/costbot' }],
   bot: [

@@ -9,7 +9,9 @@ import { describe, expect, it } from 'vitest';
  */
 const ROWS: readonly (readonly string[])[] = [
   ['main.ts'],
-  ['bot', 'worker', 'cli'],
+  // The command line runs the worker's jobs in process (`analyze`); it never imports the bot.
+  ['cli'],
+  ['bot', 'worker'],
   ['api'],
   ['charts'],
   ['slack'],
@@ -53,7 +55,7 @@ describe('the layout of src/', () => {
         const to = layerOf(resolve(dirname(file), m[1]!));
         if (to === from) continue;
         const [a, b] = [rowOf(from), rowOf(to)];
-        if (b > a || (a === VOCABULARY && b === VOCABULARY)) continue;
+        if ((b > a || (a === VOCABULARY && b === VOCABULARY)) && !(from === 'cli' && to === 'bot')) continue;
         violations.push(`${relative(src, file)} imports ${m[1]} (${from} -> ${to})`);
       }
     }

@@ -155,13 +155,15 @@ describe('the README', () => {
         await until('the worker', async () => (await fetch(`http://127.0.0.1:${ports.health}/health`)).status === 200);
         await until('the bot', async () => (await fetch(`http://127.0.0.1:${ports.bot}/slack/events`)).status > 0);
       } else if (command.startsWith('npm run costbot -- analyze')) {
-        // Lands with issue 17 points 1-2; runs here once the command exists.
-        if (!help.stdout.includes('  analyze ')) continue;
+        // The real CUR export of Oct-Dec 2018 (test/fixtures/cur-export) as the user's own bill.
         const out = join(dir, 'analysis');
         const r = await sh(
-          command.replace(' PATH ', ` ${join(root, 'test/fixtures/aws')} `).replace(' DIR', ` ${out}`),
+          command.replace(' PATH ', ` ${join(root, 'test/fixtures/cur-export')} `).replace(' DIR', ` ${out}`),
         );
         expect(r.code, r.stderr).toBe(0);
+        expect(r.stdout).toContain('read 1 legacy CUR file(s): 334911 line items, 2018-10-01 to 2018-12-31');
+        for (const f of ['report.md', 'anomalies.json', 'forecast.json', 'forecast-total.png'])
+          expect(readdirSync(out)).toContain(f);
       } else if (command === 'npm run costbot -- run collect-costs --wait') {
         const r = await sh(command);
         expect(r.stderr).toBe('');

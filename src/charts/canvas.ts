@@ -14,6 +14,10 @@ export const COLOURS = {
   p95: 'rgb(234, 88, 12)',
   p99: 'rgb(220, 38, 38)',
   max: 'rgb(107, 114, 128)',
+  forecast: 'rgb(22, 163, 74)',
+  band80: 'rgba(22, 163, 74, 0.35)',
+  band95: 'rgba(22, 163, 74, 0.15)',
+  monthToDate: 'rgb(147, 51, 234)',
 } as const;
 
 // One renderer per process: it holds only the Chart.js registry and a canvas size, no state between charts.

@@ -7,9 +7,17 @@ import { rightsizeCommand } from './rightsize.js';
 import { loadCatalogCommand } from './load-catalog.js';
 import { forecastCommand } from './forecast.js';
 import { runCommand } from './run.js';
+import { analyzeCommand } from './analyze.js';
 
 // Each command lives in src/cli/<name>.ts; add it here.
-const commands: CliCommand[] = [detectCommand, rightsizeCommand, loadCatalogCommand, forecastCommand, runCommand];
+const commands: CliCommand[] = [
+  analyzeCommand,
+  detectCommand,
+  rightsizeCommand,
+  loadCatalogCommand,
+  forecastCommand,
+  runCommand,
+];
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length), 8);

@@ -1,8 +1,20 @@
-import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
+import type { ExtractTablesWithRelations, SQL } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import * as schema from './schema/index.js';
 
-export type Db = PostgresJsDatabase<typeof schema>;
+/**
+ * The database every query takes: PostgreSQL through postgres.js in the bot and the worker, or
+ * the embedded PGlite of `costbot analyze` (src/db/embedded.ts), with the same schema and queries.
+ */
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema, ExtractTablesWithRelations<typeof schema>>;
+
+/** The rows of a raw query, whichever driver runs it (postgres.js returns an array, PGlite `{ rows }`). */
+export async function executeRows<Row>(db: Pick<Db, 'execute'>, query: SQL): Promise<Row[]> {
+  const result = (await db.execute(query)) as unknown;
+  return Array.isArray(result) ? (result as Row[]) : (result as { rows: Row[] }).rows;
+}
 
 export interface DbHandle {
   db: Db;

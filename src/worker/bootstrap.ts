@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Config } from '../config.js';
-import type { Db } from '../db/client.js';
+import { executeRows, type Db } from '../db/client.js';
 import { anyJobRun } from '../db/queries/job-runs.js';
 import { enqueueJob, toJobId, type JobKind, type Queues } from '../jobs/queues.js';
 import type { Logger } from '../logger.js';
@@ -43,7 +43,8 @@ export async function bootstrapIfFirstStart(deps: BootstrapDeps): Promise<string
   const registered = registeredKinds(deps.registry);
   const [first, ...then] = BOOTSTRAP_SEQUENCE.filter((k) => registered.includes(k));
   if (first === undefined) return undefined;
-  const [row] = await deps.db.execute<{ oid: string }>(
+  const [row] = await executeRows<{ oid: string }>(
+    deps.db,
     sql`select oid::text as oid from pg_database where datname = current_database()`,
   );
   const id = await enqueueJob(

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anomaliesEndpoint } from '../../src/api/anomalies.js';
 import { forecastingEndpoint } from '../../src/api/forecasting.js';
 import { modelsEndpoint } from '../../src/api/models.js';
+import { statusEndpoint } from '../../src/api/status.js';
 import { rightSizingEndpoint } from '../../src/api/right-sizing.js';
 import { apiRoutes } from '../../src/api/routes.js';
 import { createDb } from '../../src/db/client.js';
@@ -151,17 +152,20 @@ describe('query parameters', () => {
       'Forecast',
       'RootCauseEntry',
       'ForecastMonth',
+      'ForecastDay',
       'ForecastTrend',
       'ForecastDriver',
       'ForecastResponse',
       'Model',
       'ModelPage',
+      'AwsUsage',
+      'StatusBody',
     ]);
-    expect(compileParameterSchemas()).toHaveLength(9 + 9 + 2 + 4);
+    expect(compileParameterSchemas()).toHaveLength(9 + 9 + 2 + 4 + 1);
   });
 
   it('documents exactly the parameters each endpoint accepts', () => {
-    for (const e of [anomaliesEndpoint, rightSizingEndpoint, forecastingEndpoint, modelsEndpoint]) {
+    for (const e of [anomaliesEndpoint, rightSizingEndpoint, forecastingEndpoint, modelsEndpoint, statusEndpoint]) {
       expect(documentedParameters(e.path).sort()).toEqual(Object.keys(e.query.shape).sort());
     }
   });

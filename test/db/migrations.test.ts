@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { executeRows } from '../../src/db/client.js';
 import { migrationsFolder, runMigrations } from '../../src/db/run-migrations.js';
 import { costDaily, costResourceDaily } from '../../src/db/schema/index.js';
 
@@ -48,7 +49,8 @@ describe('migrations', () => {
     database = await createTestDatabase({ migrate: false });
     await runMigrations(database.url);
     const schemaOf = async () =>
-      database.db.execute<{ table_name: string; column_name: string; data_type: string }>(
+      executeRows<{ table_name: string; column_name: string; data_type: string }>(
+        database.db,
         sql`select table_name, column_name, data_type from information_schema.columns
             where table_schema = 'public' order by table_name, ordinal_position`,
       );
@@ -65,7 +67,7 @@ describe('migrations', () => {
     });
     await runMigrations(database.url);
     expect(await schemaOf()).toEqual(first);
-    const applied = await database.db.execute(sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
+    const applied = await executeRows(database.db, sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
     const files = readdirSync(migrationsFolder).filter((f) => f.endsWith('.sql'));
     expect(applied[0]).toEqual({ n: files.length });
     const rows = await database.db.select().from(costDaily);

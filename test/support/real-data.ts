@@ -6,7 +6,7 @@ import type { Config } from '../../src/config.js';
 import { upsertInstanceTypes } from '../../src/db/queries/instance-types.js';
 import { upsertPrices } from '../../src/db/queries/prices.js';
 import { parseCsv } from '../../src/csv.js';
-import type { Db } from '../../src/db/client.js';
+import { executeRows, type Db } from '../../src/db/client.js';
 import { costDaily, instances, metricPoints, type NewMetricPoint } from '../../src/db/schema/index.js';
 import { loadForecastRuntime } from '../../src/ml/forecast/load-augurs.js';
 import type { JobOutcome } from '../../src/worker/job-types.js';
@@ -209,6 +209,6 @@ export async function runRightsize(db: Db, config: Config, now: Date): Promise<J
 }
 
 export async function count(db: Db, table: string): Promise<number> {
-  const rows = await db.execute<{ n: string }>(sql.raw(`select count(*)::text as n from ${table}`));
+  const rows = await executeRows<{ n: string }>(db, sql.raw(`select count(*)::text as n from ${table}`));
   return Number(rows[0]?.n ?? 0);
 }

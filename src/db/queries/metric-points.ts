@@ -1,5 +1,5 @@
 import { and, asc, gte, inArray, lt, sql } from 'drizzle-orm';
-import type { Db } from '../client.js';
+import { executeRows, type Db } from '../client.js';
 import { metricPoints, type MetricPoint, type NewMetricPoint } from '../schema/index.js';
 import { chunksFor } from './batch-upsert.js';
 import type { MetricName } from '../../metrics.js';
@@ -141,14 +141,17 @@ export async function metricSeriesOfInstances(
     p.instanceIds.map((id) => sql`${id}`),
     sql`, `,
   );
-  const rows = (await db.execute(sql`
+  const rows = await executeRows<SeriesRow>(
+    db,
+    sql`
     select m.instance_id, m.metric, (extract(epoch from m.ts) * 1000)::float8 as ms, m.period_seconds, m.avg, m.max, m.p99
     from unnest(array[${ids}]::text[]) as u(id)
     cross join lateral (
       select instance_id, metric, ts, period_seconds, avg, max, p99 from metric_points
       where instance_id = u.id and ts >= ${p.from.toISOString()}::timestamptz and ts < ${p.to.toISOString()}::timestamptz
       offset 0
-    ) m`)) as unknown as SeriesRow[];
+    ) m`,
+  );
   for (const r of rows) {
     const point: SeriesPoint = {
       instanceId: r.instance_id,

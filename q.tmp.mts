@@ -1,0 +1,12 @@
+import { PGlite } from '@electric-sql/pglite';
+let t = Date.now();
+const a = await PGlite.create();
+console.log('memory create', Date.now() - t);
+await a.close();
+t = Date.now();
+const b = await PGlite.create({ dataDir: '/tmp/pgl-test-' + process.pid });
+console.log('dir create', Date.now() - t);
+t = Date.now();
+await b.exec('create table x(a int); insert into x select generate_series(1,1000)');
+console.log('q', Date.now() - t);
+await b.close();
