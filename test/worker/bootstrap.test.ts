@@ -94,7 +94,10 @@ describe('the first start', () => {
     expect(run('collect-costs').details).toMatchObject({ mode: 'backfill' });
     expect(run('train-anomaly').details['skipped']).toMatch(/^no CUR data collected yet/);
     // Scoring skipped, so no alerts step followed it; right-sizing still ran on the inventory.
-    expect(run('rightsize')).toMatchObject({ status: 'succeeded', counts: { instances: 2, withoutMetrics: 2 } });
+    expect(run('rightsize')).toMatchObject({ status: 'succeeded', counts: { instances: 2, notAnalysed: 2 } });
+    expect(run('rightsize').details['notAnalysedSummary']).toBe(
+      '2 of 2 not analysed: no CloudWatch metrics in the lookback (2)',
+    );
   }, 180_000);
 
   it('adds nothing on a restart, nor when BOOTSTRAP_ON_START is false', async () => {
