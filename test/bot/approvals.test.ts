@@ -204,13 +204,22 @@ describe('Apply recommendation: approval, EC2 change and audit trail', () => {
     ]);
     const [rec] = await h.db.db.select().from(recommendations).where(eq(recommendations.instanceId, instanceId));
     expect(rec!.status).toBe('applied');
+    // The thread as Slack shows it: the approval, one progress message edited step by step, the result.
+    const channel = String(h.slack.callsOf('chat.postMessage').find((c) => c.response['ts'] === ts)!.args['channel']);
     const thread = h.slack
-      .callsOf('chat.postMessage')
-      .filter((c) => c.args['thread_ts'] === ts)
-      .map((c) => String(c.args['text']));
-    expect(thread.some((t) => t.includes('Stopped'))).toBe(true);
+      .messagesIn(channel)
+      .filter((m) => m.thread_ts === ts)
+      .map((m) => String(m.text));
+    expect(thread).toHaveLength(3);
     expect(thread[0]).toContain(`<@${USERS.carol}> approved request #${actionId}`);
-    expect(thread.some((t) => t.includes(`done: ${instanceId} now runs as ${r.recommendedType}`))).toBe(true);
+    const progress = thread[1]!.split('\n');
+    expect(progress[0]).toContain(`#${actionId} started`);
+    const stop = progress.findIndex((l) => l.includes('Stopped'));
+    const started = progress.findIndex((l) => l.includes('Started'));
+    expect(stop).toBeGreaterThan(0);
+    expect(started).toBeGreaterThan(stop);
+    expect(progress.at(-1)).toContain('Verified');
+    expect(thread[2]).toContain(`done: ${instanceId} now runs as ${r.recommendedType}`);
     const updates = h.slack.callsOf('chat.update').filter((c) => c.args['ts'] === ts);
     expect(textOf(updates.at(-1)?.args['blocks'])).toMatch(/applied|approved, queued/);
 

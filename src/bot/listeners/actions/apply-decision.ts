@@ -114,7 +114,17 @@ export function applyDecision(deps: BotDeps) {
   };
 }
 
+/**
+ * Says "approved" in the thread first, then queues the job: the worker's progress can only follow
+ * the approval line, never precede it.
+ */
 async function queue(deps: BotDeps, client: WebClient, a: Action, user: string): Promise<void> {
+  // The change is queued even if Slack does not take the line (the approval is recorded).
+  await announce(
+    client,
+    a,
+    `<@${user}> approved request #${a.id}. Queued: pre-flight checks, dry run, stop, resize to ${a.toType}, start.`,
+  ).catch((err: unknown) => deps.log.warn({ err, actionId: a.id }, 'could not announce the approval in Slack'));
   try {
     if (deps.enqueueApply === undefined) throw new Error('the bot has no job queue (REDIS_URL is not set)');
     await deps.enqueueApply({ actionId: a.id });
@@ -125,11 +135,6 @@ async function queue(deps: BotDeps, client: WebClient, a: Action, user: string):
       outcome: 'info',
       at: deps.now(),
     });
-    await announce(
-      client,
-      a,
-      `<@${user}> approved request #${a.id}. Queued: pre-flight checks, dry run, stop, resize to ${a.toType}, start.`,
-    );
   } catch (err) {
     await recordActionEvent(deps.db, {
       actionId: a.id,
@@ -139,11 +144,12 @@ async function queue(deps: BotDeps, client: WebClient, a: Action, user: string):
       detail: { error: String(err) },
       at: deps.now(),
     });
-    await announce(
-      client,
-      a,
-      `<@${user}> approved request #${a.id}, but it could not be queued: ${String(err)}. Nothing was changed.`,
-    );
+    if (a.channel !== null && a.messageTs !== null)
+      await client.chat.postMessage({
+        channel: a.channel,
+        thread_ts: a.messageTs,
+        text: `Request #${a.id} could not be queued: ${String(err)}. Nothing was changed.`,
+      });
     throw err;
   }
 }

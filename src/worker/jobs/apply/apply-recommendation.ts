@@ -41,14 +41,38 @@ function stepLine(a: Action, e: StepEvent): string {
   return `:white_check_mark: #${a.id} ${STEP_TEXT[e.step] ?? e.step}`;
 }
 
-/** A thread message; Slack trouble is logged and never stops the change half-way. */
-async function toThread(ctx: JobContext & ApplyDeps, a: Action, text: string): Promise<void> {
-  if (ctx.slack === undefined || a.channel === null || a.messageTs === null) return;
-  try {
-    await ctx.slack.post({ channel: a.channel, thread_ts: a.messageTs, text });
-  } catch (err) {
-    ctx.log.warn({ err, actionId: a.id }, 'could not post apply progress to Slack');
-  }
+/**
+ * The apply's messages in the request's thread: one progress message, posted at the start and
+ * edited as each step finishes, then one final result. Calls are made one after another from the
+ * job, so the thread reads in order. Slack trouble is logged and never stops the change half-way.
+ */
+function threadProgress(ctx: JobContext & ApplyDeps, a: Action) {
+  const lines: string[] = [];
+  let progressTs: string | undefined;
+  const target = ctx.slack === undefined || a.channel === null || a.messageTs === null ? undefined : ctx.slack;
+  const safely = async (what: string, fn: (slack: Poster, channel: string, threadTs: string) => Promise<void>) => {
+    if (target === undefined) return;
+    try {
+      await fn(target, a.channel!, a.messageTs!);
+    } catch (err) {
+      ctx.log.warn({ err, actionId: a.id }, `could not ${what} in the request thread`);
+    }
+  };
+  return {
+    /** Adds a line to the progress message (posting it the first time). */
+    step: (line: string) =>
+      safely('update apply progress', async (slack, channel, threadTs) => {
+        lines.push(line);
+        const text = lines.join('\n');
+        if (progressTs === undefined) progressTs = await slack.post({ channel, thread_ts: threadTs, text });
+        else await slack.update({ channel, ts: progressTs, text });
+      }),
+    /** The final result, its own message so the thread notifies it. */
+    result: (text: string) =>
+      safely('post the apply result', async (slack, channel, threadTs) => {
+        await slack.post({ channel, thread_ts: threadTs, text });
+      }),
+  };
 }
 
 async function updateRequestMessage(ctx: JobContext & ApplyDeps, a: Action): Promise<void> {
@@ -85,7 +109,8 @@ export const applyRecommendation: JobHandler<ApplyDeps, ApplyRecommendationPaylo
       at: ctx.now(),
     });
   await record({ step: 'started', outcome: 'info', detail: { from: a.fromType, to: a.toType } });
-  await toThread(ctx, a, `:gear: #${a.id} started: ${a.instanceId} ${a.fromType} → ${a.toType}`);
+  const thread = threadProgress(ctx, a);
+  await thread.step(`:gear: #${a.id} started: ${a.instanceId} ${a.fromType} → ${a.toType}`);
   let status: FinalStatus;
   let error: string | undefined;
   try {
@@ -97,7 +122,7 @@ export const applyRecommendation: JobHandler<ApplyDeps, ApplyRecommendationPaylo
         ...ctx.waiter,
         onStep: async (e) => {
           await record(e);
-          await toThread(ctx, a, stepLine(a, e));
+          await thread.step(stepLine(a, e));
         },
       },
     );
@@ -125,7 +150,7 @@ export const applyRecommendation: JobHandler<ApplyDeps, ApplyRecommendationPaylo
       : status === 'rolled-back'
         ? `:leftwards_arrow_with_hook: #${a.id} failed and was rolled back to ${a.fromType}: ${error ?? ''}`
         : `:rotating_light: #${a.id} failed: ${error ?? ''}. Please check ${a.instanceId}.`;
-  await toThread(ctx, a, done);
+  await thread.result(done);
   log.info({ status }, 'apply finished');
   return {
     counts: { applied: status === 'succeeded' ? 1 : 0 },

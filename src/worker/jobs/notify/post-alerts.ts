@@ -13,6 +13,8 @@ import type { Alert, Anomaly } from '../../../db/schema/index.js';
 import { alertChange, alertMessage, DIGEST_THRESHOLD, digestMessage } from '../../../slack/messages/alert.js';
 import { anomalyChart } from '../../../charts/stored-charts.js';
 import type { Poster } from '../../../slack/poster.js';
+import { CostbotError } from '../../../errors.js';
+import { alertMetadata, findPostedAlerts } from './alert-metadata.js';
 import { uploadPng, waitForShare } from '../../../slack/upload-file.js';
 import type { JobContext, JobHandler, JobOutcome } from '../../job-types.js';
 import type { PostAlertsPayload } from '../../../jobs/schemas/alerts.js';
@@ -44,7 +46,7 @@ export function channelFor(
  * updated to show it. If Slack refuses the image block, the alert stays as posted and the chart
  * stays in its thread. Never fails the alert: it is already posted.
  */
-async function attachChart(ctx: Ctx, a: Anomaly, channel: string, ts: string): Promise<boolean> {
+async function attachChart(ctx: Ctx, a: Anomaly, alertId: number, channel: string, ts: string): Promise<boolean> {
   try {
     const chart = await anomalyChart(ctx, a);
     if ('reason' in chart) return false;
@@ -61,7 +63,7 @@ async function attachChart(ctx: Ctx, a: Anomaly, channel: string, ts: string): P
       ctx.log.warn({ anomalyId: a.id, fileId }, 'chart share not confirmed in time; the chart is in the alert thread');
       return false;
     }
-    await ctx.slack.update({ channel, ts, ...alertMessage(a, fileId) });
+    await ctx.slack.update({ channel, ts, ...alertMessage(a, fileId), metadata: alertMetadata([alertId]) });
     return true;
   } catch (err) {
     ctx.log.warn({ err, anomalyId: a.id }, 'alert chart not shown in the alert (it may be in the thread)');
@@ -71,9 +73,9 @@ async function attachChart(ctx: Ctx, a: Anomaly, channel: string, ts: string): P
 
 async function postSingle(ctx: Ctx, a: Anomaly, alert: Alert, channel: string): Promise<boolean> {
   try {
-    const ts = await ctx.slack.post({ channel, ...alertMessage(a) });
+    const ts = await ctx.slack.post({ channel, ...alertMessage(a), metadata: alertMetadata([alert.id]) });
     await markAlertPosted(ctx.db, { id: alert.id, messageTs: ts, ended: a.status === 'closed', at: ctx.now() });
-    await attachChart(ctx, a, channel, ts);
+    await attachChart(ctx, a, alert.id, channel, ts);
     return true;
   } catch (err) {
     ctx.log.error({ err, anomalyId: a.id, channel }, 'alert could not be posted');
@@ -84,7 +86,14 @@ async function postSingle(ctx: Ctx, a: Anomaly, alert: Alert, channel: string): 
 
 async function postDigest(ctx: Ctx, claimed: { a: Anomaly; alert: Alert }[], channel: string): Promise<number> {
   try {
-    const ts = await ctx.slack.post({ channel, ...digestMessage(claimed.map((c) => c.a)) });
+    const ts = await ctx.slack.post({
+      channel,
+      ...digestMessage(claimed.map((c) => c.a)),
+      metadata: alertMetadata(
+        claimed.map((c) => c.alert.id),
+        true,
+      ),
+    });
     for (const c of claimed)
       await markAlertPosted(ctx.db, {
         id: c.alert.id,
@@ -101,9 +110,48 @@ async function postDigest(ctx: Ctx, claimed: { a: Anomaly; alert: Alert }[], cha
   }
 }
 
-/** New anomalies of one channel: claimed first (so a concurrent run posts nothing twice), then one post each or a digest. */
-async function postNew(ctx: Ctx, channel: string, list: Anomaly[]): Promise<number> {
-  const claimed: { a: Anomaly; alert: Alert }[] = [];
+/**
+ * Claimed alerts re-taken from an earlier run (a failed or stale pending row: that post's outcome
+ * is unknown) are looked up in the channel's history by their metadata; those found were posted
+ * and are recorded as such instead of being posted again. Returns the ones still to post.
+ */
+async function reconcile(ctx: Ctx, channel: string, claimed: Claimed[]): Promise<Claimed[]> {
+  const retaken = claimed.filter((c) => c.alert.createdAt.getTime() < ctx.now().getTime());
+  if (retaken.length === 0) return claimed;
+  const since = new Date(Math.min(...retaken.map((c) => c.alert.createdAt.getTime())));
+  const found = await findPostedAlerts(
+    ctx.slack,
+    channel,
+    retaken.map((c) => c.alert.id),
+    since,
+  );
+  for (const c of claimed) {
+    const post = found.get(c.alert.id);
+    if (post === undefined) continue;
+    ctx.log.warn(
+      { alertId: c.alert.id, channel, ts: post.ts },
+      'alert was already posted by an earlier run: recorded, not posted again',
+    );
+    await markAlertPosted(ctx.db, {
+      id: c.alert.id,
+      messageTs: post.ts,
+      ...(post.digest ? { digestTs: post.ts } : {}),
+      ended: c.a.status === 'closed',
+      at: ctx.now(),
+    });
+  }
+  return claimed.filter((c) => !found.has(c.alert.id));
+}
+
+type Claimed = { a: Anomaly; alert: Alert };
+
+/**
+ * New anomalies of one channel: claimed first (so a concurrent run posts nothing twice),
+ * reconciled with what an earlier run may have posted, then one post each or a digest.
+ * Returns how many went out and how many could not be posted.
+ */
+async function postNew(ctx: Ctx, channel: string, list: Anomaly[]): Promise<{ posted: number; failed: number }> {
+  const claimed: Claimed[] = [];
   for (const a of list) {
     const alert = await claimAlert(ctx.db, {
       anomalyId: a.id,
@@ -115,10 +163,14 @@ async function postNew(ctx: Ctx, channel: string, list: Anomaly[]): Promise<numb
     });
     if (alert !== undefined) claimed.push({ a, alert });
   }
-  if (claimed.length > DIGEST_THRESHOLD) return postDigest(ctx, claimed, channel);
+  const todo = await reconcile(ctx, channel, claimed);
+  if (todo.length > DIGEST_THRESHOLD) {
+    const posted = await postDigest(ctx, todo, channel);
+    return { posted, failed: todo.length - posted };
+  }
   let posted = 0;
-  for (const c of claimed) if (await postSingle(ctx, c.a, c.alert, channel)) posted++;
-  return posted;
+  for (const c of todo) if (await postSingle(ctx, c.a, c.alert, channel)) posted++;
+  return { posted, failed: todo.length - posted };
 }
 
 /** Someone answered that the change is expected or not an anomaly: nothing more is said about it. */
@@ -151,8 +203,13 @@ async function postUpdate(ctx: Ctx, a: Anomaly, alert: Alert): Promise<boolean> 
     await ctx.slack.post({ channel: alert.channel, thread_ts: alert.messageTs, text: change });
     // A digest lists many anomalies: only a single alert's own message is rewritten, with a newly
     // drawn chart (the days since included); without one, the figures are refreshed all the same.
-    if (alert.digestTs === null && !(await attachChart(ctx, a, alert.channel, alert.messageTs)))
-      await ctx.slack.update({ channel: alert.channel, ts: alert.messageTs, ...alertMessage(a) });
+    if (alert.digestTs === null && !(await attachChart(ctx, a, alert.id, alert.channel, alert.messageTs)))
+      await ctx.slack.update({
+        channel: alert.channel,
+        ts: alert.messageTs,
+        ...alertMessage(a),
+        metadata: alertMetadata([alert.id]),
+      });
   } catch (err) {
     ctx.log.error({ err, anomalyId: a.id }, 'alert update could not be posted');
   }
@@ -196,6 +253,18 @@ export const postAlerts: JobHandler<PostAlertsDeps, PostAlertsPayload> = async (
     }
   }
   let posted = 0;
-  for (const [channel, list] of fresh) posted += await postNew(c, channel, list);
+  let failed = 0;
+  for (const [channel, list] of fresh) {
+    const r = await postNew(c, channel, list);
+    posted += r.posted;
+    failed += r.failed;
+  }
+  // Fails the job so BullMQ retries it with backoff (JOB_KIND_SPECS: within minutes), instead of
+  // the failed alerts waiting a day for the next scoring run. Posted alerts are not posted again.
+  if (failed > 0)
+    throw new CostbotError(
+      'SLACK_REQUEST_FAILED',
+      `${failed} alert post(s) failed after the Slack retries (${posted} posted, ${updated} updated); the job is retried`,
+    );
   return { counts: { candidates: candidates.length, posted, updated, unrouted } };
 };
