@@ -8,8 +8,9 @@
  *
  *   npm run bench:cost-anomalies [-- --direction both] [--min-history N] [--data DIR]
  *
- * The export has 92 days, so the minimum history is lowered (7 days by default; the setting's own
- * minimum is 14) for the +55 % step of 2018-10-10 to have history before it.
+ * The export has 92 days, so the minimum history is lowered to 28 days (the test suites' figure;
+ * `--min-history 7` goes below the setting's own minimum of 14 to reach the +55 % step of
+ * 2018-10-10, which then has 9 days before it: models trained on 7 rows alarm on little).
  */
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -96,8 +97,8 @@ async function main(): Promise<void> {
     AWS_REGION: 'us-east-1',
     ...(arg('--direction') ? { ANOMALY_DIRECTION: arg('--direction')! } : {}),
   });
-  // Below the setting's own minimum (14): the export is 92 days long (see the header).
-  const config: Config = { ...base, ANOMALY_MIN_HISTORY_DAYS: Number(arg('--min-history') ?? 7) };
+  // Lowered: the export is 92 days long (see the header); may go below the setting's minimum of 14.
+  const config: Config = { ...base, ANOMALY_MIN_HISTORY_DAYS: Number(arg('--min-history') ?? 28) };
   const rows = await readCur(dir);
   const days = [...new Set(rows.map((r) => r.day))].sort();
   const database = await createTestDatabase();

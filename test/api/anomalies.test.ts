@@ -65,7 +65,7 @@ function isSorted(rows: AnomalyItem[], key: Key, order: 'asc' | 'desc'): boolean
 
 describe('GET /api/ml/anomalies', () => {
   it('returns the stored anomalies as stored: numbers as numbers, days as YYYY-MM-DD, timestamps ISO', async () => {
-    expect(stored.length).toBeGreaterThan(12);
+    expect(stored.length).toBeGreaterThan(8); // more than two pages of 4
     const rows = await list('limit=200');
     expect(rows.map((a) => a.id).sort((x, y) => x - y)).toEqual(stored.map((a) => a.id));
     for (const row of rows) {

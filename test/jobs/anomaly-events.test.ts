@@ -10,6 +10,7 @@ import { usageTypeOfScope } from '../../src/slack/messages/scope-label.js';
 import { scoreAnomalies } from '../../src/worker/jobs/analyze/score-anomalies.js';
 import { curCostDailyRows } from '../support/cur-fixture.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { addDays } from '../../src/days.js';
 
 // The sample CUR holds 92 days: 30 days of history before scoring; every scope kind; drops too
 // (AWS Glue's stop of 2018-11-21 is the export's clearest event); default thresholds ($10 and 10 %).
@@ -131,5 +132,46 @@ describe('one event, one anomaly, over the scope hierarchy (real CUR, every scop
     expect(updated!.id).toBe(glue!.id);
     expect(updated!.actualUsd).toBeCloseTo(glue!.actualUsd + 20, 6);
     expect(updated!.feedback).toBe('expected');
+  });
+});
+
+describe('a level shift that persists is raised once, on the first night that sees it, then settles', () => {
+  let database: TestDatabase;
+  // The default scopes; 28 days of history before scoring (the export has 92 days).
+  const nightly = loadConfig('worker', {
+    DATABASE_URL: 'postgres://unused',
+    REDIS_URL: 'redis://unused',
+    AWS_REGION: 'us-east-1',
+    ANOMALY_DIRECTION: 'both',
+    ANOMALY_MIN_HISTORY_DAYS: '28',
+  });
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    const now = new Date('2019-01-01T08:00:00Z');
+    await replaceCostDays(database.db, {
+      fromDay: '2018-10-01',
+      toDay: '2019-01-01',
+      rows: curCostDailyRows(),
+      loadedAt: now,
+    });
+  });
+  afterAll(() => database?.drop());
+
+  it("AWS Glue's stop of 2018-11-21: one anomaly, raised the night of 2018-11-21, nothing new on the 40 nights after", async () => {
+    const raisedOn = new Map<number, string>();
+    for (let day = '2018-11-15'; day <= '2018-12-31'; day = addDays(day, 1)) {
+      const now = new Date(`${addDays(day, 1)}T07:00:00Z`);
+      const outcome = await scoreAnomalies(
+        { db: database.db, config: nightly, log: logger.child({ module: 'test' }), now: () => now },
+        { asOf: day },
+      );
+      for (const id of (outcome.details?.['newAnomalyIds'] as number[]) ?? []) raisedOn.set(id, day);
+    }
+    const glue = (await database.db.select().from(anomalies)).filter((a) => a.service === 'AWSGlue');
+    expect(glue).toHaveLength(1);
+    expect(glue[0]!.startDay).toBe('2018-11-21');
+    expect(raisedOn.get(glue[0]!.id)).toBe('2018-11-21');
+    expect(glue[0]!.actualUsd).toBe(0);
   });
 });

@@ -84,12 +84,12 @@ export async function loadCostDaily(db: Db, rows: readonly CostRow[] = readCostR
 /**
  * Settings the jobs read: every cost scope (usage types too), 28 days of history before scoring,
  * every day scored, drops raised too (the real export's clearest events are drops), and smaller
- * minimum impacts ($0.50 and 5 %: the sample's two accounts spend $10-300 a day) so that the bot's
+ * minimum impacts ($0.20 and 5 %: the sample's two accounts spend $10-300 a day) so that the bot's
  * lists hold more than a page of real events.
  */
 export const JOB_SETTINGS = {
   ANOMALY_DIRECTION: 'both',
-  ANOMALY_MIN_IMPACT_USD: 0.5,
+  ANOMALY_MIN_IMPACT_USD: 0.2,
   ANOMALY_MIN_IMPACT_PERCENT: 5,
   ANOMALY_MIN_HISTORY_DAYS: 28,
   ANOMALY_SCORE_DAYS: 92,

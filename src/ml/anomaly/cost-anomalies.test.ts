@@ -6,7 +6,7 @@ import { detectCostAnomalies, expectedDailyCost, raisable, type CostAnomalyOptio
 import { aggregateCostsByScope } from '../cost-series.js';
 import { DAY_MS } from '../../days.js';
 
-const EVERY_EPISODE = { direction: 'both', minImpactUsd: 0, minImpactPercent: 0 } as const;
+const EVERY_EPISODE = { direction: 'both', minImpactUsd: 0, minImpactPercent: 0, settleDays: 0 } as const;
 
 describe('detectCostAnomalies on the CUR 2018 daily series', async () => {
   const scopes = aggregateCostsByScope(await readCurRows('cur-2018-daily-account-service.csv'), ['total', 'service']);

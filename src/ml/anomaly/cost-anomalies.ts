@@ -37,6 +37,8 @@ export interface CostAnomalyOptions {
   minImpactUsd?: number;
   /** An anomaly's |impact| must reach this percent of expected (and the USD above). @defaultValue 10 */
   minImpactPercent?: number;
+  /** Days a persisting level shift is followed as the same event (0: every episode). @defaultValue SETTLE_DAYS */
+  settleDays?: number;
   detector?: DetectorOptions;
   severity?: SeverityThresholds;
 }
@@ -142,6 +144,58 @@ function scoreCosts(
   }
 }
 
+/** Days after a level shift during which the same level is the shift going on, not a new event. */
+export const SETTLE_DAYS = 28;
+
+/** Mean cost per day with data over [from, to] (inclusive); NaN when no day has data. */
+function levelOf(days: readonly ScoredDay[], from: string, to: string): number {
+  let sum = 0;
+  let n = 0;
+  for (const d of days) {
+    if (d.day < from || d.day > to || Number.isNaN(d.actualUsd)) continue;
+    sum += d.actualUsd;
+    n++;
+  }
+  return n === 0 ? Number.NaN : sum / n;
+}
+
+/**
+ * A level shift that persists becomes the new normal: the expected cost (a 4-week mean) takes up
+ * to SETTLE_DAYS to reach it, and the detector may alarm again on the way. An episode moving the
+ * same way as an earlier one within SETTLE_DAYS, with the cost still at the level that one moved
+ * to (within 10 % of what was expected then, every day since), is that shift going on: not raised again.
+ */
+function withoutSettledShifts(
+  episodes: AnomalyEpisode[],
+  days: readonly ScoredDay[],
+  settleDays: number,
+): AnomalyEpisode[] {
+  const kept: AnomalyEpisode[] = [];
+  let shift: { endDay: string; level: number; tolerance: number; sign: number } | undefined;
+  for (const e of episodes) {
+    const sign = Math.sign(e.impactUsd);
+    const sinceShift = shift === undefined ? Infinity : (dayToMs(e.startDay) - dayToMs(shift.endDay)) / DAY_MS;
+    if (shift !== undefined && sign === shift.sign && sinceShift <= settleDays) {
+      const lastDay = e.endDay;
+      const stayed = days.every(
+        (d) =>
+          d.day <= shift!.endDay ||
+          d.day > lastDay ||
+          Number.isNaN(d.actualUsd) ||
+          Math.abs(d.actualUsd - shift!.level) <= shift!.tolerance,
+      );
+      if (stayed) {
+        shift = { ...shift, endDay: e.endDay };
+        continue;
+      }
+    }
+    kept.push(e);
+    const perDay = e.expectedUsd / Math.max(1, e.durationDays);
+    shift = { endDay: e.endDay, level: levelOf(days, e.startDay, e.endDay), tolerance: 0.1 * perDay, sign };
+  }
+  return kept;
+}
+
 /**
  * Scores a scope's daily series causally and returns its anomalies (newest data last): the
  * episodes in the direction asked for that reach both minimum impacts.
@@ -181,7 +235,8 @@ export function detectCostAnomalies(series: ScopeSeries, options: CostAnomalyOpt
     expectedUsd: expected[t]!,
   }));
   const thresholds = options.severity ?? DEFAULT_SEVERITY_THRESHOLDS;
-  const anomalies = mergeAnomalousDays(days, alarm)
+  const settleDays = options.settleDays ?? SETTLE_DAYS;
+  const anomalies = withoutSettledShifts(mergeAnomalousDays(days, alarm), days, settleDays)
     .filter((e) => options.fromDay === undefined || e.endDay >= options.fromDay)
     .filter((e) => raisable(e, options))
     .map((e) => ({
