@@ -5,7 +5,10 @@ import { upsertInstanceTypes } from '../../src/db/queries/instance-types.js';
 import { upsertInstances, type InstanceSnapshot } from '../../src/db/queries/instances.js';
 import { upsertMetricPoints } from '../../src/db/queries/metric-points.js';
 import { upsertPrices } from '../../src/db/queries/prices.js';
-import { savingsSummary } from '../../src/db/queries/recommendations.js';
+import { markRecommendationApplied, savingsSummary } from '../../src/db/queries/recommendations.js';
+import { createActionRequest, decideAction, finishAction, startAction } from '../../src/db/queries/actions.js';
+import { finishJobRun, startJobRun } from '../../src/db/queries/job-runs.js';
+import { whyNoRecommendation } from '../../src/bot/pages/no-recommendation.js';
 import { recommendations } from '../../src/db/schema/index.js';
 import { jobWarning } from '../../src/jobs/job-findings.js';
 import { collectCostsPayload } from '../../src/jobs/schemas/collect.js';
@@ -199,5 +202,42 @@ describe('rightsize job: the instance own price, its bill and live recommendatio
       .from(recommendations)
       .where(and(eq(recommendations.instanceId, WINDOWS_ON_DEMAND), eq(recommendations.status, 'active')));
     expect(stillActive).toBeUndefined();
+  });
+
+  it('a lookup of any inventoried instance says why it has no recommendation: retired, applied, not analysed', async () => {
+    // The last run, recorded as the worker records it.
+    const outcome = await rightsize(ctx(), { asOf: AS_OF });
+    const runId = await startJobRun(database.db, { job: 'rightsize', queueJobId: 'lookup', attempt: 1 }, END);
+    await finishJobRun(database.db, runId, { status: 'succeeded', finishedAt: END, ...outcome });
+    expect(await whyNoRecommendation(database.db, WINDOWS_ON_DEMAND)).toMatch(
+      /m5\.large → .* was retired: the instance was terminated\.$/,
+    );
+    expect(await whyNoRecommendation(database.db, STALE)).toBe(
+      `${STALE} was not analysed by the last right-sizing run: no CloudWatch metrics in the lookback.`,
+    );
+    // An applied change: requested, approved by U0APPROVER, run and finished through the action queries.
+    const [rec] = await database.db
+      .select()
+      .from(recommendations)
+      .where(and(eq(recommendations.instanceId, SPOT), eq(recommendations.status, 'active')));
+    const request = await createActionRequest(database.db, {
+      recommendationId: rec!.id,
+      instanceId: SPOT,
+      accountId: rec!.accountId,
+      region: rec!.region,
+      fromType: rec!.currentType,
+      toType: 'm5.large',
+      requestedBy: 'U0REQUESTER',
+      expiresAt: new Date(END.getTime() + 86_400_000),
+    });
+    const id = request.created ? request.action.id : request.existing.id;
+    await decideAction(database.db, { id, decision: 'approved', by: 'U0APPROVER', at: END });
+    await startAction(database.db, { id, at: END });
+    await finishAction(database.db, { id, status: 'succeeded', at: END });
+    await markRecommendationApplied(database.db, rec!.id);
+    expect(await whyNoRecommendation(database.db, SPOT)).toBe(
+      `${SPOT}: m5.xlarge → ${rec!.recommendedType} applied on 2018-11-02 by request #${id} (approved by <@U0APPROVER>); it has not been right-sized again since.`,
+    );
+    expect(await whyNoRecommendation(database.db, 'i-0000000000000none')).toBeUndefined();
   });
 });

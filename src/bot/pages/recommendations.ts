@@ -9,6 +9,7 @@ import {
 } from '../../slack/messages/recommendation-list.js';
 import type { PageDeps } from '../deps.js';
 import { recommendationsEmptyReason } from '../empty-states.js';
+import { whyNoRecommendation } from './no-recommendation.js';
 import type { RecommendationListState } from '../../slack/messages/view-state.js';
 
 /** The top-N recommendation cards (one page of them) with the savings summary. */
@@ -37,11 +38,13 @@ export async function instanceRecommendationPage(deps: PageDeps, instanceId: str
   const page = await listRecommendations(deps.db, { instanceId, limit: 1, offset: 0 });
   const rec = page.rows[0];
   if (rec === undefined) {
+    const why = await whyNoRecommendation(deps.db, instanceId);
+    if (why !== undefined) return errorMessage(why);
     const f = await dataFreshness(deps.db);
     return errorMessage(
       f.instances === 0
         ? recommendationsEmptyReason(f, deps.config)
-        : `No active right-sizing result for ${instanceId}: it is not in the collected inventory, or right-sizing has not reached it yet.`,
+        : `No active right-sizing result for ${instanceId}: it is not in the collected inventory.`,
     );
   }
   return singleRecommendationMessage(rec, await typeSpecs(deps.db, [rec.currentType, rec.recommendedType]));

@@ -142,3 +142,13 @@ export interface ActionEventParams {
 export async function recordActionEvent(db: Db, p: ActionEventParams): Promise<void> {
   await db.insert(actionEvents).values({ ...p, detail: p.detail ?? {} });
 }
+
+/** The succeeded action that applied a recommendation, if any. */
+export async function appliedActionOf(db: Db, recommendationId: number): Promise<Action | undefined> {
+  const [row] = await db
+    .select()
+    .from(actions)
+    .where(and(eq(actions.recommendationId, recommendationId), eq(actions.status, 'succeeded')))
+    .limit(1);
+  return row;
+}

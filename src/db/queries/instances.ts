@@ -140,6 +140,11 @@ export async function listPlatformsInUse(db: Db, p: { region: string }): Promise
     .where(and(eq(instances.region, p.region), ne(instances.state, NOT_FOUND_STATE)));
 }
 
+export async function getInstance(db: Db, instanceId: string): Promise<Instance | undefined> {
+  const [row] = await db.select().from(instances).where(eq(instances.instanceId, instanceId));
+  return row;
+}
+
 /** The Name tag of these instances; an instance without one (or not inventoried) is absent from the map. */
 export async function instanceNames(db: Db, ids: readonly string[]): Promise<Map<string, string>> {
   if (ids.length === 0) return new Map();

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import {
   instances,
@@ -301,4 +301,15 @@ export async function activeRecommendationsWithInstances(
     .from(recommendations)
     .leftJoin(instances, eq(instances.instanceId, recommendations.instanceId))
     .where(eq(recommendations.status, 'active'));
+}
+
+/** The instance's latest recommendation of any status (retired, applied...), newest first by id. */
+export async function latestRecommendationOf(db: Db, instanceId: string): Promise<Recommendation | undefined> {
+  const [row] = await db
+    .select()
+    .from(recommendations)
+    .where(eq(recommendations.instanceId, instanceId))
+    .orderBy(desc(recommendations.id))
+    .limit(1);
+  return row;
 }
