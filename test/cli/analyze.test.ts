@@ -42,8 +42,12 @@ describe('costbot analyze on the real CUR export', () => {
   let report: string;
 
   beforeAll(async () => {
-    // 92 days of export: a 30-day minimum history lets most of it be scored (the default 90 would leave 2 days).
-    run = await costbot(['--cur', EXPORT, '--output', out], { ANOMALY_MIN_HISTORY_DAYS: '30' });
+    // 92 days of export: a 30-day minimum history lets most of it be scored (the default 90 would leave 2 days);
+    // the export's notable event is a drop (AWS Glue stopped), and drops are reported on request only.
+    run = await costbot(['--cur', EXPORT, '--output', out], {
+      ANOMALY_MIN_HISTORY_DAYS: '30',
+      ANOMALY_DIRECTION: 'both',
+    });
     if (run.code === 0) {
       anomalies = JSON.parse(readFileSync(join(out, 'anomalies.json'), 'utf8')) as AnomalyItem[];
       forecasts = JSON.parse(readFileSync(join(out, 'forecast.json'), 'utf8')) as typeof forecasts;
@@ -76,13 +80,11 @@ describe('costbot analyze on the real CUR export', () => {
     expect(Number(before)).toBeGreaterThan(50);
     expect(Number(after)).toBe(0);
 
-    const glue = anomalies.find((a) => a.scope === 'service:AWSGlue');
+    const glue = anomalies.find((a) => a.service === 'AWSGlue');
     expect(glue).toMatchObject({ startDay: '2018-11-21', endDay: '2018-12-31', status: 'open', actualUsd: 0 });
     expect(glue!.impactUsd).toBeLessThan(-500);
     expect(['high', 'critical']).toContain(glue!.severity);
-    expect(glue!.rootCause).toContainEqual(
-      expect.objectContaining({ dimension: 'usage_type', value: 'USE1-DEVED-DPU-Hour' }),
-    );
+    expect(JSON.stringify(glue!.rootCause)).toContain('USE1-DEVED-DPU-Hour');
     // Every item carries the fields of GET /api/ml/anomalies, and nothing else.
     for (const a of anomalies)
       expect(Object.keys(a).sort()).toEqual(
@@ -109,7 +111,7 @@ describe('costbot analyze on the real CUR export', () => {
           'updatedAt',
         ].sort(),
       );
-    expect(report).toContain(`| AWSGlue | 2018-11-21 to 2018-12-31 (ongoing) | $0.00 |`);
+    expect(report).toContain(`| AWSGlue in account 836060457634 | 2018-11-21 to 2018-12-31 (ongoing) | $0.00 |`);
   });
 
   it('forecasts the total and the largest scopes per month, like GET /api/ml/forecasting', () => {
