@@ -4,7 +4,7 @@ import { toForecastItem, type ForecastItem } from '../api/forecasting.js';
 import { createAwsClients } from '../aws/clients.js';
 import { CurExport, formatName, listExportFiles } from '../aws/cur-files.js';
 import { anomalyChart } from '../charts/stored-charts.js';
-import { renderForecastChart } from '../charts/forecast-chart.js';
+import { renderForecastChart } from '../charts/forecast.js';
 import type { Config } from '../config.js';
 import { accountNames } from '../db/queries/accounts.js';
 import { anomalyCostSeries, listAnomalies } from '../db/queries/anomalies.js';
@@ -120,13 +120,15 @@ async function charts(
       yhat: number;
       lower80: number;
       upper80: number;
+      lower95: number;
+      upper95: number;
     }[];
     if (history.length < 2 || daily.length === 0) continue;
     const slug = f.scope.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '');
     out.push({
       filename: `forecast-${slug}.png`,
       png: await renderForecastChart({
-        title: `${f.scope === 'total' ? 'Total' : f.scope}: daily cost and 3-month forecast (80 % interval)`,
+        title: `${f.scope === 'total' ? 'Total' : f.scope}: daily cost and 3-month forecast (80 % and 95 % intervals)`,
         history,
         forecast: daily,
       }),
