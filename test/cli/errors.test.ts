@@ -73,8 +73,8 @@ const cases: [string, string[], RegExp, Record<string, string>?][] = [
     ['load-catalog', '--catalog', CATALOG],
     /^error \[CONFIG_INVALID\]: fix these settings: DATABASE_URL is required/,
   ],
-  ['no command', [], /^error: name a command \(detect, rightsize, load-catalog, forecast, run\)/],
-  ['an unknown command', ['bogus'], /^error: unknown command "bogus"; commands: detect, /],
+  ['no command', [], /^error: name a command \(analyze, detect, rightsize, load-catalog, forecast, run\)/],
+  ['an unknown command', ['bogus'], /^error: unknown command "bogus"; commands: analyze, detect, /],
 ];
 
 describe('command-line errors', () => {
