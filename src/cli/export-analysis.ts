@@ -16,7 +16,6 @@ import { addDays } from '../days.js';
 import { InputError } from '../errors.js';
 import { collectCostsPayload } from '../jobs/schemas/collect.js';
 import { forecastPayload, scoreAnomaliesPayload, trainAnomalyPayload } from '../jobs/schemas/analysis.js';
-import { loadForecastRuntime } from '../ml/forecast/load-augurs.js';
 import { scopeLabel } from '../slack/messages/scope-label.js';
 import type { JobOutcome } from '../worker/job-types.js';
 import { collectCosts } from '../worker/jobs/collect/costs.js';
@@ -168,7 +167,6 @@ export async function analyzeExport(p: { path: string; asOf?: string; config: Co
       // The jobs run as on the evening of the as-of day.
       now: () => new Date(`${asOf}T23:00:00Z`),
       aws,
-      forecastRuntime: loadForecastRuntime,
     };
     const outcomes: Record<string, JobOutcome> = {};
     outcomes['collect-costs'] = await collectCosts(

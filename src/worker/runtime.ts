@@ -2,7 +2,6 @@ import { Redis } from 'ioredis';
 import { createAwsClients, type AwsClientOptions } from '../aws/clients.js';
 import type { Config } from '../config.js';
 import { createDb } from '../db/client.js';
-import { loadForecastRuntime } from '../ml/forecast/load-augurs.js';
 import { logger } from '../logger.js';
 import { createSlackClient } from '../slack/client.js';
 import { createPoster } from '../slack/poster.js';
@@ -52,7 +51,7 @@ export function buildRuntime(config: Config, options: RuntimeOptions): BuiltRunt
     now: () => new Date(),
     queues,
     registry: options.registry,
-    deps: { aws, rateLimiter, forecastRuntime: loadForecastRuntime, ...(slack === undefined ? {} : { slack }) },
+    deps: { aws, rateLimiter, ...(slack === undefined ? {} : { slack }) },
   };
   return {
     rt,

@@ -1,5 +1,4 @@
 import type { AwsClients } from '../aws/clients.js';
-import type { ForecastRuntime } from '../ml/forecast/runtime.js';
 import type { Poster } from '../slack/poster.js';
 import type { RateLimiter } from './rate-limit.js';
 
@@ -12,8 +11,6 @@ export interface WorkerDeps {
   aws: AwsClients;
   /** Redis token buckets shared by every worker process, for AWS request quotas. */
   rateLimiter: RateLimiter;
-  /** The augurs forecasting models; their WASM is loaded on the first call, once per process. */
-  forecastRuntime: () => Promise<ForecastRuntime>;
   /**
    * Posts to Slack, paced per channel and waiting out 429s; absent without SLACK_BOT_TOKEN
    * (jobs that post then skip, or record only in the database).

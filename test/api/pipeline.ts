@@ -1,7 +1,6 @@
 import { loadConfig } from '../../src/config.js';
 import { replaceCostDays } from '../../src/db/queries/cost-daily.js';
 import type { Db } from '../../src/db/client.js';
-import { loadForecastRuntime } from '../../src/ml/forecast/load-augurs.js';
 import { logger } from '../../src/logger.js';
 import { forecastCosts } from '../../src/worker/jobs/analyze/forecast.js';
 import { scoreAnomalies } from '../../src/worker/jobs/analyze/score-anomalies.js';
@@ -39,7 +38,6 @@ export async function runRealPipeline(db: Db, options: { forecast: boolean }): P
     config,
     log: logger.child({ module: 'test' }),
     now: () => PIPELINE_NOW,
-    forecastRuntime: loadForecastRuntime,
   };
   await replaceCostDays(db, {
     fromDay: '2018-10-01',

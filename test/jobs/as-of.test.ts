@@ -3,7 +3,6 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { anomalies, forecasts, metricPoints, recommendations } from '../../src/db/schema/index.js';
-import { loadForecastRuntime } from '../../src/ml/forecast/load-augurs.js';
 import { forecastCosts } from '../../src/worker/jobs/analyze/forecast.js';
 import { rightsize } from '../../src/worker/jobs/analyze/rightsize.js';
 import { scoreAnomalies } from '../../src/worker/jobs/analyze/score-anomalies.js';
@@ -35,7 +34,7 @@ afterAll(async () => {
   await Promise.all([full?.drop(), cut?.drop()]);
 });
 
-const ctx = (db: TestDatabase) => ({ db: db.db, config, log, now: () => NOW, forecastRuntime: loadForecastRuntime });
+const ctx = (db: TestDatabase) => ({ db: db.db, config, log, now: () => NOW });
 
 describe('as of a day', () => {
   it('scores the days up to it and ignores the costs after it', async () => {

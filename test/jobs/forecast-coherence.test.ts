@@ -3,7 +3,6 @@ import { and, eq } from 'drizzle-orm';
 import { loadConfig } from '../../src/config.js';
 import { replaceCostDays } from '../../src/db/queries/cost-daily.js';
 import { forecasts } from '../../src/db/schema/index.js';
-import { loadForecastRuntime } from '../../src/ml/forecast/load-augurs.js';
 import { logger } from '../../src/logger.js';
 import { forecastCosts } from '../../src/worker/jobs/analyze/forecast.js';
 import { curCostDailyByCharge } from '../forecast/fixtures.js';
@@ -52,7 +51,6 @@ describe('forecast job: coherent months, bounds, month-to-date and recurring fee
         config,
         log: logger.child({ module: 'test' }),
         now: () => new Date('2019-01-02T09:00:00Z'),
-        forecastRuntime: loadForecastRuntime,
       },
       { asOf },
     );

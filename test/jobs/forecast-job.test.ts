@@ -3,7 +3,6 @@ import { eq } from 'drizzle-orm';
 import { loadConfig } from '../../src/config.js';
 import { replaceCostDays } from '../../src/db/queries/cost-daily.js';
 import { forecasts, mlModels } from '../../src/db/schema/index.js';
-import { loadForecastRuntime } from '../../src/ml/forecast/load-augurs.js';
 import { logger } from '../../src/logger.js';
 import { forecastCosts, horizonDays } from '../../src/worker/jobs/analyze/forecast.js';
 import { curCostDailyRows } from '../support/cur-fixture.js';
@@ -32,7 +31,6 @@ describe('forecast job on the real CUR', () => {
     config,
     log: logger.child({ module: 'test' }),
     now: () => now,
-    forecastRuntime: loadForecastRuntime,
   });
 
   beforeAll(async () => {

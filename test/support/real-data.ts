@@ -8,7 +8,6 @@ import { upsertPrices } from '../../src/db/queries/prices.js';
 import { parseCsv } from '../../src/csv.js';
 import { executeRows, type Db } from '../../src/db/client.js';
 import { costDaily, instances, metricPoints, type NewMetricPoint } from '../../src/db/schema/index.js';
-import { loadForecastRuntime } from '../../src/ml/forecast/load-augurs.js';
 import type { JobOutcome } from '../../src/worker/job-types.js';
 import { forecastCosts } from '../../src/worker/jobs/analyze/forecast.js';
 import { rightsize } from '../../src/worker/jobs/analyze/rightsize.js';
@@ -113,10 +112,7 @@ export async function runScoring(db: Db, config: Config, now: Date): Promise<Job
 
 /** Runs the real forecast-costs job (3, 6 and 12 months) on what cost_daily holds. */
 export async function runForecasts(db: Db, config: Config, now: Date): Promise<JobOutcome> {
-  return ensureRan(
-    'forecast-costs',
-    await forecastCosts({ db, config, log: quiet, now: () => now, forecastRuntime: loadForecastRuntime }, {}),
-  );
+  return ensureRan('forecast-costs', await forecastCosts({ db, config, log: quiet, now: () => now }, {}));
 }
 
 /** The instance types and us-east-1 prices of the real catalog, as the prices job stores them. */

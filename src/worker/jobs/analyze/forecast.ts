@@ -3,7 +3,6 @@ import { FORECAST_HORIZONS, upsertForecasts } from '../../../db/queries/forecast
 import { storeModelVersions } from '../../../db/queries/models.js';
 import type { NewForecast } from '../../../db/schema/index.js';
 import { isCostbotError } from '../../../errors.js';
-import type { ForecastRuntime } from '../../../ml/forecast/runtime.js';
 import { forecastCost, horizonReasons, type CostForecast } from '../../../ml/forecast/cost-forecast.js';
 import { aggregateCostsByScope, type ScopeSeries } from '../../../ml/cost-series.js';
 import type { JobHandler, JobOutcome } from '../../job-types.js';
@@ -25,11 +24,6 @@ import { addDays } from '../../../days.js';
 const SIGNIFICANT_SHARE = 0.01;
 /** At most this many services and this many accounts are forecast on their own. */
 const MAX_SCOPES_PER_KIND = 10;
-
-export interface ForecastDeps {
-  /** The augurs WASM models, loaded once per process (src/forecast/augurs-runtime.ts). */
-  forecastRuntime: () => Promise<ForecastRuntime>;
-}
 
 /** Days from the day after `lastDay` to the end of the month `months` months later. */
 export function horizonDays(lastDay: string, months: number): number {
@@ -117,7 +111,7 @@ function partOf(parts: Map<string, ScopeSeries>, key: string) {
   return s ? observed(s) : undefined;
 }
 
-export const forecastCosts: JobHandler<ForecastDeps, ForecastPayload> = async (ctx, payload): Promise<JobOutcome> => {
+export const forecastCosts: JobHandler<object, ForecastPayload> = async (ctx, payload): Promise<JobOutcome> => {
   const { db, config, log } = ctx;
   const history = await loadCostHistory(db, {
     kinds: ['total', 'service', 'account'],
